@@ -1,0 +1,1 @@
+"""Data: readers (records with provenance), labels (quote resolution and alignment), build."""

@@ -1,0 +1,713 @@
+"""Candidate number mentions: every expression in a text that could be a count of people.
+
+`find_mentions(text)` returns each number expression with its character offsets and value: digits
+("1,200", "1.5 million"), number words and compounds ("twenty-seven", "three hundred and five"),
+dozens ("a dozen", "two dozen"), ranges ("12-15", "between 12 and 15"), qualified figures ("at least
+12", "more than 30"), vague words from one configurable table ("several", "dozens"), and singular
+person phrases ("a soldier", "one policeman" = 1).
+
+Each mention is either a candidate count (`is_count`) or marked as a non-count with a `reason`: a
+year or date, a time, an age, a duration, an ordinal, a percentage, money, a measure, a place or
+name ("Kilometre Seven", "Route 66"), or a count of things ("three areas"). The casualty model only
+ever labels candidate counts, so every figure it reports points at real text.
+
+The reader is deliberately rule-based and total: it never raises on any input string.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from eventcoder.paths import CONFIG_DIR
+
+# ---------------------------------------------------------------------------------------------
+# Vocabulary
+# ---------------------------------------------------------------------------------------------
+UNITS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+         "eight": 8, "nine": 9}
+TEENS = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+         "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19}
+TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50, "sixty": 60,
+        "seventy": 70, "eighty": 80, "ninety": 90}
+SCALES = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
+ORDINAL_WORDS = {
+    "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
+    "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth",
+    "eighteenth", "nineteenth", "twentieth", "thirtieth", "fortieth", "fiftieth", "hundredth",
+    "thousandth", "millionth"}
+MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september",
+          "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
+          "sept", "oct", "nov", "dec"}
+WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+DURATION_UNITS = {"second", "seconds", "minute", "minutes", "min", "mins", "hour", "hours", "hr", "hrs",
+                  "day", "days", "night", "nights", "week", "weeks", "weekend", "weekends", "month",
+                  "months", "year", "years", "decade", "decades", "century", "centuries", "fortnight"}
+TIME_WORDS = {"am", "pm", "a.m", "p.m", "gmt", "utc", "o'clock", "hrs", "local"}
+MONEY_WORDS = {"dollar", "dollars", "usd", "euro", "euros", "eur", "pound", "pounds", "sterling", "naira",
+               "rupee", "rupees", "shilling", "shillings", "dinar", "dinars", "rial", "rials", "riyal",
+               "riyals", "peso", "pesos", "yuan", "yen", "rand", "francs", "franc", "cfa", "birr", "lira",
+               "liras", "afghanis", "taka", "kyat", "hryvnia", "hryvnias", "rubles", "roubles", "cedi",
+               "cedis", "kwacha", "real", "reais", "bolivares", "cents", "dirhams", "dirham",
+               "lempiras", "quetzales", "soles"}
+CURRENCY_SIGNS = set("$€£¥₹₦₽₺")
+PERCENT_WORDS = {"percent", "per", "pct", "percentage", "%"}
+MEASURE_UNITS = {"km", "kms", "kilometre", "kilometres", "kilometer", "kilometers", "mile", "miles", "metre",
+                 "metres", "meter", "meters", "m", "cm", "mm", "kg", "kgs", "kilogram", "kilograms", "kilo",
+                 "kilos", "gram", "grams", "g", "tonne", "tonnes", "ton", "tons", "litre", "litres",
+                 "liter", "liters", "gallon", "gallons", "barrel", "barrels", "acre", "acres", "hectare",
+                 "hectares", "degree", "degrees", "feet", "foot", "ft", "inch", "inches", "lb", "lbs",
+                 "pound-", "square", "sq", "mph", "kph", "knots", "calibre", "caliber", "mw", "gw",
+                 "bytes", "gb", "mb", "points", "point", "goals", "goal", "votes", "seats", "runs",
+                 "wickets", "laps", "storey", "storeys", "story", "stories", "floors", "magnitude"}
+PLACE_WORDS = {"kilometre", "kilometer", "km", "checkpoint", "route", "sector", "camp", "highway", "road",
+               "street", "block", "zone", "district", "area", "gate", "base", "station", "hill", "junction",
+               "village", "phase", "ward", "section", "avenue", "building", "hall", "terminal", "platform",
+               "room", "flight", "bus", "apartment", "unit", "level", "floor", "no", "number", "post",
+               "outpost", "point", "bridge", "kilo", "mile", "brigade", "division", "battalion", "regiment",
+               "corps", "resolution", "article", "chapter", "law", "decree", "act", "bill",
+               "channel", "radio", "tv", "line", "lane", "plot", "house", "tower", "pier", "dock", "berth",
+               "exit", "grid", "cell", "wing", "quarter", "precinct", "compound", "kilometres", "team",
+               "group", "sq", "squad", "company", "platoon", "airbase", "port", "hangar", "square"}
+PERSON_NOUNS_SINGULAR = {
+    "person", "man", "woman", "child", "boy", "girl", "baby", "infant", "teenager", "teen", "youth",
+    "civilian", "resident", "villager", "farmer", "herder", "shepherd", "fisherman", "trader",
+    "merchant", "shopkeeper", "vendor", "driver", "passenger", "pedestrian", "worker", "labourer",
+    "laborer", "miner", "teacher", "student", "pupil", "schoolboy", "schoolgirl", "doctor", "nurse",
+    "medic", "paramedic", "journalist", "reporter", "photographer", "cameraman", "activist",
+    "protester", "protestor", "demonstrator", "rioter", "marcher", "striker", "official", "politician",
+    "lawmaker", "mayor", "governor", "councillor", "councilor", "chief", "elder", "leader", "cleric",
+    "imam", "priest", "pastor", "monk", "nun", "worshipper", "pilgrim", "refugee", "migrant",
+    "tourist", "visitor", "foreigner", "national", "citizen", "employee", "engineer", "contractor",
+    "guard", "bodyguard", "watchman", "soldier", "trooper", "serviceman", "servicewoman", "officer",
+    "policeman", "policewoman", "constable", "gendarme", "sergeant", "corporal", "lieutenant",
+    "captain", "major", "colonel", "general", "commander", "commando", "marine", "sailor", "airman",
+    "pilot", "ranger", "peacekeeper", "militiaman", "fighter", "militant", "insurgent", "rebel",
+    "gunman", "attacker", "assailant", "bomber", "jihadist", "extremist", "terrorist", "suspect",
+    "member", "recruit", "combatant", "guerrilla", "sniper", "kidnapper", "hostage", "captive",
+    "prisoner", "detainee", "inmate", "victim", "survivor", "bystander", "spectator", "fan", "relative",
+    "mother", "father", "son", "daughter", "brother", "sister", "wife", "husband", "grandmother",
+    "grandfather", "family", "cadet", "conscript", "volunteer", "aid", "humanitarian", "staffer",
+    "diplomat", "judge", "lawyer", "prosecutor", "businessman", "businesswoman", "landowner",
+    "motorist", "cyclist", "motorcyclist", "rider", "customer", "shopper", "commuter", "patient",
+    "security", "personnel", "deputy", "agent", "spy", "informant", "warlord", "chieftain", "jawan", "sepoy", "policeofficer", "operative", "mercenary", "pensioner", "widow",
+    "orphan", "toddler", "adolescent", "individual", "someone"}
+PERSON_NOUNS_PLURAL = {
+    "people", "persons", "men", "women", "children", "boys", "girls", "babies", "infants", "teenagers",
+    "teens", "youths", "civilians", "residents", "villagers", "farmers", "herders", "shepherds",
+    "fishermen", "traders", "merchants", "shopkeepers", "vendors", "drivers", "passengers",
+    "pedestrians", "workers", "labourers", "laborers", "miners", "teachers", "students", "pupils",
+    "schoolchildren", "doctors", "nurses", "medics", "paramedics", "journalists", "reporters",
+    "photographers", "activists", "protesters", "protestors", "demonstrators", "rioters", "marchers",
+    "strikers", "officials", "politicians", "lawmakers", "mayors", "chiefs", "elders", "leaders",
+    "clerics", "priests", "monks", "nuns", "worshippers", "pilgrims", "refugees", "migrants",
+    "tourists", "visitors", "foreigners", "nationals", "citizens", "employees", "engineers",
+    "contractors", "guards", "bodyguards", "watchmen", "soldiers", "troops", "troopers", "servicemen",
+    "officers", "policemen", "policewomen", "police", "constables", "gendarmes", "commanders",
+    "commandos", "marines", "sailors", "airmen", "pilots", "rangers", "peacekeepers", "militiamen",
+    "militia", "militias", "fighters", "militants", "insurgents", "rebels", "gunmen", "attackers",
+    "assailants", "bombers", "jihadists", "extremists", "terrorists", "suspects", "members",
+    "recruits", "combatants", "guerrillas", "guerillas", "snipers", "kidnappers", "hostages",
+    "captives", "prisoners", "detainees", "inmates", "victims", "survivors", "bystanders",
+    "spectators", "fans", "relatives", "mothers", "fathers", "sons", "daughters", "brothers", "sisters",
+    "families", "cadets", "conscripts", "volunteers", "staff", "staffers", "diplomats", "personnel",
+    "deputies", "agents", "informants", "motorists", "cyclists", "motorcyclists", "riders",
+    "customers", "shoppers", "commuters", "patients", "forces", "servicemembers", "jawans",
+    "operatives", "mercenaries", "pensioners", "widows", "orphans", "toddlers", "adolescents",
+    "individuals", "others", "casualties", "dead", "wounded", "injured", "bodies", "corpses",
+    "fatalities", "deaths", "lives", "killed", "hurt", "missing", "crew", "crewmen", "settlers",
+    "herdsmen", "tribesmen", "clansmen", "kinsmen", "paramilitaries",
+    "paramilitary", "army", "ranks", "worshipers", "mourners", "churchgoers", "congregants",
+    "parishioners", "faithful", "supporters", "opponents", "loyalists", "separatists", "jihadis",
+    "islamists", "defectors", "deserters", "veterans", "cadres", "comrades", "colleagues"}
+THING_NOUNS = {
+    "area", "areas", "village", "villages", "town", "towns", "city", "cities", "district", "districts",
+    "province", "provinces", "region", "regions", "state", "states", "country", "countries", "county",
+    "counties", "neighbourhood", "neighbourhoods", "neighborhood", "neighborhoods", "street", "streets",
+    "house", "houses", "home", "homes", "building", "buildings", "school", "schools", "hospital",
+    "hospitals", "clinic", "clinics", "church", "churches", "mosque", "mosques", "temple", "temples",
+    "shop", "shops", "store", "stores", "market", "markets", "vehicle", "vehicles", "car", "cars",
+    "truck", "trucks", "lorry", "lorries", "bus", "buses", "boat", "boats", "ship", "ships", "aircraft",
+    "plane", "planes", "jet", "jets", "helicopter", "helicopters", "drone", "drones", "tank", "tanks",
+    "weapon", "weapons", "gun", "guns", "rifle", "rifles", "pistol", "pistols", "round", "rounds",
+    "bullet", "bullets", "shell", "shells", "bomb", "bombs", "rocket", "rockets", "missile", "missiles",
+    "mortar", "mortars", "grenade", "grenades", "mine", "mines", "ied", "ieds", "explosive",
+    "explosives", "device", "devices", "base", "bases", "post", "posts", "outpost", "outposts",
+    "checkpoint", "checkpoints", "position", "positions", "camp", "camps", "stronghold", "strongholds",
+    "front", "fronts", "road", "roads", "bridge", "bridges", "well", "wells", "farm", "farms", "field",
+    "fields", "hectare", "crop", "crops", "cattle", "cows", "goats", "sheep", "camels", "animals",
+    "livestock", "head", "attack", "attacks", "incident", "incidents", "raid", "raids", "strike",
+    "strikes", "airstrike", "airstrikes", "operation", "operations", "clash", "clashes", "battle",
+    "battles", "offensive", "offensives", "explosion", "explosions", "blast", "blasts", "case",
+    "cases", "event", "events", "protest", "protests", "demonstration", "demonstrations", "rally",
+    "rallies", "march", "marches", "times", "time", "occasion", "occasions", "page", "pages", "item",
+    "items", "point", "points", "goal", "goals", "vote", "votes", "seat", "seats", "ballot", "ballots",
+    "stage", "stages", "phase", "phases", "sessions", "session", "meeting", "meetings", "law",
+    "laws", "bill", "bills", "article", "articles", "report", "reports", "statement", "statements",
+    "document", "documents", "letter", "letters", "question", "questions", "issue", "issues", "option",
+    "options", "step", "steps", "way", "ways", "side", "sides", "party", "parties", "group", "groups",
+    "faction", "factions", "company", "companies", "firm", "firms", "project", "projects", "year-old",
+    "percent", "tonnes", "litres", "kilometres", "locations", "location", "sites", "site", "targets",
+    "target", "directions", "direction", "routes", "route", "border", "borders", "crossings",
+    "crossing", "terms", "term", "matches", "match", "games", "game", "films", "film", "books", "book",
+    "tents", "tent", "shelters", "shelter", "flats", "apartments", "rooms", "room", "offices", "office",
+    "stations", "station", "units", "warehouses", "warehouse", "barrels", "sacks", "bags", "boxes",
+    "crates", "cartridges", "magazines", "kg", "km", "miles", "meters", "metres", "hours", "days",
+    "weeks", "months", "years", "minutes", "seconds", "decades", "centuries", "lanes", "trains", "train",
+    "wagons", "carriages", "floors", "storeys", "hills", "hill", "islands", "island", "rivers",
+    "lakes", "valleys", "roadblocks", "barricades", "fires", "blazes", "shots", "volleys", "salvos",
+    "sorties", "missions", "flights", "convoys", "convoy", "patrols", "patrol", "waves", "wave",
+    "zones", "zone", "sectors", "sector", "wards", "ward", "constituencies", "municipalities",
+    "communities", "settlements", "hamlets", "compounds", "compound", "factories", "factory", "mills",
+    "plants", "agencies", "ministries", "institutions", "universities", "colleges",
+    "stadiums", "courts", "prisons", "jails", "pipelines", "oilfields", "fuel", "kits", "parcels",
+    "copies", "pictures", "photos", "videos", "accounts", "tweets", "words", "lines", "tracks",
+    "songs", "episodes", "seasons", "titles", "trophies", "medals", "laps", "innings", "wickets", "runs",
+    "sets", "tries", "cups", "packs", "doses", "beds", "meals", "pounds", "dollars", "euros"}
+# Words that stop the look-ahead for the noun a number counts.
+STOP_WORDS = {"of", "were", "was", "are", "is", "be", "been", "had", "have", "has", "and", "or", "but",
+              "who", "which", "that", "in", "on", "at", "by", "for", "from", "to", "with", "into",
+              "killed", "died", "dead", "injured", "wounded", "hurt", "the", "a", "an", "as", "when",
+              "while", "after", "before", "during", "since", "than", "including", "among", "said",
+              "this", "these", "those", "their", "his", "her", "its", "our", "they", "we", "he", "she",
+              "it", "them", "more", "other", "others", "each", "per", "across", "near", "around"}
+QUALIFIERS = [
+    ("at least", "at least"), ("at most", "at most"), ("more than", "more than"),
+    ("fewer than", "fewer than"), ("less than", "less than"), ("up to", "up to"),
+    ("as many as", "as many as"), ("no fewer than", "at least"), ("no less than", "at least"),
+    ("some", "about"), ("about", "about"), ("around", "about"), ("approximately", "about"),
+    ("roughly", "about"), ("nearly", "nearly"), ("almost", "nearly"), ("over", "more than"),
+    ("close to", "nearly"), ("an estimated", "about"), ("estimated", "about"), ("upwards of", "more than"),
+    ("just over", "more than"), ("just under", "nearly"), ("well over", "more than")]
+ORDINAL_SUFFIX = re.compile(r"^(\d+)(st|nd|rd|th)$", re.IGNORECASE)
+
+TOKEN_RE = re.compile(r"[0-9]+(?:[,.\u202f\u00a0'][0-9]+)*|[A-Za-z]+(?:['’][A-Za-z]+)?|\S", re.UNICODE)
+DIGITS_GROUPED = re.compile(r"^[0-9]{1,3}(?:([,\u202f\u00a0'])[0-9]{3})(?:\1[0-9]{3})*$")
+DECIMAL = re.compile(r"^[0-9]+\.[0-9]+$")
+
+
+@dataclass(frozen=True)
+class NumberMention:
+    """One number expression: where it is, what it is worth and whether it can count people."""
+
+    start: int
+    end: int
+    text: str
+    value: int | None
+    kind: str  # digits | words | dozen | range | vague | person
+    is_count: bool
+    reason: str | None = None  # why it is not a count (year, date, age, duration, ...)
+    high: int | None = None  # upper bound of a range
+    qualifier: str | None = None  # at least / more than / about / nearly / up to ...
+    vague: str | None = None  # the vague word, when value comes from the vague table
+    noun: str | None = None  # the noun it counts, when found
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class _Tok:
+    text: str
+    start: int
+    end: int
+    low: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.low = self.text.lower().replace("’", "'")
+
+
+@dataclass(frozen=True)
+class NumbersConfig:
+    """The vague-word table (word → value or None) and whether vague words count in totals."""
+
+    vague: dict[str, int | None]
+    count_vague_in_totals: bool = False
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> NumbersConfig:
+        from omegaconf import OmegaConf
+
+        p = Path(path) if path else CONFIG_DIR / "numbers" / "default.yaml"
+        if not p.is_file():
+            return DEFAULT_NUMBERS
+        data = OmegaConf.to_container(OmegaConf.load(p), resolve=True)
+        return cls(vague={str(k).lower(): v for k, v in dict(data.get("vague", {})).items()},
+                   count_vague_in_totals=bool(data.get("count_vague_in_totals", False)))
+
+
+DEFAULT_NUMBERS = NumbersConfig(vague={
+    "several": None, "many": None, "numerous": None, "a few": None, "a number of": None,
+    "a handful of": None, "scores": 20, "tens": 10, "dozens": 12, "hundreds": 100, "thousands": 1000})
+
+
+@lru_cache(maxsize=4)
+def default_numbers_config() -> NumbersConfig:
+    return NumbersConfig.load()
+
+
+def tokenize(text: str) -> list[_Tok]:
+    return [_Tok(m.group(), m.start(), m.end()) for m in TOKEN_RE.finditer(text)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Parsing number expressions
+# ---------------------------------------------------------------------------------------------
+def _isdigits(s: str) -> bool:
+    """ASCII digits only: other scripts' digits ("¹", "٣") are not read as numbers."""
+    return s.isascii() and s.isdigit()
+
+
+def parse_digits(s: str) -> int | None:
+    """Integer value of a digit token with optional thousands separators; None for decimals."""
+    if _isdigits(s):
+        return int(s)
+    if DIGITS_GROUPED.match(s):
+        return int(re.sub(r"\D", "", s))
+    return None
+
+
+def _word_value(low: str) -> tuple[str, int] | None:
+    if low in UNITS:
+        return "unit", UNITS[low]
+    if low in TEENS:
+        return "teen", TEENS[low]
+    if low in TENS:
+        return "tens", TENS[low]
+    if low == "hundred":
+        return "hundred", 100
+    if low in SCALES:
+        return "scale", SCALES[low]
+    return None
+
+
+def _parse_words(toks: list[_Tok], i: int) -> tuple[int, int] | None:
+    """Parse an English cardinal starting at toks[i]; return (value, index after) or None.
+
+    Accepts "twenty-seven", "three hundred and five", "one million two hundred thousand",
+    "fifteen hundred", "a hundred", "a thousand". Refuses sequences that are not one number
+    ("five six").
+    """
+    n = len(toks)
+    j = i
+    total = 0
+    current = 0
+    last: str | None = None  # kind of the last consumed word
+    last_scale = 10**12  # scales must descend: "million ... thousand"
+    consumed_any = False
+    end = i
+    if toks[i].low in ("a", "an") and i + 1 < n and toks[i + 1].low in ("hundred", "thousand", "million"):
+        current = 1
+        last = "unit"
+        j = i + 1
+    while j < n:
+        t = toks[j]
+        wv = _word_value(t.low)
+        if wv is None:
+            # joiners: hyphen between tens and unit; "and" after hundred/scale
+            if t.low in ("-", "‐", "‑") and last == "tens" and j + 1 < n and toks[j + 1].low in UNITS \
+                    and toks[j + 1].low != "zero" and t.start == toks[j - 1].end and toks[j + 1].start == t.end:
+                j += 1
+                continue
+            if t.low == "and" and last in ("hundred", "scale") and j + 1 < n:
+                nxt = _word_value(toks[j + 1].low)
+                if nxt and nxt[0] in ("unit", "teen", "tens") and toks[j + 1].low != "zero":
+                    j += 1
+                    continue
+            break
+        kind, val = wv
+        if kind == "unit":
+            if last in ("unit", "teen") or (last == "tens" and val == 0) or (val == 0 and consumed_any):
+                break
+            if last == "tens" and current % 10 != 0:
+                break
+            current += val
+        elif kind == "teen" or kind == "tens":
+            if last in ("unit", "teen", "tens"):
+                break
+            current += val
+        elif kind == "hundred":
+            if last not in ("unit", "teen", "tens") or current >= 100 or current == 0:
+                break
+            if last == "tens" and current % 10 == 0 and current >= 20:
+                break  # "twenty hundred" is not English
+            current *= 100
+        else:  # scale
+            if last is None or last == "scale" or val >= last_scale or current == 0:
+                break
+            total += current * val
+            current = 0
+            last_scale = val
+        last = kind
+        consumed_any = True
+        end = j + 1
+        j += 1
+    if not consumed_any:
+        return None
+    return total + current, end
+
+
+def _match_phrase(toks: list[_Tok], i: int, phrase: str) -> int:
+    """Number of tokens of `phrase` matched at toks[i], or 0."""
+    words = phrase.split()
+    if i + len(words) > len(toks):
+        return 0
+    for k, w in enumerate(words):
+        if toks[i + k].low != w:
+            return 0
+    return len(words)
+
+
+def _qualifier_before(toks: list[_Tok], i: int) -> tuple[str | None, int]:
+    """The qualifier that ends just before toks[i] ("at least", "more than", ...)."""
+    for phrase, norm in QUALIFIERS:
+        k = len(phrase.split())
+        if i - k >= 0 and _match_phrase(toks, i - k, phrase) == k:
+            return norm, i - k
+    return None, i
+
+
+def _next_word(toks: list[_Tok], j: int) -> _Tok | None:
+    return toks[j] if j < len(toks) else None
+
+
+def _counted_noun(toks: list[_Tok], j: int) -> tuple[str | None, str | None]:
+    """Look ahead from toks[j] for the noun a number counts; return (noun, 'person'|'thing')."""
+    k = j
+    if k < len(toks) and toks[k].low == "of" and k + 1 < len(toks) and toks[k + 1].low in ("the", "them"):
+        return None, None  # "three of the soldiers": decided by what follows, keep as a count
+    for _ in range(4):
+        if k >= len(toks):
+            return None, None
+        t = toks[k]
+        if not t.text[0].isalpha():
+            if t.low == "-" and k + 1 < len(toks):  # "three-day", "20-strong"
+                k += 1
+                continue
+            return None, None
+        low = t.low
+        if low in PERSON_NOUNS_PLURAL or low in PERSON_NOUNS_SINGULAR:
+            return low, "person"
+        if low in THING_NOUNS or low in DURATION_UNITS:
+            return low, "thing"
+        if low in STOP_WORDS:
+            return None, None
+        k += 1
+    return None, None
+
+
+def _is_sentence_start(toks: list[_Tok], i: int) -> bool:
+    return i == 0 or toks[i - 1].text in {".", "!", "?", "\"", "“", "”", ":", ";", "(", "–", "—"}
+
+
+def _classify(toks: list[_Tok], i0: int, i1: int, value: int | None, kind: str,
+              raw: str) -> tuple[bool, str | None, str | None]:
+    """Decide whether the number spanning toks[i0:i1] can count people; (is_count, reason, noun)."""
+    prev = toks[i0 - 1] if i0 > 0 else None
+    prev2 = toks[i0 - 2] if i0 > 1 else None
+    nxt = _next_word(toks, i1)
+    nxt2 = _next_word(toks, i1 + 1)
+    nlow = nxt.low if nxt else ""
+    plow = prev.low if prev else ""
+
+    # money and percentages
+    if prev is not None and (prev.text in CURRENCY_SIGNS or prev.low in ("us$", "usd", "eur", "gbp")):
+        return False, "money", None
+    if prev is not None and prev.text.upper() in {"US", "A", "C", "NZ", "HK"} and prev2 is not None \
+            and prev2.text in CURRENCY_SIGNS:
+        return False, "money", None
+    if nlow == "%" or nlow in ("percent", "pct") or (nlow == "per" and nxt2 is not None and nxt2.low == "cent"):
+        return False, "percent", None
+    if nlow in MONEY_WORDS or (nlow in ("million", "billion", "thousand", "m", "bn")
+                               and nxt2 is not None and nxt2.low in MONEY_WORDS):
+        return False, "money", None
+    # times of day
+    if nlow == ":" and nxt2 is not None and _isdigits(nxt2.text):
+        return False, "time", None
+    if plow == ":" and prev2 is not None and _isdigits(prev2.text):
+        return False, "time", None
+    if nlow in TIME_WORDS or (nlow in ("a", "p") and nxt2 is not None and nxt2.text == "."):
+        return False, "time", None
+    if kind == "digits" and len(raw) == 4 and _isdigits(raw) and nlow in ("hours", "hrs", "gmt", "utc", "local"):
+        return False, "time", None
+    # ages
+    if nlow == "-" and nxt2 is not None and nxt2.low in ("year", "years", "month", "week") and \
+            i1 + 3 < len(toks) and toks[i1 + 2].low == "-" and toks[i1 + 3].low == "old":
+        return False, "age", None
+    if plow in ("aged", "age") or (plow == "of" and prev2 is not None and prev2.low == "age"):
+        return False, "age", None
+    if nlow in ("years", "year") and nxt2 is not None and nxt2.low in ("old", "of"):
+        if nxt2.low == "old" or (i1 + 2 < len(toks) and toks[i1 + 2].low == "age"):
+            return False, "age", None
+    if kind in ("digits", "words") and prev is not None and prev.text == "," and nxt is not None and \
+            nxt.text in {",", ")", "."} and value is not None and 0 < value < 120 and prev2 is not None and \
+            (prev2.text[:1].isupper() or prev2.low in PERSON_NOUNS_SINGULAR):
+        return False, "age", None
+    if prev is not None and prev.text == "(" and nxt is not None and nxt.text == ")" and value is not None \
+            and 0 < value < 120 and prev2 is not None and prev2.text[:1].isupper():
+        return False, "age", None
+    # dates and years
+    if plow in MONTHS or nlow in MONTHS or (nlow == "of" and nxt2 is not None and nxt2.low in MONTHS):
+        return False, "date", None
+    if kind == "digits" and _isdigits(raw) and len(raw) == 4 and 1800 <= int(raw) <= 2100:
+        if not (nxt and (nlow in PERSON_NOUNS_PLURAL)):
+            return False, "year", None
+    if kind == "digits" and _isdigits(raw) and len(raw) == 4 and nlow == "s":
+        return False, "year", None
+    if kind == "digits" and re.fullmatch(r"\d{1,2}/\d{1,2}(/\d{2,4})?", raw or ""):
+        return False, "date", None
+    # durations
+    if nlow in DURATION_UNITS or (nlow == "-" and nxt2 is not None and nxt2.low in DURATION_UNITS):
+        return False, "duration", None
+    # measures
+    if nlow in MEASURE_UNITS and nlow not in ("m",) and not (nlow == "points" and False):
+        return False, "measure", None
+    if nlow == "m" and nxt is not None and nxt.start == toks[i1 - 1].end:
+        return False, "measure", None
+    if DECIMAL.match(raw or "") and kind == "digits":
+        return False, "measure", None
+    # places and names: "Kilometre Seven", "Route 66", "Checkpoint 9", "Kurdistan 24"
+    if prev is not None and prev.text[:1].isupper() and prev.text.isalpha():
+        if plow in PLACE_WORDS or (kind == "words" and raw[:1].isupper() and not _is_sentence_start(toks, i0 - 1)
+                                   and plow not in WEEKDAYS and plow not in MONTHS):
+            return False, "place", None
+        noun, what = _counted_noun(toks, i1)
+        if kind == "digits" and what is None \
+                and plow not in WEEKDAYS and plow not in MONTHS and plow not in _SENTENCE_WORDS \
+                and (nxt is None or not nxt.text[:1].islower()):
+            return False, "name", None
+    if plow in PLACE_WORDS and prev is not None and prev.text.islower() and plow in ("no", "number", "route",
+                                                                                     "highway", "kilometre",
+                                                                                     "km", "sector", "gate"):
+        return False, "place", None
+    # counted noun decides person vs thing
+    noun, what = _counted_noun(toks, i1)
+    if what == "thing":
+        return False, "thing", noun
+    return True, None, noun
+
+
+_SENTENCE_WORDS = {"in", "on", "at", "about", "some", "over", "nearly", "only", "all", "and", "but", "of",
+                   "least", "than", "killed", "kill", "to", "by", "with", "another", "almost",
+                   "just", "around", "the", "those", "these", "were", "are", "had", "left",
+                   "including", "leaving", "among", "wounding", "injuring", "killing"}
+
+
+def _range_after(toks: list[_Tok], j: int) -> tuple[int, int] | None:
+    """A range's upper bound right after a number: "12-15", "12 to 15", "12 or 13"."""
+    if j + 1 >= len(toks):
+        return None
+    sep = toks[j].low
+    if sep in ("-", "–", "—", "to", "or"):
+        nt = toks[j + 1]
+        if _isdigits(nt.text) or DIGITS_GROUPED.match(nt.text):
+            v = parse_digits(nt.text)
+            if v is not None:
+                return v, j + 2
+        w = _parse_words(toks, j + 1) if nt.low in UNITS or nt.low in TEENS or nt.low in TENS else None
+        if w is not None:
+            return w
+    return None
+
+
+def find_mentions(text: str, config: NumbersConfig | None = None) -> list[NumberMention]:
+    """Every number expression of `text`, counts and non-counts, in text order. Never raises."""
+    if not isinstance(text, str) or not text:
+        return []
+    return _find(text, config or default_numbers_config())
+
+
+def count_candidates(text: str, config: NumbersConfig | None = None) -> list[NumberMention]:
+    """The mentions that can be a count of people (what the casualty model labels)."""
+    return [m for m in find_mentions(text, config) if m.is_count]
+
+
+def _vague_at(toks: list[_Tok], i: int, vague: dict[str, int | None]) -> tuple[str, int] | None:
+    best = None
+    for phrase in vague:
+        k = _match_phrase(toks, i, phrase)
+        if k and (best is None or k > best[1]):
+            best = (phrase, k)
+    return best
+
+
+def _person_phrase(toks: list[_Tok], i: int) -> int | None:
+    """End index of "a/an/one/another [up to 3 modifiers] <singular person noun>", or None."""
+    j = i + 1
+    for _ in range(4):
+        if j >= len(toks):
+            return None
+        t = toks[j]
+        if t.low in PERSON_NOUNS_SINGULAR and t.low not in ("security", "aid", "national", "major",
+                                                           "general", "chief", "member", "family"):
+            # "a police officer", "one soldier"; "policeofficer" styles too
+            return j + 1
+        if t.low in ("police", "army", "security", "aid", "border", "prison", "health", "local",
+                     "british", "american", "government", "rebel", "militia") and j + 1 < len(toks) \
+                and toks[j + 1].low in PERSON_NOUNS_SINGULAR:
+            j += 1
+            continue
+        if t.low in ("general", "major", "chief", "member") and j == i + 1:
+            # "One general, speaking ...", "a member of the militia"
+            return j + 1
+        if not t.text[0].isalpha() and t.low != "-":
+            return None
+        if t.low in STOP_WORDS or t.low in UNITS or t.low in THING_NOUNS or t.low in MONTHS:
+            return None
+        j += 1
+    return None
+
+
+def _find(text: str, cfg: NumbersConfig) -> list[NumberMention]:
+    toks = tokenize(text)
+    out: list[NumberMention] = []
+    vague_table = {k.lower(): v for k, v in cfg.vague.items()}
+    n = len(toks)
+    i = 0
+    while i < n:
+        t = toks[i]
+        low = t.low
+        qual, _ = _qualifier_before(toks, i)
+
+        # ordinals: "third", "21st"
+        m = ORDINAL_SUFFIX.match(t.text)
+        if low in ORDINAL_WORDS or m:
+            value = int(m.group(1)) if m else None
+            reason = "date" if (m and ((i > 0 and toks[i - 1].low in MONTHS) or
+                                       (i + 1 < n and toks[i + 1].low in MONTHS) or
+                                       (i + 2 < n and toks[i + 1].low == "of" and toks[i + 2].low in MONTHS))) \
+                else "ordinal"
+            if low in ORDINAL_WORDS and low == "second" and i + 1 < n and toks[i + 1].low in ("of",):
+                pass
+            out.append(NumberMention(t.start, t.end, t.text, value, "ordinal", False, reason))
+            i += 1
+            continue
+
+        # "a dozen", "two dozen", "half a dozen", "dozen"
+        if low in ("a", "half", "one") or low in UNITS or low in TEENS or low in TENS or _isdigits(t.text):
+            dz = _dozen(toks, i)
+            if dz is not None:
+                value, j = dz
+                is_count, reason, noun = _classify(toks, i, j, value, "dozen", "")
+                out.append(NumberMention(t.start, toks[j - 1].end, text[t.start:toks[j - 1].end], value,
+                                         "dozen", is_count, reason, None, qual, None, noun))
+                i = j
+                continue
+
+        # singular person phrases: "a soldier", "one policeman", "another civilian"
+        if low in ("a", "an", "one", "another"):
+            j = _person_phrase(toks, i)
+            if j is not None and not (low == "one" and i + 1 < n and toks[i + 1].low == "of"):
+                s, e = t.start, toks[j - 1].end
+                out.append(NumberMention(s, e, text[s:e], 1, "person", True, None, None, None, None,
+                                         toks[j - 1].low))
+                i = j
+                continue
+
+        # vague words from the table ("several", "dozens", "a number of")
+        vg = _vague_at(toks, i, vague_table)
+        if vg is not None:
+            phrase, k = vg
+            j = i + k
+            noun, what = _counted_noun(toks, j if toks[j - 1].low != "of" else j)
+            if j < n and toks[j].low == "of":
+                noun, what = _counted_noun(toks, j + 1)
+            reason = None
+            if noun in DURATION_UNITS:
+                reason = "duration"
+            elif what == "thing":
+                reason = "thing"
+            s, e = t.start, toks[j - 1].end
+            out.append(NumberMention(s, e, text[s:e], vague_table[phrase], "vague", reason is None, reason,
+                                     None, qual, phrase, noun))
+            i = j
+            continue
+
+        # digits, with an optional scale word ("1.5 million") and range ("12-15")
+        if t.text[0] in "0123456789":
+            raw = t.text
+            value = parse_digits(raw)
+            j = i + 1
+            scale = None
+            if j < n and toks[j].low in ("thousand", "million", "billion"):
+                scale = SCALES[toks[j].low]
+                try:
+                    value = int(round(float(raw.replace(",", "")) * scale))
+                except ValueError:
+                    value = None
+                j += 1
+            high = None
+            kind = "digits"
+            rng = _range_after(toks, j) if scale is None else None
+            if rng is not None and value is not None and rng[0] > value and not (
+                    len(raw) == 4 and 1800 <= value <= 2100):
+                high, j = rng
+                kind = "range"
+            elif scale is None and _between(toks, i):
+                nv = parse_digits(toks[j + 1].text)
+                if nv is not None and value is not None and nv > value:
+                    high, j, kind = nv, j + 2, "range"
+            s, e = t.start, toks[j - 1].end
+            is_count, reason, noun = _classify(toks, i, j, value, "digits", raw if scale is None else "")
+            if value is None and reason is None:
+                is_count, reason = False, "measure" if DECIMAL.match(raw) else "not a number"
+            out.append(NumberMention(s, e, text[s:e], value, kind, is_count, reason, high, qual, None, noun))
+            i = j
+            continue
+
+        # number words ("Seven", "twenty-seven", "three hundred and five", "a hundred")
+        if low in UNITS or low in TEENS or low in TENS or (low in ("a", "an") and i + 1 < n and
+                                                            toks[i + 1].low in ("hundred", "thousand")):
+            parsed = _parse_words(toks, i)
+            if parsed is not None:
+                value, j = parsed
+                if low == "one" and j == i + 1 and _pronoun_one(toks, i):
+                    i += 1
+                    continue
+                high = None
+                kind = "words"
+                rng = _range_after(toks, j)
+                if rng is not None and rng[0] > value:
+                    high, j = rng
+                    kind = "range"
+                s, e = t.start, toks[j - 1].end
+                is_count, reason, noun = _classify(toks, i, j, value, "words", text[s:e])
+                out.append(NumberMention(s, e, text[s:e], value, kind, is_count, reason, high, qual, None,
+                                         noun))
+                i = j
+                continue
+        i += 1
+    return out
+
+
+def _between(toks: list[_Tok], i: int) -> bool:
+    """"between 12 and 15": the number at i opens a range closed by a digit token."""
+    return i >= 1 and toks[i - 1].low == "between" and i + 2 < len(toks) and toks[i + 1].low == "and" \
+        and toks[i + 2].text[:1] in tuple("0123456789")
+
+
+def _pronoun_one(toks: list[_Tok], i: int) -> bool:
+    """"one" used as a pronoun or idiom ("one another", "no one", "the one that") — not a count."""
+    prev = toks[i - 1].low if i > 0 else ""
+    nxt = toks[i + 1].low if i + 1 < len(toks) else ""
+    return prev in ("no", "the", "any", "every", "some", "each", "which", "this", "that", "someone") or \
+        nxt in ("another", "way", "day", "time", "thing", "hand", "side", "point", "such", "'s")
+
+
+def _dozen(toks: list[_Tok], i: int) -> tuple[int, int] | None:
+    """"a dozen" = 12, "two dozen" = 24, "half a dozen" = 6, "a dozen or so"."""
+    n = len(toks)
+    low = toks[i].low
+    if low == "half" and i + 2 < n and toks[i + 1].low == "a" and toks[i + 2].low == "dozen":
+        return 6, i + 3
+    if low in ("a", "one") and i + 1 < n and toks[i + 1].low == "dozen":
+        return 12, i + 2
+    if i + 1 < n and toks[i + 1].low == "dozen":
+        if _isdigits(toks[i].text):
+            return int(toks[i].text) * 12, i + 2
+        parsed = _parse_words(toks, i)
+        if parsed is not None and parsed[1] == i + 1:
+            return parsed[0] * 12, i + 2
+    return None

@@ -1,0 +1,149 @@
+from __future__ import annotations
+
+import inflect
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from eventcoder.numbers import NumbersConfig, count_candidates, find_mentions
+
+ENGLISH = inflect.engine()
+
+
+def only(text: str):
+    ms = find_mentions(text)
+    assert len(ms) == 1, [(m.text, m.value) for m in ms]
+    return ms[0]
+
+
+def by_text(text: str) -> dict[str, list]:
+    out: dict[str, list] = {}
+    for m in find_mentions(text):
+        out.setdefault(m.text, []).append(m)
+    return out
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.integers(min_value=0, max_value=10**6))
+def test_every_integer_as_digits_reads_back(n):
+    for written in (str(n), f"{n:,}", f"{n:,}".replace(",", "\u202f")):
+        m = only(written)
+        assert m.value == n
+        assert (m.start, m.end) == (0, len(written))
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.integers(min_value=0, max_value=10**6), st.sampled_from(["and", ""]), st.booleans())
+def test_every_integer_as_english_words_reads_back(n, andword, capital):
+    written = ENGLISH.number_to_words(n, comma="", andword=andword)
+    if capital:
+        written = written[0].upper() + written[1:]
+    m = only(written)
+    assert m.value == n
+    assert (m.start, m.end) == (0, len(written))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text())
+def test_arbitrary_unicode_never_raises_and_offsets_are_valid(text):
+    for m in find_mentions(text):
+        assert 0 <= m.start < m.end <= len(text)
+        assert text[m.start:m.end] == m.text
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["killed", "12", "twenty-one", "-", "and", "a", "dozen", "of", "%", "$",
+                                 "March", "Route", "one", "several", "hours", ",", "year", "old", "between",
+                                 "soldier", "1,000", "1.5", "million", "at", "least", "\u00a0", "ninety"]),
+                max_size=30))
+def test_number_like_soup_never_raises(words):
+    text = " ".join(words)
+    for m in find_mentions(text):
+        assert text[m.start:m.end] == m.text
+
+
+@pytest.mark.parametrize(("text", "mention", "value"), [
+    ("Officials said 1,200 people fled.", "1,200", 1200),
+    ("A blast killed twenty-seven people.", "twenty-seven", 27),
+    ("Three hundred and five families were displaced.", "Three hundred and five", 305),
+    ("The attack killed a dozen villagers.", "a dozen", 12),
+    ("Gunmen killed two dozen worshippers.", "two dozen", 24),
+    ("Half a dozen soldiers were hurt.", "Half a dozen", 6),
+    ("About 1.5 million people live there.", "1.5 million", 1_500_000),
+])
+def test_counts_and_values(text, mention, value):
+    m = by_text(text)[mention][0]
+    assert m.is_count and m.value == value
+
+
+def test_ranges_and_qualifiers():
+    ms = by_text("Between 12 and 15 militants died; 20-25 were hurt; at least 12 fled; more than 30 wept.")
+    assert (ms["12 and 15"][0].value, ms["12 and 15"][0].high, ms["12 and 15"][0].kind) == (12, 15, "range")
+    assert (ms["20-25"][0].value, ms["20-25"][0].high) == (20, 25)
+    assert ms["12"][0].qualifier == "at least"
+    assert ms["30"][0].qualifier == "more than"
+
+
+def test_singular_person_phrases_count_one():
+    ms = by_text("A policeman was killed and one soldier died; a police officer was hurt.")
+    for phrase in ("A policeman", "one soldier", "a police officer"):
+        assert ms[phrase][0].value == 1 and ms[phrase][0].is_count and ms[phrase][0].kind == "person"
+
+
+def test_vague_words_use_the_configurable_table():
+    text = "Dozens were wounded and several died."
+    default = by_text(text)
+    assert default["Dozens"][0].kind == "vague" and default["Dozens"][0].vague == "dozens"
+    assert default["several"][0].value is None and default["several"][0].is_count
+    custom = NumbersConfig(vague={"dozens": 24, "several": 3})
+    values = {m.text: m.value for m in find_mentions(text, custom)}
+    assert values == {"Dozens": 24, "several": 3}
+    assert [m.text for m in find_mentions("Many died.", NumbersConfig(vague={}))] == []
+
+
+@pytest.mark.parametrize(("text", "mention", "reason"), [
+    ("Ramadi was retaken in February 2016.", "2016", "date"),
+    ("The city fell in 2014 after a siege.", "2014", "year"),
+    ("They attacked on 3 March.", "3", "date"),
+    ("A 45-year-old farmer was shot.", "45", "age"),
+    ("The victim, Ahmed Ali, 23, was a student.", "23", "age"),
+    ("Fighting lasted several hours.", "several", "duration"),
+    ("The siege lasted three days.", "three", "duration"),
+    ("It was the third attack this month.", "third", "ordinal"),
+    ("Turnout fell 12% on the day.", "12", "percent"),
+    ("Turnout fell 12 per cent on the day.", "12", "percent"),
+    ("The state paid $5 million in damages.", "5 million", "money"),
+    ("They retook the Kilometre Seven district.", "Seven", "place"),
+    ("Fighting near Checkpoint 9 and Route 66.", "9", "place"),
+    ("Militants seized three areas near the city.", "three", "thing"),
+    ("Soldiers seized 12 trucks.", "12", "thing"),
+    ("The bomb went off at 10:30 in the morning.", "10", "time"),
+    ("The convoy stopped 3 km from the border.", "3", "measure"),
+])
+def test_non_counts_are_marked_with_a_reason(text, mention, reason):
+    m = by_text(text)[mention][0]
+    assert not m.is_count
+    assert m.reason == reason
+
+
+def test_count_candidates_keep_only_counts():
+    text = "In 2019, 14 soldiers were killed in three villages."
+    assert [m.text for m in count_candidates(text)] == ["14"]
+
+
+def test_reference_article_candidates(seed_case):
+    """The seed: 20, 7, 18 and one "several" are counts; the traps are marked as non-counts."""
+    text = seed_case.text
+    ms = find_mentions(text)
+    counts = [m for m in ms if m.is_count]
+    assert {20, 7, 18} <= {m.value for m in counts}
+    several = [m for m in ms if m.vague == "several"]
+    assert len(several) == 2
+    assert sorted(m.reason or "count" for m in several) == ["count", "duration"]
+    assert next(m for m in several if m.reason == "duration").noun == "hours"
+    non = {(text[max(0, m.start - 12):m.end].split()[-2:][0] if m.reason == "place" else m.text): m.reason
+           for m in ms if not m.is_count}
+    assert non.get("2016") in ("date", "year")
+    assert text[text.index("February 2016"):].startswith("February 2016")
+    assert any(m.reason == "place" and text[m.start - 10:m.end] == "Kilometre Seven" for m in ms)
+    assert [m.reason for m in ms if m.text == "three" and text[m.end:m.end + 6] == " areas"] == ["thing", "thing"]
