@@ -93,7 +93,10 @@ PERSON_NOUNS_SINGULAR = {
     "diplomat", "judge", "lawyer", "prosecutor", "businessman", "businesswoman", "landowner",
     "motorist", "cyclist", "motorcyclist", "rider", "customer", "shopper", "commuter", "patient",
     "security", "personnel", "deputy", "agent", "spy", "informant", "warlord", "chieftain", "jawan", "sepoy", "policeofficer", "operative", "mercenary", "pensioner", "widow",
-    "orphan", "toddler", "adolescent", "individual", "someone"}
+    "orphan", "toddler", "adolescent", "individual", "someone", "neighbour", "neighbor", "colleague",
+    "passer", "schoolteacher", "broadcaster", "farmworker", "herdsman", "tribesman", "headman",
+    "headmaster", "principal", "chairman", "councilman", "congressman", "senator", "minister",
+    "motorbike", "rickshaw"}
 PERSON_NOUNS_PLURAL = {
     "people", "persons", "men", "women", "children", "boys", "girls", "babies", "infants", "teenagers",
     "teens", "youths", "civilians", "residents", "villagers", "farmers", "herders", "shepherds",
@@ -166,6 +169,12 @@ THING_NOUNS = {
     "copies", "pictures", "photos", "videos", "accounts", "tweets", "words", "lines", "tracks",
     "songs", "episodes", "seasons", "titles", "trophies", "medals", "laps", "innings", "wickets", "runs",
     "sets", "tries", "cups", "packs", "doses", "beds", "meals", "pounds", "dollars", "euros"}
+PERSON_SUFFIXES = ("worker", "workers", "man", "men", "woman", "women", "teacher", "teachers", "keeper",
+                   "keepers", "ist", "ists", "caster", "casters", "bour", "bours", "bor", "bors", "league",
+                   "leagues", "ician", "icians")
+# Person words that also modify a following noun ("police stations", "army trucks").
+NOUN_MODIFIERS = {"police", "army", "security", "militia", "aid", "government", "staff", "crew", "family",
+                  "prison", "border", "rebel", "militant", "civilian", "student", "worker", "youth"}
 # Words that stop the look-ahead for the noun a number counts.
 STOP_WORDS = {"of", "were", "was", "are", "is", "be", "been", "had", "have", "has", "and", "or", "but",
               "who", "which", "that", "in", "on", "at", "by", "for", "from", "to", "with", "into",
@@ -215,6 +224,8 @@ class _Tok:
     end: int
     low: str = field(init=False)
 
+    nl_before: bool = False  # a line break separates it from the previous token
+
     def __post_init__(self) -> None:
         self.low = self.text.lower().replace("’", "'")
 
@@ -249,7 +260,12 @@ def default_numbers_config() -> NumbersConfig:
 
 
 def tokenize(text: str) -> list[_Tok]:
-    return [_Tok(m.group(), m.start(), m.end()) for m in TOKEN_RE.finditer(text)]
+    toks = []
+    prev_end = 0
+    for m in TOKEN_RE.finditer(text):
+        toks.append(_Tok(m.group(), m.start(), m.end(), "\n" in text[prev_end:m.start()]))
+        prev_end = m.end()
+    return toks
 
 
 # ---------------------------------------------------------------------------------------------
@@ -373,29 +389,47 @@ def _next_word(toks: list[_Tok], j: int) -> _Tok | None:
     return toks[j] if j < len(toks) else None
 
 
+def _is_person_word(low: str) -> bool:
+    if low in PERSON_NOUNS_SINGULAR or low in PERSON_NOUNS_PLURAL:
+        return True
+    return len(low) > 5 and low.endswith(PERSON_SUFFIXES)
+
+
 def _counted_noun(toks: list[_Tok], j: int) -> tuple[str | None, str | None]:
-    """Look ahead from toks[j] for the noun a number counts; return (noun, 'person'|'thing')."""
+    """The head noun a number counts: the last listed noun of the phrase after it, before a stop word.
+
+    "six road workers were" → workers (person); "three areas near" → areas (thing); proper nouns are
+    skipped ("six District Reserve Guard personnel" → personnel). Returns (noun, 'person'|'thing').
+    """
     k = j
-    if k < len(toks) and toks[k].low == "of" and k + 1 < len(toks) and toks[k + 1].low in ("the", "them"):
-        return None, None  # "three of the soldiers": decided by what follows, keep as a count
-    for _ in range(4):
+    head: tuple[str | None, str | None] = (None, None)
+    for _ in range(5):
         if k >= len(toks):
-            return None, None
+            break
         t = toks[k]
+        if t.nl_before:
+            break
         if not t.text[0].isalpha():
-            if t.low == "-" and k + 1 < len(toks):  # "three-day", "20-strong"
-                k += 1
+            if t.low in ("-", "‐") and k + 1 < len(toks) and t.start == toks[k - 1].end:
+                k += 1  # "three-day", "al-Shabaab"
                 continue
-            return None, None
+            break
         low = t.low
-        if low in PERSON_NOUNS_PLURAL or low in PERSON_NOUNS_SINGULAR:
-            return low, "person"
-        if low in THING_NOUNS or low in DURATION_UNITS:
-            return low, "thing"
         if low in STOP_WORDS:
-            return None, None
+            break
+        if t.text[:1].isupper() and not _is_person_word(low) and low not in THING_NOUNS:
+            k += 1  # proper noun modifier: "Iraqi", "District"
+            continue
+        if _is_person_word(low):
+            head = (low, "person")
+            if low not in NOUN_MODIFIERS:
+                break  # "six construction workers building ..." → workers
+        elif low in THING_NOUNS or low in DURATION_UNITS:
+            head = (low, "thing")
+        elif head[0] is not None:
+            break  # the phrase has ended on a listed noun
         k += 1
-    return None, None
+    return head
 
 
 def _is_sentence_start(toks: list[_Tok], i: int) -> bool:
@@ -424,9 +458,11 @@ def _classify(toks: list[_Tok], i0: int, i1: int, value: int | None, kind: str,
                                and nxt2 is not None and nxt2.low in MONEY_WORDS):
         return False, "money", None
     # times of day
-    if nlow == ":" and nxt2 is not None and _isdigits(nxt2.text):
+    if nlow == ":" and nxt2 is not None and _isdigits(nxt2.text) and nxt.start == toks[i1 - 1].end \
+            and nxt2.start == nxt.end:
         return False, "time", None
-    if plow == ":" and prev2 is not None and _isdigits(prev2.text):
+    if plow == ":" and prev2 is not None and _isdigits(prev2.text) and prev.start == prev2.end \
+            and toks[i0].start == prev.end:
         return False, "time", None
     if nlow in TIME_WORDS or (nlow in ("a", "p") and nxt2 is not None and nxt2.text == "."):
         return False, "time", None
@@ -438,22 +474,23 @@ def _classify(toks: list[_Tok], i0: int, i1: int, value: int | None, kind: str,
         return False, "age", None
     if plow in ("aged", "age") or (plow == "of" and prev2 is not None and prev2.low == "age"):
         return False, "age", None
-    if nlow in ("years", "year") and nxt2 is not None and nxt2.low in ("old", "of"):
-        if nxt2.low == "old" or (i1 + 2 < len(toks) and toks[i1 + 2].low == "age"):
-            return False, "age", None
+    if nlow in ("years", "year") and nxt2 is not None and (
+            nxt2.low == "old" or (nxt2.low == "of" and i1 + 2 < len(toks) and toks[i1 + 2].low == "age")):
+        return False, "age", None
     if kind in ("digits", "words") and prev is not None and prev.text == "," and nxt is not None and \
             nxt.text in {",", ")", "."} and value is not None and 0 < value < 120 and prev2 is not None and \
             (prev2.text[:1].isupper() or prev2.low in PERSON_NOUNS_SINGULAR):
         return False, "age", None
     if prev is not None and prev.text == "(" and nxt is not None and nxt.text == ")" and value is not None \
-            and 0 < value < 120 and prev2 is not None and prev2.text[:1].isupper():
+            and 0 < value < 120 and prev2 is not None and prev2.text[:1].isupper() \
+            and _word_value(prev2.low) is None:
         return False, "age", None
     # dates and years
     if plow in MONTHS or nlow in MONTHS or (nlow == "of" and nxt2 is not None and nxt2.low in MONTHS):
         return False, "date", None
-    if kind == "digits" and _isdigits(raw) and len(raw) == 4 and 1800 <= int(raw) <= 2100:
-        if not (nxt and (nlow in PERSON_NOUNS_PLURAL)):
-            return False, "year", None
+    if kind == "digits" and _isdigits(raw) and len(raw) == 4 and 1800 <= int(raw) <= 2100 \
+            and nlow not in PERSON_NOUNS_PLURAL:
+        return False, "year", None
     if kind == "digits" and _isdigits(raw) and len(raw) == 4 and nlow == "s":
         return False, "year", None
     if kind == "digits" and re.fullmatch(r"\d{1,2}/\d{1,2}(/\d{2,4})?", raw or ""):
@@ -462,7 +499,7 @@ def _classify(toks: list[_Tok], i0: int, i1: int, value: int | None, kind: str,
     if nlow in DURATION_UNITS or (nlow == "-" and nxt2 is not None and nxt2.low in DURATION_UNITS):
         return False, "duration", None
     # measures
-    if nlow in MEASURE_UNITS and nlow not in ("m",) and not (nlow == "points" and False):
+    if nlow in MEASURE_UNITS and nlow != "m":
         return False, "measure", None
     if nlow == "m" and nxt is not None and nxt.start == toks[i1 - 1].end:
         return False, "measure", None
@@ -540,9 +577,13 @@ def _person_phrase(toks: list[_Tok], i: int) -> int | None:
         if j >= len(toks):
             return None
         t = toks[j]
-        if t.low in PERSON_NOUNS_SINGULAR and t.low not in ("security", "aid", "national", "major",
-                                                           "general", "chief", "member", "family"):
-            # "a police officer", "one soldier"; "policeofficer" styles too
+        if (t.low in PERSON_NOUNS_SINGULAR or (len(t.low) > 5 and t.low.endswith(PERSON_SUFFIXES)
+                                                and not t.low.endswith("s"))) \
+                and t.low not in ("security", "aid", "national", "major", "general", "chief", "member",
+                                  "family", "motorbike", "rickshaw"):
+            # "a police officer", "one soldier" — but not a modifier: "the militant group"
+            if j + 1 < len(toks) and toks[j + 1].low in THING_NOUNS and toks[j + 1].text.islower():
+                return None
             return j + 1
         if t.low in ("police", "army", "security", "aid", "border", "prison", "health", "local",
                      "british", "american", "government", "rebel", "militia") and j + 1 < len(toks) \
@@ -554,7 +595,7 @@ def _person_phrase(toks: list[_Tok], i: int) -> int | None:
             return j + 1
         if not t.text[0].isalpha() and t.low != "-":
             return None
-        if t.low in STOP_WORDS or t.low in UNITS or t.low in THING_NOUNS or t.low in MONTHS:
+        if t.low in STOP_WORDS or t.low in UNITS or t.low in MONTHS:
             return None
         j += 1
     return None
@@ -597,7 +638,7 @@ def _find(text: str, cfg: NumbersConfig) -> list[NumberMention]:
                 continue
 
         # singular person phrases: "a soldier", "one policeman", "another civilian"
-        if low in ("a", "an", "one", "another"):
+        if low in ("a", "an", "one", "another", "the"):
             j = _person_phrase(toks, i)
             if j is not None and not (low == "one" and i + 1 < n and toks[i + 1].low == "of"):
                 s, e = t.start, toks[j - 1].end

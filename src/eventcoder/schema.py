@@ -88,6 +88,9 @@ class Article(BaseModel):
     killed_total: int | None = Field(default=None, ge=0)
     injured_total: int | None = Field(default=None, ge=0)
     casualties: list[Casualty] | None = None
+    # Counts without spans, as exports give them: {outcome: {group: count}}; an outcome absent here
+    # and from `casualties` is unknown for this record (its mention labels are masked).
+    counts: dict[str, dict[str, int]] | None = None
     notes: str | None = None
     provenance: Provenance = Field(default_factory=Provenance)
 

@@ -65,3 +65,32 @@ def load_seed_cases(seeds_dir: str | Path = SEEDS_DIR) -> list[SeedCase]:
                               text=find_seed_text(d["article"]),
                               meta={k: v for k, v in d.items() if k not in ("expected", "mentions")}))
     return cases
+
+
+def main() -> int:
+    """Print each reference case: expected output, and what the number reader finds in its text."""
+    import sys
+
+    from eventcoder.numbers import find_mentions
+
+    for case in load_seed_cases():
+        print(f"reference {case.id}: expected {json.dumps(case.expected)}")
+        if case.text is None:
+            print(f"  text {case.article_file} not found in {[str(d) for d in seed_text_dirs()]}: skipped")
+            continue
+        model_dir = os.environ.get("EVENTCODER_MODEL")
+        if model_dir and Path(model_dir).is_dir():
+            from eventcoder.predict import predict
+
+            print("  prediction:", json.dumps(predict([case.text], model=model_dir)[0], indent=2))
+        counts = [f"{m.text}={m.value if m.value is not None else m.vague}" for m in find_mentions(case.text)
+                  if m.is_count]
+        others = [f"{m.text} ({m.reason})" for m in find_mentions(case.text) if not m.is_count]
+        print(f"  candidate counts: {', '.join(counts)}")
+        print(f"  non-counts: {', '.join(others)}")
+    sys.stdout.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

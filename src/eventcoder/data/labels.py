@@ -51,3 +51,74 @@ def resolve_quotes(article: Article, file: str | None = None, row: int | None = 
             raise RecordError(file, row, f"{field}.quote", str(err), article.id) from None
         fixed.append(c.model_copy(update={"start": s, "end": e}))
     return article.model_copy(update={"casualties": fixed})
+
+
+def overlaps(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:
+    return a_start < b_end and b_start < a_end
+
+
+def gold_mention_labels(article: Article, candidates: list, taxonomy) -> tuple[list[str], list[int]]:
+    """Label each candidate from the article's gold casualty spans.
+
+    Returns (labels, unmatched) where labels[i] is "O" or "outcome:group" for candidates[i] and
+    `unmatched` lists the indices of gold casualties that overlap no candidate (a numbers.py miss,
+    which the builder reports and masks rather than guesses).
+    """
+    from eventcoder.taxonomy import OUTSIDE
+
+    labels = [OUTSIDE] * len(candidates)
+    unmatched = []
+    for gi, c in enumerate(article.casualties or []):
+        hit = [k for k, m in enumerate(candidates) if overlaps(c.start, c.end, m.start, m.end)]
+        if not hit:
+            unmatched.append(gi)
+            continue
+        for k in hit:
+            labels[k] = taxonomy.mention_label(c.outcome, c.group)
+    return labels, unmatched
+
+
+IGNORE = -100  # label id of a candidate whose label is unknown (masked in the loss)
+
+
+def align_counts(counts: dict[str, dict[str, int]], totals: dict[str, int], candidates: list, taxonomy,
+                 known_outcomes: set[str]) -> tuple[list[str | None], str]:
+    """Label candidates from counts without spans; returns (labels, status).
+
+    Per outcome: each group's count is matched to candidates of that value (a repeated figure labels
+    every repeat); a total larger than every group is matched as the containing total (group
+    `unknown`, the convention of our records). An outcome with a positive total and no matching
+    candidate, or a candidate claimed by two different figures, makes the alignment unsure: status
+    "masked:<reason>" and all labels None. Unmatched candidates are "O" when every outcome of the
+    record is known, else None (unknown, ignored by the loss).
+    """
+    from eventcoder.taxonomy import OUTSIDE
+
+    claimed: dict[int, str] = {}
+
+    def claim(value: int, label: str) -> bool | None:
+        hits = [k for k, m in enumerate(candidates) if m.value == value and m.vague is None]
+        for k in hits:
+            if claimed.get(k, label) != label:
+                return None
+            claimed[k] = label
+        return bool(hits)
+
+    for outcome, total in totals.items():
+        groups = counts.get(outcome, {})
+        matched = False
+        for group, count in groups.items():
+            if count > 0:
+                ok = claim(count, taxonomy.mention_label(outcome, group))
+                if ok is None:
+                    return [None] * len(candidates), "masked:ambiguous mention"
+                matched |= ok
+        if total > 0 and all(total != c for c in groups.values()):
+            ok = claim(total, taxonomy.mention_label(outcome, taxonomy.unknown_group))
+            if ok is None:
+                return [None] * len(candidates), "masked:ambiguous mention"
+            matched |= ok
+        if total > 0 and not matched:
+            return [None] * len(candidates), f"masked:no mention of {outcome} {total}"
+    all_known = set(taxonomy.outcomes) <= known_outcomes
+    return [claimed.get(k, OUTSIDE if all_known else None) for k in range(len(candidates))], "aligned"

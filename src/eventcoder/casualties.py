@@ -1,0 +1,75 @@
+"""The article-level rule: from labelled number mentions to killed/injured totals by group.
+
+One function, `aggregate`, used for gold labels, for predictions, in reports and by the server:
+
+1. Repeats and updates: for each (outcome, group) the figure is the highest count among its
+   mentions. A figure repeated in headline and body counts once; an updated toll ("rose to 14")
+   replaces the earlier one, since news tolls are revised upward (the headline often carries the
+   latest figure before the body's earlier one, so text order is not used).
+2. Totals containing their breakdown: an `unknown`-group figure at least as large as the sum of the
+   named groups contains them ("27 people, including 20 militants and 7 soldiers" → 27, not 54);
+   a smaller one is a separate group and is added.
+3. Vague mentions ("several", "dozens") never add to totals by default: a group known only
+   vaguely is reported with its word. With `count_vague=True` the vague table's value is used
+   (ACLED's conservative practice) when a group has no number.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class LabelledMention:
+    outcome: str
+    group: str
+    count: int | None
+    vague: str | None = None
+    vague_value: int | None = None
+
+
+def _get(m: Any, key: str) -> Any:
+    return m.get(key) if isinstance(m, Mapping) else getattr(m, key, None)
+
+
+def aggregate(mentions: Iterable[Any], outcomes: Iterable[str] = ("killed", "injured"),
+              unknown_group: str = "unknown", count_vague: bool = False) -> dict[str, Any]:
+    """Totals per outcome and figures per group, following the rule in the module docstring.
+
+    `mentions` are objects or dicts with outcome, group, count (None for vague), vague and
+    optionally vague_value. Returns {"totals": {outcome: int}, "by_group": {outcome: {group: int|str}}}.
+    """
+    best: dict[tuple[str, str], int] = {}
+    vague_words: dict[tuple[str, str], str] = {}
+    vague_values: dict[tuple[str, str], int] = {}
+    for m in mentions:
+        key = (_get(m, "outcome"), _get(m, "group"))
+        count = _get(m, "count")
+        if count is not None:
+            best[key] = max(best.get(key, 0), int(count))
+        elif _get(m, "vague"):
+            vague_words.setdefault(key, str(_get(m, "vague")))
+            vv = _get(m, "vague_value")
+            if count_vague and vv is not None:
+                vague_values[key] = max(vague_values.get(key, 0), int(vv))
+    if count_vague:
+        for key, v in vague_values.items():
+            best.setdefault(key, v)
+    totals: dict[str, int] = {}
+    by_group: dict[str, dict[str, int | str]] = {}
+    for outcome in outcomes:
+        groups = {g: v for (o, g), v in best.items() if o == outcome}
+        named = sum(v for g, v in groups.items() if g != unknown_group)
+        unknown = groups.get(unknown_group, 0)
+        contains = unknown >= named
+        totals[outcome] = unknown if contains else unknown + named
+        figures: dict[str, int | str] = {g: v for g, v in groups.items() if g != unknown_group}
+        residual = unknown - named if contains else unknown
+        if residual > 0:
+            figures[unknown_group] = residual
+        for (o, g), word in vague_words.items():
+            if o == outcome and g not in figures and (g != unknown_group or unknown_group not in groups):
+                figures[g] = word
+        by_group[outcome] = figures
+    return {"totals": totals, "by_group": by_group}

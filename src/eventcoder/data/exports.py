@@ -1,0 +1,188 @@
+"""Readers for analysts' exports (ACLED, GTD, UCDP GED, CASE 2021, ...) driven by YAML.
+
+A source config names the file, the columns, how labels map onto the taxonomy and which columns
+hold casualty counts per outcome and victim group (see `configs/data/*.yaml`). A new export
+version is a YAML change. Each row becomes an `Article` with provenance, or a `RecordError`.
+"""
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import math
+import re
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from eventcoder.data.readers import Item, read_records
+from eventcoder.schema import Article, RecordError
+from eventcoder.taxonomy import Taxonomy
+
+
+def _open_text(path: Path) -> io.TextIOBase:
+    raw = gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb")  # noqa: SIM115
+    return io.TextIOWrapper(raw, encoding="utf-8", errors="strict", newline="")
+
+
+def _num(v: Any) -> float | None:
+    if v is None:
+        return None
+    s = str(v).strip()
+    if s == "" or s.lower() in ("nan", "na", "null", "none", "-99", "-9"):
+        return None
+    f = float(s)
+    if math.isnan(f) or f < 0:
+        return None
+    return f
+
+
+def _matches(value: Any, cond: Any) -> bool:
+    if isinstance(cond, (list, tuple)) or (hasattr(cond, "__iter__") and not isinstance(cond, (str, Mapping))):
+        return str(value) in {str(c) for c in cond}
+    return str(value) == str(cond)
+
+
+def map_label(row: Mapping[str, Any], spec: Mapping[str, Any]) -> str | None:
+    """Event label from a row: a `column` + `map` table, then ordered `rules` (first match wins).
+
+    A value the table maps to null (or does not know, with no default) gives None: masked, not guessed.
+    """
+    if "column" in spec:
+        value = row.get(spec["column"])
+        table = spec.get("map") or {}
+        if value in table:
+            return table[value]
+    for rule in spec.get("rules") or []:
+        when = rule.get("when") or {}
+        if all(_matches(row.get(col), cond) for col, cond in when.items()):
+            return rule.get("label")
+    return spec.get("default")
+
+
+def _group_of(row: Mapping[str, Any], group_spec: Any) -> str | None:
+    """A victim group: a fixed name, or {column, map, default} looked up in the row."""
+    if isinstance(group_spec, str):
+        return group_spec
+    value = row.get(group_spec["column"])
+    table = group_spec.get("map") or {}
+    key = value if value in table else str(value)
+    return table.get(key, group_spec.get("default"))
+
+
+def casualty_counts(row: Mapping[str, Any], spec: Mapping[str, Any]) -> tuple[dict[str, dict[str, int]], dict[str, int]]:
+    """Counts by outcome and group, and totals by outcome, from the columns a source config names.
+
+    spec = {outcome: {total: COL, parts: [{column: COL | minus: [COL, COL], group: G | {column,map}}]}}.
+    An outcome whose total is missing (NaN) is left out: unknown, not zero.
+    """
+    counts: dict[str, dict[str, int]] = {}
+    totals: dict[str, int] = {}
+    for outcome, ospec in spec.items():
+        total = _num(row.get(ospec["total"])) if ospec.get("total") else None
+        parts: dict[str, int] = {}
+        for part in ospec.get("parts") or []:
+            if "minus" in part:
+                a, b = (_num(row.get(c)) for c in part["minus"])
+                value = None if a is None else a - (b or 0)
+            else:
+                value = _num(row.get(part["column"]))
+            group = _group_of(row, part["group"])
+            if value is None or group is None:
+                continue
+            parts[group] = parts.get(group, 0) + int(value)
+        if total is None and not parts:
+            continue
+        totals[outcome] = int(total) if total is not None else sum(parts.values())
+        counts[outcome] = {g: v for g, v in parts.items() if v > 0} or (
+            {ospec.get("default_group", "unknown"): totals[outcome]} if totals[outcome] else {})
+    return counts, totals
+
+
+def clean_text(text: str, steps: list[str]) -> str:
+    for step in steps:
+        if step == "strip_date_prefix":  # GTD: "MM/DD/YYYY: ..." leaks the date
+            text = re.sub(r"^\s*\d{1,2}/\d{1,2}/\d{2,4}\s*:\s*", "", text)
+        elif step == "strip_acled_tags":  # ACLED: trailing "[size=...]" tags
+            text = re.sub(r"\s*\[[a-z ]+=[^\]]*\]\s*$", "", text)
+        elif step == "fix_mojibake":
+            try:
+                text = text.encode("cp1252").decode("utf-8")
+            except (UnicodeEncodeError, UnicodeDecodeError):
+                pass
+    return text.strip()
+
+
+def read_export(source: Mapping[str, Any], taxonomy: Taxonomy) -> Iterator[Item]:
+    """Rows of a CSV export → Articles with event label and casualty counts, or RecordErrors."""
+    path = Path(source["path"])
+    name = str(path)
+    cols = source["columns"]
+    required = [cols["text"]] + [c for c in source.get("required_columns", [])]
+    with _open_text(path) as fh:
+        reader = csv.DictReader(fh)
+        try:
+            header = reader.fieldnames or []
+        except (UnicodeDecodeError, csv.Error) as e:
+            raise RecordError(name, None, None, f"unreadable header: {e}") from None
+        for col in required:
+            if col not in header:
+                raise RecordError(name, None, col, f"required column '{col}' missing (columns: {header})")
+        row_no = 0
+        while True:
+            row_no += 1
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except (UnicodeDecodeError, csv.Error) as e:
+                yield RecordError(name, row_no, None, f"unreadable row: {e}")
+                continue
+            yield _export_row(row, row_no, name, source, taxonomy)
+
+
+def _export_row(row: dict[str, Any], row_no: int, name: str, source: Mapping[str, Any],
+                taxonomy: Taxonomy) -> Item:
+    cols = source["columns"]
+    rid = str(row.get(cols.get("id", ""), "") or f"{Path(name).stem}-{row_no}")
+    if None in row:
+        return RecordError(name, row_no, None, "more fields than the header has", rid)
+    text = clean_text(row.get(cols["text"]) or "", list(source.get("text_cleanup") or []))
+    if not text:
+        return RecordError(name, row_no, cols["text"], "empty text", rid)
+    try:
+        label = map_label(row, source["event_type"]) if source.get("event_type") else None
+        counts, totals = casualty_counts(row, source.get("casualties") or {})
+    except (ValueError, KeyError) as e:
+        return RecordError(name, row_no, None, f"bad value: {e}", rid)
+    if label is not None and label not in taxonomy.event_labels:
+        return RecordError(name, row_no, source["event_type"].get("column"),
+                           f"label {label!r} maps outside taxonomy {taxonomy.name!r}", rid)
+    date = row.get(cols["date"]) if cols.get("date") else None
+    if date is None and cols.get("year"):
+        date = str(row.get(cols["year"]) or "") or None
+    return Article(id=f"{source['name']}-{rid}", text=text, date=date, event_type=label,
+                   title=row.get(cols["title"]) if cols.get("title") else None,
+                   source=source["name"], killed_total=totals.get("killed"),
+                   injured_total=totals.get("injured"), counts=counts or None,
+                   provenance={"file": name, "row": row_no, "source_id": rid, "dataset": source["name"]})
+
+
+def read_source(source: Mapping[str, Any], taxonomy: Taxonomy) -> Iterator[Item]:
+    """One configured source: `format: records` (our record JSONL/CSV/folder) or `format: export`."""
+    fmt = source.get("format", "records")
+    if fmt == "export":
+        yield from read_export(source, taxonomy)
+    elif fmt == "records":
+        for item in read_records(source["path"], taxonomy):
+            if isinstance(item, Article):
+                item = item.model_copy(update={"source": item.source or source["name"],
+                                               "provenance": item.provenance.model_copy(
+                                                   update={"dataset": source["name"]})})
+            yield item
+    else:
+        raise ValueError(f"source {source.get('name')}: unknown format {fmt!r} (records or export)")
+
+
+def is_article(item: Item) -> bool:
+    return isinstance(item, Article)

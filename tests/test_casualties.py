@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from eventcoder.casualties import aggregate
+
+
+def m(outcome, group, count, vague=None, vague_value=None):
+    return {"outcome": outcome, "group": group, "count": count, "vague": vague, "vague_value": vague_value}
+
+
+def test_repeated_figure_counts_once():
+    out = aggregate([m("killed", "civilians", 9), m("killed", "civilians", 9)])
+    assert out["totals"]["killed"] == 9
+
+
+def test_updated_toll_replaces_earlier_one():
+    out = aggregate([m("killed", "unknown", 14), m("killed", "unknown", 9), m("injured", "unknown", 30)])
+    assert out["totals"] == {"killed": 14, "injured": 30}
+
+
+def test_total_containing_its_breakdown_is_not_added():
+    out = aggregate([m("killed", "unknown", 27), m("killed", "militants", 20), m("killed", "security_forces", 7)])
+    assert out["totals"]["killed"] == 27
+    assert out["by_group"]["killed"] == {"militants": 20, "security_forces": 7}
+
+
+def test_partial_breakdown_keeps_the_residual_as_unknown():
+    out = aggregate([m("killed", "unknown", 31), m("killed", "security_forces", 4)])
+    assert out["totals"]["killed"] == 31
+    assert out["by_group"]["killed"] == {"security_forces": 4, "unknown": 27}
+
+
+def test_smaller_unknown_figure_is_a_separate_group():
+    out = aggregate([m("killed", "security_forces", 5), m("killed", "unknown", 2)])
+    assert out["totals"]["killed"] == 7
+
+
+def test_vague_groups_are_reported_apart_and_not_added():
+    out = aggregate([m("injured", "civilians", 18), m("injured", "security_forces", None, "several")])
+    assert out["totals"]["injured"] == 18
+    assert out["by_group"]["injured"] == {"civilians": 18, "security_forces": "several"}
+
+
+def test_vague_values_count_only_when_asked():
+    ms = [m("killed", "unknown", None, "dozens", 12)]
+    assert aggregate(ms)["totals"]["killed"] == 0
+    assert aggregate(ms, count_vague=True)["totals"]["killed"] == 12
+
+
+def test_reference_rule_on_the_seed_figures():
+    ms = [m("killed", "militants", 20), m("killed", "security_forces", 7),
+          m("injured", "security_forces", None, "several"), m("injured", "civilians", 18)]
+    out = aggregate(ms)
+    assert out["totals"] == {"killed": 27, "injured": 18}
+    assert out["by_group"] == {"killed": {"militants": 20, "security_forces": 7},
+                               "injured": {"security_forces": "several", "civilians": 18}}

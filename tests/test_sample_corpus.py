@@ -1,0 +1,88 @@
+"""The project's own corpus: size, balance, length, splits, and every gold label resolvable."""
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from eventcoder.casualties import aggregate
+from eventcoder.data.readers import load_sample, read_records, split_items
+from eventcoder.paths import SAMPLE_DIR
+from eventcoder.taxonomy import load_taxonomy
+
+TAXONOMY = load_taxonomy("acled")
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    articles, errors = split_items(read_records(SAMPLE_DIR, TAXONOMY))
+    assert errors == [], [str(e) for e in errors[:5]]  # every quote resolves, every label is in the taxonomy
+    return articles
+
+
+def test_corpus_size_and_balance(corpus):
+    assert len(corpus) >= 210
+    per_class = Counter(a.event_type for a in corpus)
+    assert set(per_class) == set(TAXONOMY.event_labels)
+    assert min(per_class.values()) >= 30, per_class
+
+
+def test_ids_unique_and_fixed_splits(corpus):
+    assert len({a.id for a in corpus}) == len(corpus)
+    assert {a.split for a in corpus} == {"train", "validation", "test"}
+    for split in ("validation", "test"):
+        assert {a.event_type for a in corpus if a.split == split} == set(TAXONOMY.event_labels)
+    assert len(load_sample("test")) == sum(a.split == "test" for a in corpus)
+
+
+def test_lengths_and_long_articles(corpus):
+    from eventcoder.backbones import load_tokenizer
+
+    words = [len(a.text.split()) for a in corpus]
+    assert min(words) >= 60 and max(words) <= 900
+    tok = load_tokenizer("minilm")
+    long = [a.id for a in corpus if len(tok(a.text)["input_ids"]) > 512]
+    assert len(long) >= 20, len(long)
+
+
+def test_gold_offsets_point_at_their_quotes(corpus):
+    n = 0
+    for a in corpus:
+        for c in a.casualties or []:
+            assert a.text[c.start:c.end] == c.quote
+            n += 1
+    assert n > 300
+
+
+def test_totals_follow_the_article_rule(corpus):
+    for a in corpus:
+        out = aggregate(a.casualties or [])
+        assert (out["totals"]["killed"], out["totals"]["injured"]) == (a.killed_total, a.injured_total), a.id
+
+
+def test_none_articles_have_no_casualties_but_numbers(corpus):
+    from eventcoder.numbers import find_mentions
+
+    nones = [a for a in corpus if a.event_type == "none"]
+    assert all(not a.casualties and a.killed_total == 0 for a in nones)
+    assert sum(len(find_mentions(a.text)) for a in nones) > 5 * len(nones)
+
+
+def test_hard_cases_are_present(corpus):
+    """Repeated figures, updated tolls, breakdowns, singular victims, vague-only and word numbers."""
+    repeated = updated = breakdown = singular = vague_only = words = 0
+    for a in corpus:
+        cs = a.casualties or []
+        by_key: dict = {}
+        for c in cs:
+            by_key.setdefault((c.outcome, c.group), set()).add(c.count)
+        repeated += any(sum(1 for c in cs if (c.outcome, c.group, c.count) == k) > 1
+                        for k in {(c.outcome, c.group, c.count) for c in cs if c.count})
+        updated += any(len({v for v in vals if v}) > 1 for vals in by_key.values())
+        breakdown += any(c.group == "unknown" and c.count for c in cs) and any(
+            c.group != "unknown" and c.count for c in cs)
+        singular += any(c.count == 1 and not c.quote[0].isdigit() for c in cs)
+        vague_only += bool(cs) and all(c.count is None for c in cs)
+        words += any(c.count and c.count > 1 and c.quote.replace("-", "").isalpha() for c in cs)
+    assert min(repeated, updated, breakdown, singular, vague_only, words) >= 5, (
+        repeated, updated, breakdown, singular, vague_only, words)
