@@ -1,0 +1,225 @@
+"""Train: compose config → dataset → windows → `transformers.Trainer` → save_pretrained + model card.
+
+    python -m eventcoder.train experiment=sample
+    python -m eventcoder.train experiment=sample resume=true          # after an interrupt
+    python -m eventcoder.train -m trainer.learning_rate=3e-5,5e-5     # Hydra multirun sweep
+    torchrun --nproc_per_node=2 -m eventcoder.train trainer=ddp ...   # DDP (gloo on CPU)
+
+Everything here is callable without Hydra: `train_model(cfg)` takes a composed DictConfig.
+"""
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from omegaconf import DictConfig, OmegaConf
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+TRAINER_EXTRA_KEYS = {"early_stopping_patience"}
+
+
+def resolve_backbone_dir(name: str, cache_root: Path) -> str:
+    """`tiny` is built on first use under models/.cache; other names resolve via backbones."""
+    from eventcoder.backbones import resolve_backbone
+
+    if name == "tiny":
+        path = cache_root / "tiny-bert"
+        if not (path / "config.json").is_file():
+            from eventcoder.model import tiny_encoder_dir
+
+            tiny_encoder_dir(str(path))
+        return str(path)
+    return str(resolve_backbone(name))
+
+
+def load_or_build_dataset(cfg: DictConfig):
+    import datasets
+
+    from eventcoder.data.build import build_dataset
+    from eventcoder.paths import REPO_ROOT
+
+    ddir = Path(cfg.dataset_dir)
+    ddir = ddir if ddir.is_absolute() else REPO_ROOT / ddir
+    if not (ddir / "dataset").is_dir():
+        if not cfg.get("build_if_missing", True):
+            raise FileNotFoundError(f"dataset {ddir} not built: run python -m eventcoder.data.build "
+                                    f"data={cfg.data.name}")
+        build_dataset(cfg, output_dir=ddir.parent)
+    return datasets.load_from_disk(str(ddir / "dataset")), ddir
+
+
+def class_weights(labels: list[int], n: int, mode: str) -> list[float] | None:
+    """Weights for cross-entropy from label frequencies (ignored labels excluded), mean 1."""
+    if mode in (None, "none"):
+        return None
+    counts = Counter(x for x in labels if x >= 0)
+    raw = []
+    for k in range(n):
+        c = counts.get(k, 0)
+        raw.append(0.0 if c == 0 else (1 / c if mode == "inverse" else 1 / math.sqrt(c)))
+    seen = [w for w in raw if w > 0]
+    mean = sum(seen) / len(seen) if seen else 1.0
+    return [w / mean if w > 0 else 1.0 for w in raw]
+
+
+def make_compute_metrics(num_mention_labels: int):
+    from sklearn.metrics import accuracy_score, f1_score
+
+    def compute_metrics(eval_pred) -> dict[str, float]:
+        preds, labels = eval_pred.predictions, eval_pred.label_ids
+        event_logits, mention_logits = preds[0], preds[1]
+        event_labels, mention_labels = labels[0], labels[1]
+        keep = event_labels != -100
+        ev_pred = event_logits.argmax(-1)[keep]
+        ev_gold = event_labels[keep]
+        out = {"event_accuracy": float(accuracy_score(ev_gold, ev_pred)) if keep.any() else 0.0,
+               "event_macro_f1": float(f1_score(ev_gold, ev_pred, average="macro")) if keep.any() else 0.0}
+        m = mention_labels.reshape(-1)
+        mp = mention_logits.reshape(-1, mention_logits.shape[-1]).argmax(-1)
+        ok = m != -100
+        m, mp = m[ok], mp[ok]
+        pos = list(range(1, num_mention_labels))
+        out["mention_f1"] = float(f1_score(m, mp, labels=pos, average="micro", zero_division=0)) if ok.any() else 0.0
+        out["combined_f1"] = (out["event_macro_f1"] + out["mention_f1"]) / 2
+        return out
+
+    return compute_metrics
+
+
+def training_arguments(cfg: DictConfig, output_dir: Path):
+    from transformers import TrainingArguments
+
+    args = {k: v for k, v in OmegaConf.to_container(cfg.trainer, resolve=True).items()
+            if k not in TRAINER_EXTRA_KEYS and v is not None}
+    args.setdefault("save_strategy", args.get("eval_strategy", "epoch"))
+    return TrainingArguments(output_dir=str(output_dir / "checkpoints"), seed=int(cfg.seed),
+                             remove_unused_columns=False, label_names=["event_labels", "mention_labels"],
+                             disable_tqdm=not cfg.get("progress", True),
+                             **args)
+
+
+def train_model(cfg: DictConfig) -> Path:
+    """Train and save a model dir (weights, tokenizer, label maps, model card); return its path."""
+    from transformers import AutoTokenizer, EarlyStoppingCallback, Trainer, set_seed
+
+    from eventcoder.features import WindowCollator, windows_for_training
+    from eventcoder.io import atomic_dir
+    from eventcoder.model import EventCoderModel
+    from eventcoder.paths import REPO_ROOT
+    from eventcoder.taxonomy import load_taxonomy
+
+    set_seed(int(cfg.seed))
+    taxonomy = load_taxonomy(cfg.taxonomy)
+    out_dir = Path(cfg.output_dir)
+    out_dir = out_dir if out_dir.is_absolute() else REPO_ROOT / out_dir
+    dsd, ddir = load_or_build_dataset(cfg)
+    stats = json.loads((ddir / "stats.json").read_text())
+    if stats["event_labels"] != taxonomy.event_labels or stats["mention_labels"] != taxonomy.mention_labels:
+        raise ValueError(f"{ddir / 'stats.json'}: dataset labels do not match taxonomy {taxonomy.name!r}")
+    backbone = resolve_backbone_dir(str(cfg.model.backbone), REPO_ROOT / "models" / ".cache")
+    tokenizer = AutoTokenizer.from_pretrained(backbone)
+    wl, ws = int(cfg.model.window_length), int(cfg.model.window_stride)
+
+    def to_windows(ds, cap):
+        w = ds.map(lambda b: windows_for_training(tokenizer, b, wl, ws), batched=True,
+                   remove_columns=ds.column_names, desc="windows")
+        if cap:
+            w = w.select(range(min(int(cap), len(w))))
+        return w
+
+    train_w = to_windows(dsd["train"], cfg.get("max_train_windows"))
+    eval_w = to_windows(dsd["validation"], cfg.get("max_eval_windows"))
+    mention_train = [x for row in train_w["mention_labels"] for x in row]
+    mode = cfg.model.get("class_weighting", "sqrt_inverse")
+    model = EventCoderModel.from_backbone(
+        backbone, taxonomy.event_labels, taxonomy.mention_labels, taxonomy=taxonomy.to_dict(),
+        window_length=wl, window_stride=ws, mention_loss_weight=float(cfg.model.mention_loss_weight),
+        classifier_dropout=float(cfg.model.classifier_dropout),
+        event_class_weights=class_weights(train_w["event_labels"], len(taxonomy.event_labels), mode),
+        mention_class_weights=class_weights(mention_train, len(taxonomy.mention_labels), mode))
+    args = training_arguments(cfg, out_dir)
+    callbacks = []
+    patience = cfg.trainer.get("early_stopping_patience")
+    if patience and args.load_best_model_at_end:
+        callbacks.append(EarlyStoppingCallback(early_stopping_patience=int(patience)))
+    trainer = Trainer(model=model, args=args, train_dataset=train_w, eval_dataset=eval_w,
+                      data_collator=WindowCollator(tokenizer.pad_token_id), processing_class=tokenizer,
+                      compute_metrics=make_compute_metrics(len(taxonomy.mention_labels)), callbacks=callbacks)
+    resume = cfg.get("resume", False)
+    if resume is True and not any((out_dir / "checkpoints").glob("checkpoint-*")):
+        resume = False
+    train_result = trainer.train(resume_from_checkpoint=resume or None)
+    metrics = trainer.evaluate()
+    if not trainer.is_world_process_zero():
+        return out_dir
+    with atomic_dir(out_dir / "final.tmpdir") as tmp:
+        trainer.model.save_pretrained(str(tmp))
+        tokenizer.save_pretrained(str(tmp))
+        (tmp / "label_maps.json").write_text(json.dumps(
+            {"event_labels": taxonomy.event_labels, "mention_labels": taxonomy.mention_labels,
+             "taxonomy": taxonomy.to_dict()}, indent=2) + "\n")
+        (tmp / "training_config.yaml").write_text(OmegaConf.to_yaml(cfg, resolve=True))
+        (tmp / "metrics.json").write_text(json.dumps({"validation": metrics,
+                                                       "train": train_result.metrics}, indent=2) + "\n")
+        (tmp / "README.md").write_text(model_card(cfg, stats, metrics, train_result.metrics))
+    # move the finished files into the run dir (checkpoints and logs stay beside them)
+    final = out_dir / "final.tmpdir"
+    for f in final.iterdir():
+        os.replace(f, out_dir / f.name)
+    shutil.rmtree(final, ignore_errors=True)
+    return out_dir
+
+
+def model_card(cfg: DictConfig, stats: dict[str, Any], val: dict[str, float], train: dict[str, float]) -> str:
+    rows = "\n".join(f"| {k.removeprefix('eval_')} | {v:.4f} |" for k, v in sorted(val.items())
+                     if isinstance(v, float) and not k.endswith(("runtime", "per_second")))
+    return f"""---
+library_name: transformers
+tags: [eventcoder, event-coding, political-violence, acled]
+---
+# eventcoder model `{cfg.run_name}`
+
+Reads a news article and returns its event type ({', '.join(stats['event_labels'])}) and the
+killed/injured figures by victim group, each backed by a number mention in the text.
+
+- Backbone: `{cfg.model.backbone}`; windows of {cfg.model.window_length} tokens, stride {cfg.model.window_stride}.
+- Training data: `{stats['name']}` ({stats['rows_per_split']}); sources: {', '.join(stats['sources'])}.
+  Data card: `{cfg.dataset_dir}/README.md`.
+- Trained with: `python -m eventcoder.train` and the config in `training_config.yaml`
+  (train runtime {train.get('train_runtime', 0):.0f} s).
+
+## Validation metrics (window level, measured at the end of training)
+
+| metric | value |
+|---|---|
+{rows}
+
+Article-level scores (totals exact match, by-group, baselines) come from `python -m eventcoder.evaluate`.
+"""
+
+
+def main() -> None:
+    import hydra
+
+    from eventcoder.paths import CONFIG_DIR
+
+    @hydra.main(version_base="1.3", config_path=str(CONFIG_DIR), config_name="train")
+    def _run(cfg: DictConfig) -> float:
+        out = train_model(cfg)
+        metrics = json.loads((out / "metrics.json").read_text())["validation"] if (out / "metrics.json").exists() else {}
+        print(f"model saved: {out} (validation {json.dumps({k: round(v, 4) for k, v in metrics.items() if isinstance(v, float)})})")
+        return float(metrics.get("eval_combined_f1", np.nan))
+
+    _run()
+
+
+if __name__ == "__main__":
+    main()
