@@ -113,8 +113,11 @@ def build_dataset(cfg: DictConfig | dict, output_dir: str | Path | None = None) 
             raise FileNotFoundError(f"source {name}: {src['path']} not found")
         st = stats.setdefault(src["name"], SourceStats())
         kept: list[dict[str, Any]] = []
+        limit = src.get("limit")
         for item in tqdm(read_source(src, taxonomy), desc=f"read {src['name']}", unit="row",
                          disable=not progress, mininterval=2):
+            if limit is not None and st.rows_read >= int(limit):
+                break
             st.rows_read += 1
             if isinstance(item, RecordError):
                 st.rows_rejected += 1
@@ -147,9 +150,10 @@ def build_dataset(cfg: DictConfig | dict, output_dir: str | Path | None = None) 
     by_split = {s: [r for r in rows if r["split"] == s] for s in SPLITS}
     features = _features()
     with atomic_dir(target) as tmp:
-        dd = datasets.DatasetDict({s: datasets.Dataset.from_list(by_split[s], features=features)
-                                   for s in SPLITS})
-        dd.save_to_disk(str(tmp / "dataset"))
+        dd = datasets.DatasetDict({
+            s: datasets.Dataset.from_list(by_split[s], features=features) if by_split[s]
+            else datasets.Dataset.from_dict({k: [] for k in features}, features=features) for s in SPLITS})
+        dd.save_to_disk(str(tmp / "dataset"), num_shards=dict.fromkeys(SPLITS, 1))
         atomic_write_jsonl(tmp / "errors.jsonl", errors)
         summary = _summary(rows, stats, errors, taxonomy, cfg)
         (tmp / "stats.json").write_text(json.dumps(summary, indent=2) + "\n")

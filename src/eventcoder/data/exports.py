@@ -22,7 +22,16 @@ from eventcoder.taxonomy import Taxonomy
 
 def _open_text(path: Path) -> io.TextIOBase:
     raw = gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb")  # noqa: SIM115
-    return io.TextIOWrapper(raw, encoding="utf-8", errors="strict", newline="")
+    # bad bytes become lone surrogates, so one bad row is rejected alone, not the whole file
+    return io.TextIOWrapper(raw, encoding="utf-8", errors="surrogateescape", newline="")
+
+
+def bad_bytes_field(row: Mapping[str, Any]) -> str | None:
+    """The first field holding bytes that were not UTF-8 (decoded as surrogates), if any."""
+    for k, v in row.items():
+        if isinstance(v, str) and any("\udc80" <= ch <= "\udcff" for ch in v):
+            return str(k)
+    return None
 
 
 def _num(v: Any) -> float | None:
@@ -147,6 +156,9 @@ def _export_row(row: dict[str, Any], row_no: int, name: str, source: Mapping[str
     rid = str(row.get(cols.get("id", ""), "") or f"{Path(name).stem}-{row_no}")
     if None in row:
         return RecordError(name, row_no, None, "more fields than the header has", rid)
+    bad = bad_bytes_field(row)
+    if bad is not None:
+        return RecordError(name, row_no, bad, "not valid UTF-8", rid)
     text = clean_text(row.get(cols["text"]) or "", list(source.get("text_cleanup") or []))
     if not text:
         return RecordError(name, row_no, cols["text"], "empty text", rid)

@@ -119,6 +119,6 @@ def align_counts(counts: dict[str, dict[str, int]], totals: dict[str, int], cand
                 return [None] * len(candidates), "masked:ambiguous mention"
             matched |= ok
         if total > 0 and not matched:
-            return [None] * len(candidates), f"masked:no mention of {outcome} {total}"
+            return [None] * len(candidates), f"masked:{outcome} count not found among the numbers"
     all_known = set(taxonomy.outcomes) <= known_outcomes
     return [claimed.get(k, OUTSIDE if all_known else None) for k in range(len(candidates))], "aligned"

@@ -59,7 +59,9 @@ def _csv_value(v: str | None) -> Any:
 def read_csv(path: str | Path, taxonomy: Taxonomy | None = None) -> Iterator[Item]:
     """CSV of records: columns of the record; `casualties` as a JSON string."""
     name = str(path)
-    with open(path, encoding="utf-8", errors="strict", newline="") as fh:
+    from eventcoder.data.exports import bad_bytes_field
+
+    with open(path, encoding="utf-8", errors="surrogateescape", newline="") as fh:
         try:
             reader = csv.DictReader(fh)
             header = reader.fieldnames or []
@@ -80,6 +82,10 @@ def read_csv(path: str | Path, taxonomy: Taxonomy | None = None) -> Iterator[Ite
                 continue
             if None in rec:
                 yield RecordError(name, row, None, f"{len(rec[None])} more fields than the header has")
+                continue
+            bad = bad_bytes_field(rec)
+            if bad is not None:
+                yield RecordError(name, row, bad, "not valid UTF-8")
                 continue
             obj: dict[str, Any] = {k: _csv_value(v) for k, v in rec.items()}
             if obj.get("id") is None:

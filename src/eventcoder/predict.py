@@ -1,0 +1,167 @@
+"""Prediction: `Predictor.from_pretrained(dir)`, `Predictor.__call__(texts)`, `predict(texts, model=dir)`.
+
+Every window of every article is read (length-sorted batches, dynamic padding); window logits are
+merged per article (event: mean of log-probabilities; mention: mean over the windows that hold it),
+and article figures come from `casualties.aggregate`, so each figure points to its evidence.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from eventcoder.casualties import aggregate
+from eventcoder.numbers import NumbersConfig, find_mentions
+from eventcoder.taxonomy import OUTSIDE
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+REQUIRED_FILES = ("config.json", "model.safetensors", "tokenizer.json", "label_maps.json")
+SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+|\n+")
+
+
+def sentence_around(text: str, start: int, end: int) -> str:
+    """The sentence (or line) holding text[start:end]."""
+    left = 0
+    for m in SENTENCE_END.finditer(text, 0, start):
+        left = m.end()
+    m = SENTENCE_END.search(text, end)
+    right = m.start() if m else len(text)
+    return text[left:right].strip()
+
+
+def check_model_dir(path: str | Path) -> Path:
+    """Fail with a message naming the missing or unreadable file of a model directory."""
+    p = Path(path)
+    if not p.is_dir():
+        raise FileNotFoundError(f"model directory {p} does not exist")
+    for name in REQUIRED_FILES:
+        if not (p / name).is_file():
+            raise FileNotFoundError(f"model directory {p} is missing {name}")
+    for name in ("config.json", "label_maps.json"):
+        try:
+            json.loads((p / name).read_text())
+        except (json.JSONDecodeError, UnicodeDecodeError) as e:
+            raise ValueError(f"{p / name} is corrupt: {e}") from None
+    return p
+
+
+class Predictor:
+    """A trained eventcoder model ready to code articles."""
+
+    def __init__(self, model: Any, tokenizer: Any, numbers: NumbersConfig | None = None,
+                 count_vague: bool = False) -> None:
+        self.model = model.eval()
+        self.tokenizer = tokenizer
+        self.config = model.config
+        self.event_labels: list[str] = list(self.config.event_labels)
+        self.mention_labels: list[str] = list(self.config.mention_labels)
+        tax = self.config.taxonomy or {}
+        self.outcomes: list[str] = tax.get("outcomes", ["killed", "injured"])
+        self.unknown_group: str = tax.get("unknown_group", "unknown")
+        self.numbers = numbers or NumbersConfig.load()
+        self.count_vague = count_vague
+
+    @classmethod
+    def from_pretrained(cls, path: str | Path, **kwargs: Any) -> Predictor:
+        from transformers import AutoTokenizer
+
+        from eventcoder.model import EventCoderModel
+
+        p = check_model_dir(path)
+        try:
+            model = EventCoderModel.from_pretrained(str(p))
+        except (OSError, ValueError, RuntimeError) as e:
+            raise ValueError(f"{p / 'model.safetensors'} could not be loaded: {e}") from None
+        maps = json.loads((p / "label_maps.json").read_text())
+        if maps["event_labels"] != list(model.config.event_labels) or \
+                maps["mention_labels"] != list(model.config.mention_labels):
+            raise ValueError(f"{p / 'label_maps.json'} does not match {p / 'config.json'}")
+        tokenizer = AutoTokenizer.from_pretrained(str(p))
+        return cls(model, tokenizer, **kwargs)
+
+    @torch.inference_mode()
+    def __call__(self, texts: str | Sequence[str], batch_size: int = 16) -> list[dict[str, Any]]:
+        from eventcoder.features import WindowCollator, article_windows
+
+        if isinstance(texts, str):
+            texts = [texts]
+        for i, t in enumerate(texts):
+            if not isinstance(t, str) or not t.strip():
+                raise ValueError(f"text {i} is empty or not a string")
+        mentions = [[m for m in find_mentions(t, self.numbers) if m.is_count] for t in texts]
+        windows = article_windows(self.tokenizer, texts, [[(m.start, m.end) for m in ms] for ms in mentions],
+                                  int(self.config.window_length), int(self.config.window_stride))
+        collate = WindowCollator(self.tokenizer.pad_token_id)
+        order = sorted(range(len(windows)), key=lambda k: len(windows[k]["input_ids"]))
+        n_ev = len(self.event_labels)
+        ev_sum = torch.zeros(len(texts), n_ev)
+        ev_n = torch.zeros(len(texts))
+        men_sum = [torch.zeros(len(ms), len(self.mention_labels)) for ms in mentions]
+        men_n = [torch.zeros(len(ms)) for ms in mentions]
+        for b in range(0, len(order), batch_size):
+            chunk = [windows[k] for k in order[b:b + batch_size]]
+            feats = [{"input_ids": w["input_ids"], "mention_token_start": [s for _, s, _ in w["mentions"]],
+                      "mention_token_end": [e for _, _, e in w["mentions"]]} for w in chunk]
+            out = self.model(**collate(feats))
+            ev = torch.log_softmax(out.event_logits.float(), -1)
+            mp = torch.softmax(out.mention_logits.float(), -1) if out.mention_logits is not None else None
+            for j, w in enumerate(chunk):
+                a = w["article"]
+                ev_sum[a] += ev[j]
+                ev_n[a] += 1
+                for slot, (mi, _, _) in enumerate(w["mentions"]):
+                    men_sum[a][mi] += mp[j, slot]
+                    men_n[a][mi] += 1
+        results = []
+        for a, text in enumerate(texts):
+            probs = torch.softmax(ev_sum[a] / ev_n[a].clamp(min=1), -1)
+            mprobs = men_sum[a] / men_n[a].clamp(min=1)[:, None]
+            results.append(self._article(text, probs, mentions[a], mprobs, men_n[a]))
+        return results
+
+    def _article(self, text: str, probs: torch.Tensor, mentions: list, mprobs: torch.Tensor,
+                 seen: torch.Tensor) -> dict[str, Any]:
+        best = int(probs.argmax())
+        labelled = []
+        for k, m in enumerate(mentions):
+            if seen[k] == 0:
+                continue
+            lab = int(mprobs[k].argmax())
+            name = self.mention_labels[lab]
+            if name == OUTSIDE:
+                continue
+            outcome, group = name.split(":", 1)
+            labelled.append({"outcome": outcome, "group": group, "count": m.value if m.vague is None else None,
+                             "vague": m.vague, "vague_value": m.value if m.vague else None,
+                             "start": m.start, "end": m.end, "text": m.text,
+                             "sentence": sentence_around(text, m.start, m.end),
+                             "score": round(float(mprobs[k, lab]), 4)})
+        if self.event_labels[best] == (self.config.taxonomy or {}).get("none_label", "none"):
+            labelled = []  # no political-violence event: no casualty figures to report
+        agg = aggregate(labelled, outcomes=self.outcomes, unknown_group=self.unknown_group,
+                        count_vague=self.count_vague)
+        evidence = [{k: v for k, v in e.items() if k != "vague_value"} for e in labelled if e["count"] is not None]
+        vague = [{k: v for k, v in e.items() if k != "vague_value"} for e in labelled if e["count"] is None]
+        return {"event_type": self.event_labels[best], "score": round(float(probs[best]), 4),
+                "scores": {lab: round(float(p), 4) for lab, p in zip(self.event_labels, probs, strict=True)},
+                **{o: agg["totals"][o] for o in self.outcomes},
+                "casualties": agg["by_group"], "vague": vague, "evidence": evidence}
+
+
+@lru_cache(maxsize=4)
+def _cached(path: str) -> Predictor:
+    return Predictor.from_pretrained(path)
+
+
+def predict(texts: str | Sequence[str], model: str | Path | Predictor, batch_size: int = 16) -> list[dict[str, Any]]:
+    """Code articles with a model directory (loaded once and cached) or a Predictor."""
+    predictor = model if isinstance(model, Predictor) else _cached(str(Path(model).resolve()))
+    return predictor(texts, batch_size=batch_size)

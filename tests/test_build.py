@@ -1,0 +1,229 @@
+"""Dataset builder: readers on fixtures, bad rows, alignment, splits, data card."""
+from __future__ import annotations
+
+import csv
+import gzip
+import json
+from pathlib import Path
+
+import datasets
+import pytest
+from hydra import compose, initialize_config_dir
+
+from eventcoder.data.build import build_dataset
+from eventcoder.data.labels import align_counts
+from eventcoder.data.split import assign_splits, near_duplicate_groups
+from eventcoder.numbers import count_candidates
+from eventcoder.paths import CONFIG_DIR, SHARED_DIR
+from eventcoder.schema import RecordError
+from eventcoder.taxonomy import load_taxonomy
+
+TAX = load_taxonomy("acled")
+
+
+def compose_build(data: str, overrides: list[str] | None = None):
+    with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
+        return compose("build_data", overrides=[f"data={data}", "progress=false", *(overrides or [])])
+
+
+def write_csv(path: Path, header: list[str], rows: list[list], gz: bool = False) -> Path:
+    opener = gzip.open if gz else open
+    with opener(path, "wt", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(header)
+        w.writerows(rows)
+    return path
+
+
+GTD_HEADER = ["eventid", "iyear", "summary", "attacktype1_txt", "targtype1_txt", "nkill", "nkillter", "nwound"]
+GTD_ROWS = [
+    ["1", "2016", "03/01/2016: A bomb exploded at a market, killing 12 people and wounding 30 others.",
+     "Bombing/Explosion", "Private Citizens & Property", "12", "0", "30"],
+    ["2", "2016", "03/02/2016: Assailants attacked a police post; 4 officers and 2 attackers were killed.",
+     "Armed Assault", "Police", "6", "2", "0"],
+    ["3", "2017", "03/03/2017: Gunmen abducted a trader in the town.", "Hostage Taking (Kidnapping)",
+     "Private Citizens & Property", "0", "0", "0"],
+    ["4", "2017", "03/04/2017: An attack took place; details unclear, several died.", "Unknown", "", "3", "", ""],
+]
+ACLED_HEADER = ["event_id_cnty", "event_date", "event_type", "notes", "fatalities"]
+ACLED_ROWS = [
+    ["KEN1", "2019-01-02", "Battles", "Police clashed with bandits; 3 bandits were killed.", "3"],
+    ["KEN2", "2019-01-03", "Protests", "About 200 traders protested over new market fees. [size=about 200]", "0"],
+    ["IND1", "2015-04-04", "Riots/Protests", "Students protested and threw stones at police.", "0"],
+    ["IND2", "2015-04-05", "Remote violence", "A roadside bomb killed two soldiers.", "2"],
+    ["IND3", "2015-04-06", "Violence against civilians", "Unidentified gunmen shot dead a villager.", "1"],
+]
+UCDP_HEADER = ["id", "type_of_violence", "source_headline", "date_start", "deaths_a", "deaths_b",
+               "deaths_civilians", "deaths_unknown", "best"]
+UCDP_ROWS = [
+    ["10", "1", "Syrian army kills 14 rebels near Hama", "2016-02-01", "0", "14", "0", "0", "14"],
+    ["11", "3", "IS executes 5 civilians in Raqqa", "2016-02-02", "0", "5", "0", "0", "5"],
+    ["12", "2", "Clashes between rebel factions leave dead", "2016-02-03", "3", "2", "0", "0", "5"],
+]
+
+
+def source_override(name: str, path: Path) -> list[str]:
+    return [f"data.sources.{name}.path={path}"]
+
+
+def test_gtd_reader_maps_types_groups_and_aligns(tmp_path):
+    f = write_csv(tmp_path / "gtd.csv.gz", GTD_HEADER, GTD_ROWS, gz=True)
+    out = build_dataset(compose_build("gtd", source_override("gtd", f)), output_dir=tmp_path / "out")
+    rows = {r["source_id"]: r for s in ("train", "validation", "test")
+            for r in datasets.load_from_disk(str(out / "dataset"))[s]}
+    assert rows["1"]["event_type"] == "explosions_remote_violence"
+    assert rows["1"]["text"].startswith("A bomb")  # date prefix removed
+    assert rows["2"]["event_type"] == "battles"
+    assert rows["3"]["event_type"] == "violence_against_civilians"
+    assert rows["4"]["event_label"] == -100  # unknown attack type: masked, not guessed
+    labels = dict(zip(rows["1"]["mention_value"], rows["1"]["mention_label"], strict=True))
+    assert TAX.mention_labels[labels[12]] == "killed:civilians"
+    assert TAX.mention_labels[labels[30]] == "injured:unknown"
+    labels2 = dict(zip(rows["2"]["mention_value"], rows["2"]["mention_label"], strict=True))
+    assert TAX.mention_labels[labels2[4]] == "killed:security_forces"
+    assert TAX.mention_labels[labels2[2]] == "killed:militants"
+    assert rows["4"]["casualty_status"].startswith("masked:")
+    card = (out / "README.md").read_text()
+    assert "alignment rate" in card and "| gtd | 4 | 4 | 0 |" in card
+
+
+def test_acled_reader_legacy_types_and_masked_injuries(tmp_path):
+    f = write_csv(tmp_path / "acled.csv", ACLED_HEADER, ACLED_ROWS)
+    out = build_dataset(compose_build("acled", source_override("acled", f)), output_dir=tmp_path / "out")
+    dd = datasets.load_from_disk(str(out / "dataset"))
+    rows = {r["source_id"]: r for s in dd for r in dd[s]}
+    assert rows["IND2"]["event_type"] == "explosions_remote_violence"  # legacy "Remote violence"
+    assert rows["IND1"]["event_label"] == -100  # "Riots/Protests" cannot be split
+    assert "[size" not in rows["KEN2"]["text"]
+    assert rows["KEN1"]["injured_total"] == -1  # ACLED has no injured column: unknown, not 0
+    ken1 = dict(zip(rows["KEN1"]["mention_value"], rows["KEN1"]["mention_label"], strict=True))
+    assert TAX.mention_labels[ken1[3]] == "killed:unknown"
+    ken2 = rows["KEN2"]["mention_label"]
+    assert ken2 and all(x == -100 for x in ken2)  # injured unknown → unmatched candidates ignored
+
+
+def test_ucdp_reader_groups_by_side(tmp_path):
+    f = write_csv(tmp_path / "ucdp.csv", UCDP_HEADER, UCDP_ROWS)
+    out = build_dataset(compose_build("ucdp", source_override("ucdp", f)), output_dir=tmp_path / "out")
+    dd = datasets.load_from_disk(str(out / "dataset"))
+    rows = {r["source_id"]: r for s in dd for r in dd[s]}
+    assert rows["11"]["event_type"] == "violence_against_civilians"
+    r10 = dict(zip(rows["10"]["mention_value"], rows["10"]["mention_label"], strict=True))
+    r11 = dict(zip(rows["11"]["mention_value"], rows["11"]["mention_label"], strict=True))
+    assert TAX.mention_labels[r10[14]] == "killed:militants"
+    assert TAX.mention_labels[r11[5]] == "killed:civilians"
+    assert rows["12"]["casualty_status"].startswith("masked:")  # no number in the headline
+
+
+def test_records_jsonl_csv_and_txt_folder(tmp_path):
+    from eventcoder.data.readers import read_records, split_items
+
+    rec = {"id": "r1", "text": "Police said 3 protesters were hurt.", "event_type": "riots",
+           "casualties": [{"outcome": "injured", "group": "civilians", "count": 3, "quote": "3"}]}
+    (tmp_path / "a.jsonl").write_text(json.dumps(rec) + "\n")
+    write_csv(tmp_path / "a.csv", ["id", "text", "event_type", "casualties"],
+              [["r2", rec["text"], "riots", json.dumps(rec["casualties"])]])
+    folder = tmp_path / "txt"
+    folder.mkdir()
+    (folder / "r3.txt").write_text(rec["text"])
+    (folder / "r3.json").write_text(json.dumps({"event_type": "riots", "casualties": rec["casualties"]}))
+    (folder / "r4.txt").write_text("An unlabelled article.")
+    for path, ids in ((tmp_path / "a.jsonl", ["r1"]), (tmp_path / "a.csv", ["r2"]), (folder, ["r3", "r4"])):
+        ok, bad = split_items(read_records(path, TAX))
+        assert [a.id for a in ok] == ids and not bad
+        assert ok[0].casualties is None or ok[0].casualties[0].start == rec["text"].index("3")
+        assert ok[0].provenance.file and ok[0].provenance.row == 1
+
+
+def test_bad_rows_are_counted_exactly_and_written_to_errors(tmp_path):
+    f = tmp_path / "acled.csv"
+    good = ACLED_ROWS[0]
+    with open(f, "wb") as fh:
+        fh.write((",".join(ACLED_HEADER) + "\n").encode())
+        for i in range(6):
+            fh.write((",".join([f"G{i}", *good[1:3], f'"{good[3]}"', good[4]]) + "\n").encode())
+        fh.write(b"B1,2019-01-01,Battles,,3\n")  # empty text
+        fh.write(b"B2,2019-01-01,Battles,\"a note\",3,extra\n")  # extra field
+        fh.write(b"B3,2019-01-01,Battles,\"bad \xff\xfe bytes\",3\n")  # not UTF-8
+        fh.write(b"B4,2019-01-01,Wars,\"Two died.\",2\n")  # label outside the table → masked, kept
+        fh.write(b"B5,2019-01-01,Battles,\"Three died.\",many\n")  # wrong type
+    out = build_dataset(compose_build("acled", source_override("acled", f)), output_dir=tmp_path / "out")
+    stats = json.loads((out / "stats.json").read_text())["sources"]["acled"]
+    errors = [json.loads(line) for line in (out / "errors.jsonl").read_text().splitlines()]
+    assert stats["rows_read"] == 11
+    assert stats["rows_read"] == stats["rows_kept"] + stats["rows_rejected"]
+    assert stats["rows_rejected"] == len(errors) == 4
+    assert {e["row"] for e in errors} == {7, 8, 9, 11}
+    assert all(e["file"] == str(f) and e["reason"] for e in errors)
+    assert next(e for e in errors if e["row"] == 7)["field"] == "notes"
+
+
+def test_missing_required_column_stops_with_one_clear_message(tmp_path):
+    f = write_csv(tmp_path / "acled.csv", ["event_id_cnty", "event_type", "fatalities"], [["1", "Battles", "2"]])
+    with pytest.raises(RecordError, match=r"acled.csv: field 'notes': required column 'notes' missing"):
+        build_dataset(compose_build("acled", source_override("acled", f)), output_dir=tmp_path / "out")
+
+
+def test_alignment_total_breakdown_ambiguous_and_missing():
+    def cands(text):
+        return count_candidates(text)
+
+    text = "The attack killed 27 people, including 20 militants and 7 soldiers."
+    labels, status = align_counts({"killed": {"militants": 20, "security_forces": 7}}, {"killed": 27},
+                                  cands(text), TAX, {"killed", "injured"})
+    assert status == "aligned"
+    assert labels == ["killed:unknown", "killed:militants", "killed:security_forces"]
+    labels, status = align_counts({"killed": {"unknown": 5}}, {"killed": 5}, cands("Five were killed."),
+                                  TAX, {"killed"})
+    assert status == "aligned" and labels == ["killed:unknown"]
+    _, status = align_counts({"killed": {"unknown": 2}, "injured": {"unknown": 2}},
+                             {"killed": 2, "injured": 2}, cands("2 dead, 2 hurt"), TAX, {"killed", "injured"})
+    assert status == "masked:ambiguous mention"
+    labels, status = align_counts({"killed": {"unknown": 9}}, {"killed": 9}, cands("Three were killed."),
+                                  TAX, {"killed"})
+    assert status.startswith("masked:") and labels == [None]
+
+
+def test_near_duplicates_never_cross_splits():
+    base = "Gunmen attacked a police post in the district of {} killing {} officers on Monday morning, officials said."
+    texts = []
+    for i in range(60):
+        texts += [base.format(f"place{i}", i), base.format(f"place{i}", i) + " Updated."]  # same incident twice
+    groups = near_duplicate_groups(texts, threshold=0.8)
+    assert all(groups[2 * i] == groups[2 * i + 1] for i in range(60))
+    assert len(set(groups)) == 60
+    labels = ["battles" if i % 2 else "riots" for i in range(60) for _ in range(2)]
+    splits = assign_splits(labels, groups, 0.2, 0.2, seed=1)
+    for i in range(60):
+        assert splits[2 * i] == splits[2 * i + 1]
+    assert {"train", "validation", "test"} == set(splits)
+
+
+def test_split_by_date_trains_on_the_past():
+    splits = assign_splits(["a"] * 4, [0, 1, 2, 3], 0, 0, seed=0,
+                           dates=["2015-01-01", "2017-06-01", "2018-02-01", "2019-03-01"],
+                           by_date={"test_from": "2018-01-01", "validation_from": "2017-01-01"})
+    assert splits == ["train", "validation", "test", "test"]
+
+
+def test_sample_build_keeps_fixed_splits_and_writes_card(tmp_path):
+    out = build_dataset(compose_build("sample"), output_dir=tmp_path)
+    dd = datasets.load_from_disk(str(out / "dataset"))
+    stats = json.loads((out / "stats.json").read_text())
+    assert {s: len(dd[s]) for s in dd} == stats["rows_per_split"]
+    assert all(r["split"] == "test" for r in dd["test"])
+    assert stats["sources"]["sample"]["casualty_gold"] + stats["sources"]["sample"]["casualty_gold_partial"] == \
+        sum(stats["rows_per_split"].values())
+    assert (out / "README.md").read_text().startswith("# Dataset `sample`")
+
+
+@pytest.mark.skipif(not SHARED_DIR.is_dir(), reason="../shared not present")
+@pytest.mark.parametrize("name", ["gtd", "acled", "ucdp", "case2021"])
+def test_real_export_builds(tmp_path, name):
+    """Each real export builds with its config (first 400 rows here; README names the full command)."""
+    out = build_dataset(compose_build(name, [f"+data.sources.{name}.limit=400"]), output_dir=tmp_path)
+    stats = json.loads((out / "stats.json").read_text())
+    src = stats["sources"][name]
+    assert src["rows_read"] == 400 == src["rows_kept"] + src["rows_rejected"]
+    if name != "case2021":
+        assert src["alignment_rate"] is not None and src["alignment_rate"] > 0.05
