@@ -6,6 +6,7 @@ version is a YAML change. Each row becomes an `Article` with provenance, or a `R
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import gzip
 import io
@@ -115,10 +116,8 @@ def clean_text(text: str, steps: list[str]) -> str:
         elif step == "strip_acled_tags":  # ACLED: trailing "[size=...]" tags
             text = re.sub(r"\s*\[[a-z ]+=[^\]]*\]\s*$", "", text)
         elif step == "fix_mojibake":
-            try:
+            with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
                 text = text.encode("cp1252").decode("utf-8")
-            except (UnicodeEncodeError, UnicodeDecodeError):
-                pass
     return text.strip()
 
 
