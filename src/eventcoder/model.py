@@ -1,7 +1,7 @@
 """The multitask model: one encoder, an event-type head and a casualty-mention head, one forward pass.
 
 The casualty head classifies each candidate number mention (from `numbers.py`) into `O` or an
-outcome:group label from the pooled token states of its span joined with the window's [CLS] state.
+outcome:group label from the pooled token states of its span joined with the window's mean state.
 It is a `PreTrainedModel` registered with the Auto classes, so `save_pretrained` /
 `from_pretrained` / `AutoModel.from_pretrained` work on its directory.
 """
@@ -91,7 +91,10 @@ class EventCoderModel(PreTrainedModel):
         if token_type_ids is not None:
             kwargs["token_type_ids"] = token_type_ids
         states = self.encoder(input_ids=input_ids, **kwargs).last_hidden_state  # [B, T, H]
-        cls_state = self.dropout(states[:, 0])
+        # window summary: mean of token states (how all-MiniLM-L6-v2 was trained), not [CLS]
+        tmask = (attention_mask if attention_mask is not None else torch.ones_like(input_ids)).to(states.dtype)
+        summary = (states * tmask[..., None]).sum(1) / tmask.sum(1, keepdim=True).clamp(min=1.0)
+        cls_state = self.dropout(summary)
         event_logits = self.event_head(cls_state)
         mention_logits = None
         if mention_spans is not None and mention_spans.shape[1] > 0:

@@ -1,0 +1,246 @@
+"""Evaluate a model on held-out sets with baselines beside it: `python -m eventcoder.evaluate model=DIR data=NAME`.
+
+`data=` names a data config (the test split of its built dataset, built if missing) or a JSONL/CSV
+file of articles with gold labels (gold totals alone are enough); `eval_sets=[a,b]` scores several
+sets in one run, one section each. Writes `reports/<run>/` atomically: metrics.json, report.md,
+report.html (self-contained), confusion_matrix.png, calibration.png, casualties.png, errors.jsonl.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from omegaconf import DictConfig, OmegaConf
+
+from eventcoder.casualties import aggregate
+from eventcoder.paths import REPO_ROOT
+
+
+def _abs(p: str | Path) -> Path:
+    p = Path(p)
+    return p if p.is_absolute() else REPO_ROOT / p
+
+
+def load_eval_set(spec: str, cfg: DictConfig, split: str = "test") -> tuple[list[dict[str, Any]], list[dict]]:
+    """Articles with gold labels as plain dicts, and the bad rows (file, row, field, reason)."""
+    path = _abs(spec)
+    if path.suffix in (".jsonl", ".json", ".csv") or path.is_file():
+        from eventcoder.data.readers import read_records, split_items
+        from eventcoder.taxonomy import load_taxonomy
+
+        articles, errors = split_items(read_records(path, load_taxonomy(cfg.taxonomy)))
+        rows = [{"id": a.id, "text": a.text, "event_type": a.event_type or "",
+                 "killed_total": -1 if a.killed_total is None else a.killed_total,
+                 "injured_total": -1 if a.injured_total is None else a.injured_total,
+                 "gold_casualties": [c.model_dump(exclude_none=True) for c in a.casualties]
+                 if a.casualties is not None else None} for a in articles]
+        return rows, [e.to_dict() for e in errors]
+    import datasets
+
+    from eventcoder.data.build import build_dataset
+    from eventcoder.paths import CONFIG_DIR
+
+    ddir = _abs(cfg.get("processed_dir", "data/processed")) / spec
+    if not (ddir / "dataset").is_dir():
+        from hydra import compose, initialize_config_dir
+
+        with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
+            build_cfg = compose("build_data", overrides=[f"data={spec}", "progress=false"])
+        build_dataset(build_cfg, output_dir=ddir.parent)
+    ds = datasets.load_from_disk(str(ddir / "dataset"))[split]
+    rows = []
+    for r in ds:
+        gold = json.loads(r["gold_casualties"]) if r["casualty_status"].startswith("gold") else None
+        rows.append({"id": r["id"], "text": r["text"], "event_type": r["event_type"],
+                     "killed_total": r["killed_total"], "injured_total": r["injured_total"],
+                     "gold_casualties": gold})
+    errors = [json.loads(x) for x in (ddir / "errors.jsonl").read_text().splitlines() if x.strip()]
+    return rows, errors
+
+
+def baseline_training_texts(cfg: DictConfig) -> tuple[list[str], list[str]]:
+    """Train split used to fit the TF-IDF baseline (the same data the model learned from)."""
+    import datasets
+
+    ddir = _abs(cfg.get("processed_dir", "data/processed")) / str(cfg.baseline_train) / "dataset"
+    ds = datasets.load_from_disk(str(ddir))["train"]
+    keep = [i for i, e in enumerate(ds["event_type"]) if e]
+    return [ds["text"][i] for i in keep], [ds["event_type"][i] for i in keep]
+
+
+def gold_groups(gold: list[dict] | None) -> dict | None:
+    return None if gold is None else aggregate(gold)["by_group"]
+
+
+def score_set(rows: list[dict], preds: list[dict], labels: list[str], baselines: dict[str, list]) -> dict[str, Any]:
+    """All metrics of one eval set for the model and the baselines."""
+    from eventcoder import metrics as M
+
+    out: dict[str, Any] = {"n_articles": len(rows)}
+    ev = [i for i, r in enumerate(rows) if r["event_type"]]
+    gold_ev = [rows[i]["event_type"] for i in ev]
+    if ev:
+        out["event"] = {"model": M.event_metrics(gold_ev, [preds[i]["event_type"] for i in ev], labels)}
+        for name in ("majority", "tfidf_logreg"):
+            out["event"][name] = M.event_metrics(gold_ev, [baselines[name][i] for i in ev], labels)
+        conf = [preds[i]["score"] for i in ev]
+        ok = [preds[i]["event_type"] == rows[i]["event_type"] for i in ev]
+        out["calibration"] = M.expected_calibration_error(conf, ok)
+    cas: dict[str, Any] = {}
+    for outcome in ("killed", "injured"):
+        idx = [i for i, r in enumerate(rows) if r[f"{outcome}_total"] >= 0]
+        if not idx:
+            continue
+        gold = [rows[i][f"{outcome}_total"] for i in idx]
+        cas[outcome] = {"model": M.count_metrics(gold, [preds[i][outcome] for i in idx]),
+                        "rule_based": M.count_metrics(gold, [baselines["rule_based"][i][outcome] for i in idx])}
+    spans = [i for i, r in enumerate(rows) if r["gold_casualties"] is not None]
+    if spans:
+        gg = [gold_groups(rows[i]["gold_casualties"]) for i in spans]
+        cas["by_group_exact"] = {
+            "model": M.by_group_exact(gg, [preds[i]["casualties"] for i in spans]),
+            "rule_based": M.by_group_exact(gg, [baselines["rule_based"][i]["casualties"] for i in spans])}
+        gm = [rows[i]["gold_casualties"] for i in spans]
+        cas["mentions"] = {
+            "model": M.mention_prf(gm, [preds[i]["evidence"] + preds[i]["vague"] for i in spans]),
+            "rule_based": M.mention_prf(gm, [baselines["rule_based"][i]["evidence"] for i in spans])}
+    out["casualties"] = cas
+    buckets: dict[str, dict[str, list]] = {}
+    for i, r in enumerate(rows):
+        b = buckets.setdefault(M.length_bucket(len(r["text"].split())), {"event": [], "killed": []})
+        if r["event_type"]:
+            b["event"].append(preds[i]["event_type"] == r["event_type"])
+        if r["killed_total"] >= 0:
+            b["killed"].append(preds[i]["killed"] == r["killed_total"])
+    out["by_length"] = {k: {"articles": max(len(v["event"]), len(v["killed"])),
+                            "event_accuracy": sum(v["event"]) / len(v["event"]) if v["event"] else None,
+                            "killed_exact": sum(v["killed"]) / len(v["killed"]) if v["killed"] else None}
+                        for k, v in sorted(buckets.items(), key=lambda kv: int(kv[0].split("-")[0].rstrip("+")))}
+    return out
+
+
+def evaluate_model(cfg: DictConfig) -> Path:
+    """Score the model and the baselines on every eval set; write the report; return its dir."""
+    from eventcoder.baselines import MajorityBaseline, TfidfLogReg, rule_based_casualties
+    from eventcoder.io import atomic_dir, atomic_write_jsonl
+    from eventcoder.predict import Predictor
+    from eventcoder.report import render_report
+
+    model_dir = _abs(cfg.model_dir)
+    predictor = Predictor.from_pretrained(model_dir)
+    labels = predictor.event_labels
+    train_texts, train_labels = baseline_training_texts(cfg)
+    majority = MajorityBaseline().fit(train_labels)
+    tfidf = TfidfLogReg().fit(train_texts, train_labels)
+    sets = list(cfg.eval_sets) if cfg.get("eval_sets") else [str(cfg.data.name if "name" in cfg.data else cfg.data)]
+    sections: dict[str, Any] = {}
+    error_rows: list[dict] = []
+    bad_rows: dict[str, list] = {}
+    plots_data: dict[str, Any] = {}
+    for spec in sets:
+        rows, bad = load_eval_set(spec, cfg, str(cfg.split))
+        bad_rows[spec] = bad
+        texts = [r["text"] for r in rows]
+        preds = predictor(texts, batch_size=int(cfg.batch_size)) if rows else []
+        base = {"majority": majority.predict(texts), "tfidf_logreg": tfidf.predict(texts) if texts else [],
+                "rule_based": [rule_based_casualties(t) for t in texts]}
+        sections[spec] = score_set(rows, preds, labels, base)
+        sections[spec]["bad_rows"] = len(bad)
+        plots_data[spec] = {"gold_killed": [r["killed_total"] for r in rows],
+                            "pred_killed": [p["killed"] for p in preds],
+                            "gold_injured": [r["injured_total"] for r in rows],
+                            "pred_injured": [p["injured"] for p in preds]}
+        for r, p in zip(rows, preds, strict=True):
+            wrong_event = r["event_type"] and p["event_type"] != r["event_type"]
+            wrong_k = r["killed_total"] >= 0 and p["killed"] != r["killed_total"]
+            wrong_i = r["injured_total"] >= 0 and p["injured"] != r["injured_total"]
+            if wrong_event or wrong_k or wrong_i:
+                error_rows.append({"eval_set": spec, "id": r["id"],
+                                   "gold": {"event_type": r["event_type"], "killed": r["killed_total"],
+                                            "injured": r["injured_total"],
+                                            "casualties": gold_groups(r["gold_casualties"])},
+                                   "prediction": p, "wrong": [w for w, x in (("event_type", wrong_event),
+                                                                             ("killed", wrong_k),
+                                                                             ("injured", wrong_i)) if x]})
+    run = str(cfg.run_name)
+    out_dir = _abs(cfg.output_dir)
+    command = " ".join(["python -m eventcoder.evaluate", *sys.argv[1:]]) if cfg.get("command") is None \
+        else str(cfg.command)
+    result = {"run": run, "model": str(cfg.model_dir), "command": command, "eval_sets": sets,
+              "baseline_train": str(cfg.baseline_train), "sections": sections,
+              "vague_table": predictor.numbers.vague, "count_vague_in_totals": predictor.count_vague}
+    with atomic_dir(out_dir) as tmp:
+        (tmp / "metrics.json").write_text(json.dumps(result, indent=2) + "\n")
+        atomic_write_jsonl(tmp / "errors.jsonl", error_rows)
+        atomic_write_jsonl(tmp / "bad_rows.jsonl", [{"eval_set": k, **e} for k, v in bad_rows.items() for e in v])
+        render_report(result, plots_data, tmp)
+    update_model_card(model_dir, result)
+    return out_dir
+
+
+def headline(result: dict[str, Any]) -> list[str]:
+    lines = []
+    for spec, sec in result["sections"].items():
+        parts = [f"{spec}: {sec['n_articles']} articles"]
+        if "event" in sec:
+            m = sec["event"]["model"]
+            parts.append(f"event macro-F1 {m['macro_f1']:.3f} (TF-IDF {sec['event']['tfidf_logreg']['macro_f1']:.3f}, "
+                         f"majority {sec['event']['majority']['macro_f1']:.3f})")
+        for o in ("killed", "injured"):
+            if o in sec["casualties"]:
+                c = sec["casualties"][o]
+                parts.append(f"{o} exact {c['model']['exact']:.3f} (rules {c['rule_based']['exact']:.3f})")
+        lines.append("; ".join(parts))
+    return lines
+
+
+def update_model_card(model_dir: Path, result: dict[str, Any]) -> None:
+    """Append (or replace) the card's evaluation section with headline metrics and their command."""
+    from eventcoder.io import atomic_write_text
+
+    card_path = model_dir / "README.md"
+    card = card_path.read_text() if card_path.is_file() else f"# {model_dir.name}\n"
+    marker = "\n## Evaluation"
+    card = card.split(marker)[0].rstrip() + "\n"
+    body = "\n".join(f"- {line}" for line in headline(result))
+    card += f"{marker} (`{result['command']}`)\n\n{body}\n\nFull report: `{result['run']}` under reports/.\n"
+    atomic_write_text(card_path, card)
+
+
+def _rewrite_argv(argv: list[str]) -> list[str]:
+    """`model=DIR` and `data=FILE` (not config-group names) become `model_dir=` / `+eval_file=`."""
+    out = []
+    for a in argv:
+        if a.startswith("model="):
+            a = "model_dir=" + a[len("model="):]
+        elif a.startswith("data=") and ("/" in a or a.endswith((".jsonl", ".csv"))):
+            a = "eval_sets=[" + a[len("data="):] + "]"
+        out.append(a)
+    return out
+
+
+def main() -> None:
+    import hydra
+
+    from eventcoder.paths import CONFIG_DIR
+
+    sys.argv = [sys.argv[0], *_rewrite_argv(sys.argv[1:])]
+
+    @hydra.main(version_base="1.3", config_path=str(CONFIG_DIR), config_name="evaluate")
+    def _run(cfg: DictConfig) -> None:
+        out = evaluate_model(cfg)
+        result = json.loads((out / "metrics.json").read_text())
+        for line in headline(result):
+            print(line)
+        print(f"report: {out / 'report.md'} and {out / 'report.html'}")
+
+    _run()
+
+
+if __name__ == "__main__":
+    main()
+
+
+__all__ = ["evaluate_model", "score_set", "load_eval_set", "OmegaConf"]

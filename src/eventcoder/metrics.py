@@ -1,0 +1,91 @@
+"""Scores of article predictions against gold: event type, calibration, casualty figures, mentions.
+
+Pure functions over plain lists and dicts, so each is checked against hand-computed cases.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+LENGTH_BUCKETS = ((0, 200), (200, 400), (400, 600), (600, 10**9))
+
+
+def event_metrics(gold: Sequence[str], pred: Sequence[str], labels: Sequence[str]) -> dict[str, Any]:
+    """Accuracy, macro-F1 over the labels present in gold or pred, per-class P/R/F1, confusion matrix."""
+    from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
+
+    present = [lab for lab in labels if lab in set(gold) | set(pred)]
+    p, r, f, s = precision_recall_fscore_support(gold, pred, labels=list(labels), zero_division=0)
+    return {
+        "n": len(gold),
+        "accuracy": float(accuracy_score(gold, pred)) if gold else 0.0,
+        "macro_f1": float(f1_score(gold, pred, labels=present, average="macro", zero_division=0)) if gold else 0.0,
+        "per_class": {lab: {"precision": float(p[i]), "recall": float(r[i]), "f1": float(f[i]), "support": int(s[i])}
+                      for i, lab in enumerate(labels)},
+        "confusion_matrix": confusion_matrix(gold, pred, labels=list(labels)).tolist() if gold else [],
+        "labels": list(labels),
+    }
+
+
+def expected_calibration_error(confidence: Sequence[float], correct: Sequence[bool], bins: int = 10) -> dict[str, Any]:
+    """ECE with equal-width confidence bins, and the per-bin data of a reliability diagram."""
+    conf = np.asarray(confidence, dtype=float)
+    ok = np.asarray(correct, dtype=float)
+    edges = np.linspace(0, 1, bins + 1)
+    ece = 0.0
+    table = []
+    for lo, hi in zip(edges[:-1], edges[1:], strict=True):
+        sel = (conf > lo) & (conf <= hi) if lo > 0 else (conf >= lo) & (conf <= hi)
+        if not sel.any():
+            continue
+        acc, avg = float(ok[sel].mean()), float(conf[sel].mean())
+        ece += sel.mean() * abs(acc - avg)
+        table.append({"low": float(lo), "high": float(hi), "n": int(sel.sum()), "accuracy": acc, "confidence": avg})
+    return {"ece": float(ece), "bins": table}
+
+
+def count_metrics(gold: Sequence[int], pred: Sequence[int]) -> dict[str, float]:
+    """Exact match, within ±1, within ±20 % of gold, and mean absolute error."""
+    g = np.asarray(gold, dtype=float)
+    p = np.asarray(pred, dtype=float)
+    if len(g) == 0:
+        return {"n": 0, "exact": 0.0, "within_1": 0.0, "within_20pct": 0.0, "mae": 0.0}
+    return {"n": int(len(g)), "exact": float(np.mean(g == p)), "within_1": float(np.mean(np.abs(g - p) <= 1)),
+            "within_20pct": float(np.mean(np.abs(g - p) <= 0.2 * g)), "mae": float(np.mean(np.abs(g - p)))}
+
+
+def by_group_exact(gold: Sequence[dict], pred: Sequence[dict]) -> float:
+    """Share of articles whose figures per outcome and group (numbers and vague words) all match."""
+    if not gold:
+        return 0.0
+    return float(np.mean([g == p for g, p in zip(gold, pred, strict=True)]))
+
+
+def mention_prf(gold: Sequence[Sequence[dict]], pred: Sequence[Sequence[dict]]) -> dict[str, float]:
+    """Mention-level precision/recall/F1: a predicted mention is right when its span overlaps a gold
+    mention of the same outcome and group."""
+    tp = fp = fn = 0
+    for gs, ps in zip(gold, pred, strict=True):
+        matched = set()
+        for p in ps:
+            hit = next((i for i, g in enumerate(gs) if i not in matched and g["outcome"] == p["outcome"]
+                        and g["group"] == p["group"] and g["start"] < p["end"] and p["start"] < g["end"]), None)
+            if hit is None:
+                fp += 1
+            else:
+                matched.add(hit)
+                tp += 1
+        fn += len(gs) - len(matched)
+    prec = tp / (tp + fp) if tp + fp else 0.0
+    rec = tp / (tp + fn) if tp + fn else 0.0
+    return {"precision": prec, "recall": rec, "f1": 2 * prec * rec / (prec + rec) if prec + rec else 0.0,
+            "tp": tp, "fp": fp, "fn": fn}
+
+
+def length_bucket(words: int) -> str:
+    for lo, hi in LENGTH_BUCKETS:
+        if lo <= words < hi:
+            return f"{lo}-{hi - 1}" if hi < 10**9 else f"{lo}+"
+    return "?"

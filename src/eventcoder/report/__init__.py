@@ -1,0 +1,6 @@
+"""Evaluation report rendering: markdown, self-contained HTML (images embedded) and PNG plots."""
+from __future__ import annotations
+
+from eventcoder.report.render import render_report
+
+__all__ = ["render_report"]

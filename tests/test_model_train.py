@@ -1,0 +1,158 @@
+"""Model, windows, training (tiny BERT, a few steps) and the saved model directory."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+from hydra import compose, initialize_config_dir
+from transformers import AutoModel, AutoTokenizer
+
+from eventcoder.features import article_windows
+from eventcoder.model import EventCoderModel, tiny_encoder_dir
+from eventcoder.paths import CONFIG_DIR
+from eventcoder.predict import Predictor
+from eventcoder.taxonomy import load_taxonomy
+
+TAX = load_taxonomy("acled")
+
+
+@pytest.fixture(scope="module")
+def tiny_backbone(tmp_path_factory):
+    return tiny_encoder_dir(str(tmp_path_factory.mktemp("tiny")))
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    """A tiny model trained for 4 steps on the sample corpus by the real entry point."""
+    from eventcoder.train import train_model
+
+    root = tmp_path_factory.mktemp("run")
+    cfg = compose_train(["experiment=tiny", f"output_dir={root / 'model'}", f"dataset_dir={root / 'data' / 'sample'}",
+                         "progress=false", "max_eval_windows=40"])
+    return train_model(cfg)
+
+
+def compose_train(overrides):
+    with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
+        return compose("train", overrides=overrides)
+
+
+def test_every_experiment_composes():
+    names = sorted(p.stem for p in (CONFIG_DIR / "experiment").glob("*.yaml"))
+    assert {"sample", "tiny"} <= set(names)
+    for name in names:
+        cfg = compose_train([f"experiment={name}"])
+        assert cfg.model.backbone and cfg.trainer.per_device_train_batch_size > 0 and cfg.data.sources
+
+
+def test_unknown_config_key_fails_with_hydras_message():
+    proc = subprocess.run([sys.executable, "-m", "eventcoder.train", "trainer.no_such_key=1"],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode != 0
+    assert "no_such_key" in proc.stderr
+
+
+def test_masked_mentions_do_not_contribute_to_the_loss(tiny_backbone):
+    model = EventCoderModel.from_backbone(tiny_backbone, TAX.event_labels, TAX.mention_labels).eval()
+    batch = {"input_ids": torch.tensor([[101, 2048, 3548, 2020, 2730, 102]]),
+             "attention_mask": torch.ones(1, 6, dtype=torch.long),
+             "mention_spans": torch.tensor([[[1, 2], [2, 3]]]), "event_labels": torch.tensor([0])}
+    only_event = model(**batch, mention_labels=torch.tensor([[-100, -100]])).loss
+    assert torch.allclose(only_event, model(**batch).loss)
+    one = model(**batch, mention_labels=torch.tensor([[1, -100]])).loss
+    changed = model(**batch, mention_labels=torch.tensor([[1, 3]])).loss
+    assert not torch.allclose(one, only_event) and not torch.allclose(one, changed)
+
+
+def test_windows_cover_a_long_text_and_hold_mentions_whole(tiny_backbone):
+    tok = AutoTokenizer.from_pretrained(tiny_backbone)
+    text = "The weather was calm. " * 120 + "Later 14 soldiers were killed."
+    start = text.index("14")
+    wins = article_windows(tok, [text], [[(start, start + 2)]], max_length=64, stride=16)
+    assert len(wins) > 5
+    holding = [w for w in wins if w["mentions"]]
+    assert holding and holding[-1] is wins[-1]
+    ids = wins[-1]["input_ids"]
+    _, s, e = wins[-1]["mentions"][0]
+    assert tok.decode(ids[s:e]) == "14"
+
+
+def test_predictor_reads_every_window(trained, monkeypatch):
+    p = Predictor.from_pretrained(trained)
+    text = "Officials met to discuss the budget. " * 150 + "Gunmen killed 14 villagers on Sunday."
+    n_windows = len(article_windows(p.tokenizer, [text], [[]], p.config.window_length, p.config.window_stride))
+    assert n_windows > 4
+    seen = {"windows": 0, "mentions": 0}
+    forward = p.model.forward
+
+    def counting(**kw):
+        seen["windows"] += kw["input_ids"].shape[0]
+        seen["mentions"] += int((kw["mention_spans"][..., 1] > 0).sum())
+        return forward(**kw)
+
+    monkeypatch.setattr(p.model, "forward", counting)
+    out = p([text], batch_size=3)[0]
+    assert seen["windows"] == n_windows  # every window of the long article went through the model
+    assert seen["mentions"] >= 1  # the figure in the last paragraph reached the casualty head
+    assert abs(sum(out["scores"].values()) - 1) < 1e-3
+
+
+def test_save_load_round_trip_restores_predictions(trained, tmp_path):
+    model = AutoModel.from_pretrained(str(trained))
+    assert isinstance(model, EventCoderModel)
+    p1 = Predictor.from_pretrained(trained)
+    model.save_pretrained(str(tmp_path / "copy"))
+    p1.tokenizer.save_pretrained(str(tmp_path / "copy"))
+    (tmp_path / "copy" / "label_maps.json").write_text((Path(trained) / "label_maps.json").read_text())
+    p2 = Predictor.from_pretrained(tmp_path / "copy")
+    texts = ["Two soldiers were killed and 5 civilians hurt in a blast.", "Thousands marched peacefully."]
+    assert p1(texts) == p2(texts)
+
+
+def test_model_card_and_label_maps(trained):
+    card = (Path(trained) / "README.md").read_text()
+    metrics = json.loads((Path(trained) / "metrics.json").read_text())["validation"]
+    assert "eval_event_macro_f1" in metrics and f"{metrics['eval_event_macro_f1']:.4f}" in card
+    maps = json.loads((Path(trained) / "label_maps.json").read_text())
+    assert maps["event_labels"] == TAX.event_labels
+
+
+@pytest.mark.parametrize(("victim", "message"), [("model.safetensors", "missing model.safetensors"),
+                                                 ("label_maps.json", "missing label_maps.json")])
+def test_missing_file_in_model_dir_is_named(trained, tmp_path, victim, message):
+    import shutil
+
+    copy = tmp_path / "m"
+    shutil.copytree(trained, copy, ignore=shutil.ignore_patterns("checkpoints", "runs"))
+    (copy / victim).unlink()
+    with pytest.raises(FileNotFoundError, match=message):
+        Predictor.from_pretrained(copy)
+
+
+def test_corrupt_config_is_named(trained, tmp_path):
+    import shutil
+
+    copy = tmp_path / "m"
+    shutil.copytree(trained, copy, ignore=shutil.ignore_patterns("checkpoints", "runs"))
+    (copy / "config.json").write_text("{not json")
+    with pytest.raises(ValueError, match="config.json is corrupt"):
+        Predictor.from_pretrained(copy)
+
+
+def test_resume_from_last_checkpoint(trained):
+    from eventcoder.train import train_model
+
+    ckpts = sorted(Path(trained, "checkpoints").glob("checkpoint-*"))
+    assert ckpts, "the tiny run saves checkpoints"
+    cfg = compose_train(["experiment=tiny", f"output_dir={trained}", f"dataset_dir={Path(trained).parent / 'data' / 'sample'}",
+                         "progress=false", "resume=true", "trainer.max_steps=6", "max_eval_windows=40"])
+    out = train_model(cfg)
+    state = json.loads((sorted(Path(out, "checkpoints").glob("checkpoint-*"),
+                               key=lambda p: int(p.name.split("-")[1]))[-1] / "trainer_state.json").read_text())
+    assert state["global_step"] == 6
+    first = [h for h in state["log_history"] if "loss" in h]
+    assert first[0]["step"] == 1  # history carried over from the first run: resumed, not restarted
