@@ -1,22 +1,22 @@
 #!/usr/bin/env bash
-# README command 1: set up .venv (idempotent) and run the main job on the project's sample corpus.
-# Stages that exist today run in order; each prints what it did.
+# README command 1: set up .venv (idempotent) and run the main job on the project's sample corpus:
+# build the dataset → train MiniLM → evaluate with baselines → predict the reference article.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 TOKENIZERS_PARALLELISM=false
 PY=.venv/bin/python
-echo "== 1/4 build: sample corpus -> data/processed/sample"
-$PY -m eventcoder.data.build data=sample
-if $PY -c "import eventcoder.train" 2>/dev/null; then
-  echo "== 2/4 train"; $PY -m eventcoder.train experiment=sample
+MODEL=models/minilm-sample
+echo "== 1/4 build: data/sample -> data/processed/sample"
+$PY -m eventcoder.data.build data=sample progress=false
+echo "== 2/4 train: experiment=sample -> $MODEL"
+if [ -f "$MODEL/model.safetensors" ] && [ "${RETRAIN:-0}" != "1" ]; then
+  echo "   $MODEL exists: reused (RETRAIN=1 to train again)"
 else
-  echo "== 2/4 train: not built yet (issue 6) - skipped"
+  $PY -m eventcoder.train experiment=sample
 fi
-if $PY -c "import eventcoder.evaluate" 2>/dev/null; then
-  echo "== 3/4 evaluate"; $PY -m eventcoder.evaluate model=models/minilm-sample data=sample
-else
-  echo "== 3/4 evaluate: not built yet (issue 8) - skipped"
-fi
+echo "== 3/4 evaluate: test split of the sample corpus, baselines beside the model"
+$PY -m eventcoder.evaluate model=$MODEL data=sample run_name=minilm-sample
 echo "== 4/4 reference article"
-$PY -m eventcoder.seeds
+EVENTCODER_MODEL=$MODEL $PY -m eventcoder.seeds
+echo "report: reports/minilm-sample/report.md (HTML: reports/minilm-sample/report.html)"

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 import torch
-from hydra import compose, initialize_config_dir
 from transformers import AutoModel, AutoTokenizer
 
 from eventcoder.features import article_windows
@@ -25,20 +24,7 @@ def tiny_backbone(tmp_path_factory):
     return tiny_encoder_dir(str(tmp_path_factory.mktemp("tiny")))
 
 
-@pytest.fixture(scope="module")
-def trained(tmp_path_factory):
-    """A tiny model trained for 4 steps on the sample corpus by the real entry point."""
-    from eventcoder.train import train_model
-
-    root = tmp_path_factory.mktemp("run")
-    cfg = compose_train(["experiment=tiny", f"output_dir={root / 'model'}", f"dataset_dir={root / 'data' / 'sample'}",
-                         "progress=false", "max_eval_windows=40"])
-    return train_model(cfg)
-
-
-def compose_train(overrides):
-    with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
-        return compose("train", overrides=overrides)
+from conftest import compose_train  # noqa: E402
 
 
 def test_every_experiment_composes():

@@ -62,26 +62,31 @@ class TfidfLogReg:
         return list(self.pipe.classes_), self.pipe.predict_proba(list(texts))
 
 
-def _clause(text: str, start: int, end: int) -> str:
-    """The words after a number up to the end of its clause, plus a few before it."""
-    stop = re.search(r"[.;:!?\n]|\band\b|\bwhile\b|,\s", text[end:])
-    after = text[end:end + (stop.start() if stop else 120)]
-    before = text[max(0, start - 40):start]
-    return before.split(",")[-1] + " " + after
+CLAUSE_END = re.compile(r"[.;:!?\n]|\band\b|\bwhile\b|\bbut\b|,\s")
+
+
+def _cue(text: str, start: int, end: int) -> str | None:
+    """The casualty word nearest to a number within its clause: "killed 12" or "12 ... were wounded"."""
+    before = CLAUSE_END.split(text[max(0, start - 60):start])[-1]
+    stop = CLAUSE_END.search(text, end)
+    after = text[end:stop.start() if stop else min(len(text), end + 120)]
+    found = []
+    for rx, outcome in ((KILLED, "killed"), (INJURED, "injured")):
+        for m in rx.finditer(before):
+            found.append((len(before) - m.end(), outcome))
+        for m in rx.finditer(after):
+            found.append((m.start(), outcome))
+    return min(found)[1] if found else None
 
 
 def rule_based_casualties(text: str) -> dict[str, Any]:
     """Killed/injured by group from keyword cues around each candidate count."""
     labelled = []
     for m in count_candidates(text):
-        clause = _clause(text, m.start, m.end)
-        after = text[m.end:m.end + 80]
-        killed, injured = KILLED.search(clause), INJURED.search(clause)
-        if not killed and not injured:
+        outcome = _cue(text, m.start, m.end)
+        if outcome is None:
             continue
-        outcome = "killed" if killed and (not injured or killed.start() <= injured.start()) else "injured"
-        words = set(re.findall(r"[a-z]+", ((m.noun or "") + " " + after[:40]).lower()))
-        group = next((g for g, ws in GROUP_WORDS.items() if m.noun in ws or words & ws), "unknown")
+        group = next((g for g, ws in GROUP_WORDS.items() if m.noun in ws), "unknown")
         labelled.append({"outcome": outcome, "group": group, "count": m.value if m.vague is None else None,
                          "vague": m.vague, "start": m.start, "end": m.end})
     agg = aggregate(labelled)

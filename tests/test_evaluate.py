@@ -1,0 +1,106 @@
+"""Evaluation metrics against hand-computed cases, and a full report for a tiny model."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from hydra import compose, initialize_config_dir
+
+from eventcoder import metrics as M
+from eventcoder.baselines import MajorityBaseline, TfidfLogReg, rule_based_casualties
+from eventcoder.paths import CONFIG_DIR
+
+
+def test_event_metrics_hand_computed():
+    gold = ["a", "a", "b", "c"]
+    pred = ["a", "b", "b", "b"]
+    m = M.event_metrics(gold, pred, ["a", "b", "c"])
+    assert m["accuracy"] == pytest.approx(0.5)
+    # F1: a = 2*1*0.5/1.5 = 0.667, b = 2*(1/3)*1/(4/3) = 0.5, c = 0 → macro 0.3889
+    assert m["macro_f1"] == pytest.approx((2 / 3 + 0.5 + 0) / 3)
+    assert m["per_class"]["b"]["precision"] == pytest.approx(1 / 3)
+    assert m["confusion_matrix"] == [[1, 1, 0], [0, 1, 0], [0, 1, 0]]
+
+
+def test_ece_hand_computed():
+    # bin (0.5,0.6]: conf 0.55 ×2, one right → |0.5-0.55|; bin (0.9,1.0]: conf 0.95 ×2, both right → 0.05
+    out = M.expected_calibration_error([0.55, 0.55, 0.95, 0.95], [True, False, True, True], bins=10)
+    assert out["ece"] == pytest.approx(0.5 * 0.05 + 0.5 * 0.05)
+    assert [b["n"] for b in out["bins"]] == [2, 2]
+
+
+def test_count_metrics_hand_computed():
+    out = M.count_metrics([10, 0, 5, 100], [10, 1, 7, 85])
+    assert out["exact"] == 0.25
+    assert out["within_1"] == 0.5
+    assert out["within_20pct"] == 0.5  # 10 (exact) and 85 vs 100 (within 20); 1 vs 0 and 7 vs 5 are not
+    assert out["mae"] == pytest.approx((0 + 1 + 2 + 15) / 4)
+
+
+def test_by_group_and_mention_prf_hand_computed():
+    gold = [{"killed": {"militants": 20}, "injured": {}}, {"killed": {}, "injured": {"civilians": "several"}}]
+    pred = [{"killed": {"militants": 20}, "injured": {}}, {"killed": {}, "injured": {"civilians": 3}}]
+    assert M.by_group_exact(gold, pred) == 0.5
+    g = [[{"outcome": "killed", "group": "militants", "start": 10, "end": 12},
+          {"outcome": "killed", "group": "civilians", "start": 30, "end": 31}]]
+    p = [[{"outcome": "killed", "group": "militants", "start": 10, "end": 12},
+          {"outcome": "injured", "group": "civilians", "start": 30, "end": 31},
+          {"outcome": "killed", "group": "unknown", "start": 50, "end": 52}]]
+    out = M.mention_prf(g, p)
+    assert (out["tp"], out["fp"], out["fn"]) == (1, 2, 1)
+    assert out["precision"] == pytest.approx(1 / 3) and out["recall"] == pytest.approx(0.5)
+
+
+def test_length_buckets():
+    assert [M.length_bucket(w) for w in (10, 250, 599, 700)] == ["0-199", "200-399", "400-599", "600+"]
+
+
+def test_baselines_do_their_job():
+    texts = ["bomb blast market", "car bomb exploded", "crowd marched peacefully", "thousands marched"]
+    labels = ["explosions_remote_violence"] * 2 + ["protests"] * 2
+    assert MajorityBaseline().fit(labels + ["protests"]).predict(["x"]) == ["protests"]
+    assert TfidfLogReg().fit(texts, labels).predict(["a bomb exploded"]) == ["explosions_remote_violence"]
+    r = rule_based_casualties("Gunmen killed 12 villagers and wounded 3 soldiers. In 2019, 40 died elsewhere.")
+    assert r["casualties"]["killed"]["civilians"] == 12 and r["casualties"]["injured"]["security_forces"] == 3
+
+
+def test_report_for_a_tiny_model_with_bad_rows(trained, tmp_path):
+    from eventcoder.evaluate import evaluate_model
+
+    good = [json.loads(line) for line in (Path(CONFIG_DIR).parent / "data" / "sample" / "riots.jsonl")
+            .read_text().splitlines()[:4]]
+    eval_file = tmp_path / "gold.jsonl"
+    lines = [json.dumps(r) for r in good]
+    lines.insert(1, "{broken json")
+    lines.append(json.dumps({"id": "bad-label", "text": "Some text.", "event_type": "war"}))
+    lines.append(json.dumps({"id": "totals-only", "text": "Police said 4 people died in the clash.",
+                             "event_type": "riots", "killed_total": 4, "injured_total": 0}))
+    eval_file.write_text("\n".join(lines) + "\n")
+    with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
+        cfg = compose("evaluate", overrides=[f"model_dir={trained}", f"eval_sets=[{eval_file},sample]",
+                                             f"output_dir={tmp_path / 'report'}", "run_name=tiny",
+                                             f"processed_dir={Path(trained).parent / 'data'}",
+                                             "command=pytest"])
+    out = evaluate_model(cfg)
+    result = json.loads((out / "metrics.json").read_text())
+    file_sec = result["sections"][str(eval_file)]
+    assert file_sec["n_articles"] == 5 and file_sec["bad_rows"] == 2
+    bad = [json.loads(x) for x in (out / "bad_rows.jsonl").read_text().splitlines()]
+    assert {b["row"] for b in bad} == {2, 6}
+    sample = result["sections"]["sample"]
+    for system in ("model", "tfidf_logreg", "majority"):
+        assert 0 <= sample["event"][system]["macro_f1"] <= 1
+    assert set(sample["casualties"]) >= {"killed", "injured", "by_group_exact", "mentions"}
+    for name in ("report.md", "report.html", "confusion_matrix.png", "calibration.png", "casualties.png",
+                 "errors.jsonl"):
+        assert (out / name).is_file(), name
+    html_text = (out / "report.html").read_text()
+    srcs = re.findall(r'<img[^>]*src="([^"]+)"', html_text)
+    assert len(srcs) == 3 and all(s.startswith("data:image/png;base64,") for s in srcs)
+    assert "http" not in html_text.split("<body>")[0]  # no external stylesheet or script
+    errors = [json.loads(x) for x in (out / "errors.jsonl").read_text().splitlines()]
+    assert all({"gold", "prediction", "wrong"} <= set(e) for e in errors)
+    card = (Path(trained) / "README.md").read_text()
+    assert "## Evaluation (`pytest`)" in card and "event macro-F1" in card
