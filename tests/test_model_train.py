@@ -13,7 +13,7 @@ from transformers import AutoModel, AutoTokenizer
 from eventcoder.features import article_windows
 from eventcoder.model import EventCoderModel, tiny_encoder_dir
 from eventcoder.paths import CONFIG_DIR
-from eventcoder.predict import Predictor
+from eventcoder.predictor import Predictor
 from eventcoder.taxonomy import load_taxonomy
 
 TAX = load_taxonomy("acled")

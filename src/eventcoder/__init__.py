@@ -7,7 +7,7 @@ __version__ = "0.1.0"
 __all__ = ["Predictor", "predict", "__version__"]
 
 if TYPE_CHECKING:
-    from eventcoder.predict import Predictor, predict
+    from eventcoder.predictor import Predictor, predict
 
 
 def __getattr__(name: str) -> Any:
@@ -15,8 +15,5 @@ def __getattr__(name: str) -> Any:
     if name in ("Predictor", "predict"):
         import importlib
 
-        module = importlib.import_module("eventcoder.predict")
-        # the submodule import bound `eventcoder.predict` to the module: bind the API names instead
-        globals().update(Predictor=module.Predictor, predict=module.predict)
-        return globals()[name]
+        return getattr(importlib.import_module("eventcoder.predictor"), name)
     raise AttributeError(name)

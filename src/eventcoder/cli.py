@@ -30,6 +30,34 @@ def _numbers(args: argparse.Namespace) -> int:
     return 0
 
 
+def _predict(args: argparse.Namespace) -> int:
+    from eventcoder.batch import predict_file
+    from eventcoder.predictor import Predictor
+
+    predictor = Predictor.from_pretrained(args.model, backend=args.backend)
+    counts = predict_file(args.input, args.output, predictor, chunk_size=args.chunk_size,
+                          batch_size=args.batch_size, progress=not args.no_progress)
+    print(f"{counts['rows']} rows: {counts['predictions']} predictions -> {args.output}, "
+          f"{counts['errors']} errors -> {args.output}.errors.jsonl"
+          + (f" ({counts['chunks_resumed']} chunks resumed)" if counts["chunks_resumed"] else ""))
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from eventcoder.serve import run
+
+    run(args.model, host=args.host, port=args.port, backend=args.backend)
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from eventcoder.export import export_onnx
+
+    for path in export_onnx(args.model, quantize=args.int8):
+        print(path)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="eventcoder", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -39,6 +67,25 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("numbers", help="print the number mentions of a text file (or stdin) as JSONL")
     p.add_argument("file", nargs="?")
     p.set_defaults(func=_numbers)
+    p = sub.add_parser("predict", help="code a JSONL/CSV file or a folder of .txt articles")
+    p.add_argument("--input", required=True)
+    p.add_argument("--output", required=True)
+    p.add_argument("--model", required=True, help="model directory")
+    p.add_argument("--batch-size", type=int, default=16)
+    p.add_argument("--chunk-size", type=int, default=256, help="rows per resumable chunk")
+    p.add_argument("--backend", choices=["auto", "torch", "onnx"], default="auto")
+    p.add_argument("--no-progress", action="store_true")
+    p.set_defaults(func=_predict)
+    p = sub.add_parser("serve", help="HTTP server: POST /predict, GET /health, GET /model")
+    p.add_argument("--model", required=True)
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--backend", choices=["auto", "torch", "onnx"], default="auto")
+    p.set_defaults(func=_serve)
+    p = sub.add_parser("export", help="write model.onnx (and model.int8.onnx with --int8) into the model dir")
+    p.add_argument("--model", required=True)
+    p.add_argument("--int8", action="store_true")
+    p.set_defaults(func=_export)
     return parser
 
 

@@ -125,7 +125,7 @@ def evaluate_model(cfg: DictConfig) -> Path:
     """Score the model and the baselines on every eval set; write the report; return its dir."""
     from eventcoder.baselines import MajorityBaseline, TfidfLogReg, rule_based_casualties
     from eventcoder.io import atomic_dir, atomic_write_jsonl
-    from eventcoder.predict import Predictor
+    from eventcoder.predictor import Predictor
     from eventcoder.report import render_report
 
     model_dir = _abs(cfg.model_dir)

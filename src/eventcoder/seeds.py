@@ -80,7 +80,7 @@ def main() -> int:
             continue
         model_dir = os.environ.get("EVENTCODER_MODEL")
         if model_dir and Path(model_dir).is_dir():
-            from eventcoder.predict import predict
+            from eventcoder.predictor import predict
 
             print("  prediction:", json.dumps(predict([case.text], model=model_dir)[0], indent=2))
         counts = [f"{m.text}={m.value if m.value is not None else m.vague}" for m in find_mentions(case.text)

@@ -56,6 +56,8 @@ def check_model_dir(path: str | Path) -> Path:
 class Predictor:
     """A trained eventcoder model ready to code articles."""
 
+    backend = "torch"
+
     def __init__(self, model: Any, tokenizer: Any, numbers: NumbersConfig | None = None,
                  count_vague: bool = False) -> None:
         self.model = model.eval()
@@ -70,22 +72,39 @@ class Predictor:
         self.count_vague = count_vague
 
     @classmethod
-    def from_pretrained(cls, path: str | Path, **kwargs: Any) -> Predictor:
+    def from_pretrained(cls, path: str | Path, backend: str = "auto", **kwargs: Any) -> Predictor:
+        """Load a model dir. backend: "torch", "onnx" (model.onnx, or model.int8.onnx as "onnx-int8"),
+        or "auto": the ONNX graph when the dir has one, else torch."""
         from transformers import AutoTokenizer
 
-        from eventcoder.model import EventCoderModel
+        from eventcoder.model import EventCoderConfig, EventCoderModel
 
         p = check_model_dir(path)
-        try:
-            model = EventCoderModel.from_pretrained(str(p))
-        except (OSError, ValueError, RuntimeError) as e:
-            raise ValueError(f"{p / 'model.safetensors'} could not be loaded: {e}") from None
+        if backend == "auto":
+            backend = "onnx" if (p / "model.onnx").is_file() else "torch"
+        if backend in ("onnx", "onnx-int8"):
+            from eventcoder.export import OnnxModel
+
+            onnx_file = p / ("model.int8.onnx" if backend == "onnx-int8" else "model.onnx")
+            if not onnx_file.is_file():
+                raise FileNotFoundError(f"model directory {p} is missing {onnx_file.name} "
+                                        f"(write it with: eventcoder export --model {p})")
+            model = OnnxModel(onnx_file, EventCoderConfig.from_pretrained(str(p)))
+        elif backend == "torch":
+            try:
+                model = EventCoderModel.from_pretrained(str(p))
+            except (OSError, ValueError, RuntimeError) as e:
+                raise ValueError(f"{p / 'model.safetensors'} could not be loaded: {e}") from None
+        else:
+            raise ValueError(f"unknown backend {backend!r} (auto, torch, onnx, onnx-int8)")
         maps = json.loads((p / "label_maps.json").read_text())
         if maps["event_labels"] != list(model.config.event_labels) or \
                 maps["mention_labels"] != list(model.config.mention_labels):
             raise ValueError(f"{p / 'label_maps.json'} does not match {p / 'config.json'}")
         tokenizer = AutoTokenizer.from_pretrained(str(p))
-        return cls(model, tokenizer, **kwargs)
+        predictor = cls(model, tokenizer, **kwargs)
+        predictor.backend = backend
+        return predictor
 
     @torch.inference_mode()
     def __call__(self, texts: str | Sequence[str], batch_size: int = 16) -> list[dict[str, Any]]:

@@ -1,0 +1,145 @@
+"""Batch prediction over files: `eventcoder predict --input in.jsonl|in.csv|dir --output out.jsonl --model DIR`.
+
+- Bad rows go to `<output>.errors.jsonl` (file, row, field, reason) while the rest go on, so the
+  counts add up: rows read = predictions + errors.
+- Articles are sorted by length within chunks (little padding) and written back in input order.
+- Interrupted runs resume: finished chunks live in `<output>.partial/` and are skipped on restart;
+  the output file appears only when every row is done (temp file, then rename), so it is complete
+  or absent, never half-written.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from tqdm.auto import tqdm
+
+from eventcoder.io import atomic_open, atomic_write_jsonl
+from eventcoder.schema import RecordError
+
+
+def iter_inputs(path: str | Path) -> Iterator[tuple[int, dict[str, Any] | RecordError]]:
+    """(row, {"id", "text"}) or (row, RecordError) for every input row; labels are not needed."""
+    import csv
+
+    from eventcoder.data.exports import bad_bytes_field
+    from eventcoder.data.readers import iter_jsonl_rows
+
+    p = Path(path)
+    name = str(p)
+    if p.is_dir():
+        for row, f in enumerate(sorted(p.glob("*.txt")), 1):
+            try:
+                yield row, {"id": f.stem, "text": f.read_text(encoding="utf-8")}
+            except UnicodeDecodeError as e:
+                yield row, RecordError(str(f), row, "text", f"not valid UTF-8 ({e.reason})")
+        return
+    if p.suffix == ".csv":
+        with open(p, encoding="utf-8", errors="surrogateescape", newline="") as fh:
+            reader = csv.DictReader(fh)
+            if "text" not in (reader.fieldnames or []):
+                raise RecordError(name, None, "text", f"required column 'text' missing (columns: {reader.fieldnames})")
+            row = 0
+            while True:
+                row += 1
+                try:
+                    rec = next(reader)
+                except StopIteration:
+                    return
+                except csv.Error as e:
+                    yield row, RecordError(name, row, None, f"unreadable row: {e}")
+                    continue
+                bad = bad_bytes_field(rec) if None not in rec else None
+                if None in rec:
+                    yield row, RecordError(name, row, None, "more fields than the header has", rec.get("id"))
+                elif bad:
+                    yield row, RecordError(name, row, bad, "not valid UTF-8", rec.get("id"))
+                else:
+                    yield row, {"id": rec.get("id") or f"row-{row}", "text": rec["text"]}
+        return
+    for row, obj in iter_jsonl_rows(p):
+        if isinstance(obj, RecordError):
+            yield row, obj
+        elif not isinstance(obj, dict):
+            yield row, RecordError(name, row, None, f"expected a JSON object, got {type(obj).__name__}")
+        else:
+            yield row, {"id": str(obj.get("id", f"row-{row}")), "text": obj.get("text")}
+
+
+def _check(item: dict[str, Any], name: str, row: int, max_chars: int) -> RecordError | None:
+    text = item.get("text")
+    if not isinstance(text, str):
+        return RecordError(name, row, "text", "missing or not a string", item.get("id"))
+    if not text.strip():
+        return RecordError(name, row, "text", "empty text", item.get("id"))
+    if len(text) > max_chars:
+        return RecordError(name, row, "text", f"longer than {max_chars} characters", item.get("id"))
+    return None
+
+
+def predict_file(input_path: str | Path, output_path: str | Path, predictor: Any, chunk_size: int = 256,
+                 batch_size: int = 16, max_chars: int = 1_000_000, progress: bool = True) -> dict[str, int]:
+    """Predict every row of `input_path` into `output_path` (JSONL); return the counts."""
+    out = Path(output_path)
+    partial = out.with_name(out.name + ".partial")
+    partial.mkdir(parents=True, exist_ok=True)
+    meta = partial / "meta.json"
+    want = {"input": str(Path(input_path).resolve()), "chunk_size": chunk_size}
+    if meta.is_file() and json.loads(meta.read_text()) != want:
+        shutil.rmtree(partial)  # another input or chunking: the saved chunks do not apply
+        partial.mkdir(parents=True)
+    meta.write_text(json.dumps(want))
+    name = str(input_path)
+    counts = {"rows": 0, "predictions": 0, "errors": 0, "chunks_resumed": 0}
+    chunk: list[tuple[int, dict[str, Any] | RecordError]] = []
+    chunk_no = 0
+
+    def flush() -> None:
+        nonlocal chunk_no
+        done = partial / f"chunk-{chunk_no:07d}.jsonl"
+        if done.is_file():
+            counts["chunks_resumed"] += 1
+        else:
+            good = [(r, it) for r, it in chunk if isinstance(it, dict)]
+            results = predictor([it["text"] for _, it in good], batch_size=batch_size) if good else []
+            by_row = {r: {"id": it["id"], "row": r, **res} for (r, it), res in zip(good, results, strict=True)}
+            lines = []
+            for r, it in chunk:
+                if isinstance(it, RecordError):
+                    lines.append({"_error": it.to_dict(), "row": r})
+                else:
+                    lines.append(by_row[r])
+            atomic_write_jsonl(done, lines)
+        chunk_no += 1
+        chunk.clear()
+
+    bar = tqdm(desc="predict", unit="article", disable=not progress)
+    for row, item in iter_inputs(input_path):
+        counts["rows"] += 1
+        if isinstance(item, dict):
+            err = _check(item, name, row, max_chars)
+            item = err or item
+        chunk.append((row, item))
+        if len(chunk) >= chunk_size:
+            flush()
+            bar.update(chunk_size)
+    if chunk:
+        bar.update(len(chunk))
+        flush()
+    bar.close()
+    errors_path = out.with_name(out.name + ".errors.jsonl")
+    with atomic_open(out) as fh_out, atomic_open(errors_path) as fh_err:
+        for f in sorted(partial.glob("chunk-*.jsonl")):
+            for line in f.read_text(encoding="utf-8").splitlines():
+                rec = json.loads(line)
+                if "_error" in rec:
+                    fh_err.write(json.dumps(rec["_error"], ensure_ascii=False) + "\n")
+                    counts["errors"] += 1
+                else:
+                    fh_out.write(line + "\n")
+                    counts["predictions"] += 1
+    shutil.rmtree(partial, ignore_errors=True)
+    return counts

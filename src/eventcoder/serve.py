@@ -1,0 +1,114 @@
+"""HTTP server: `eventcoder serve --model DIR` (FastAPI + uvicorn).
+
+POST /predict with {"texts": [...]} (or {"text": "..."}) → {"predictions": [...]} in the contract of
+DESIGN.md; GET /health; GET /model (card, labels, taxonomy); OpenAPI at /openapi.json and /docs.
+Limits answer 413 (body too large) or 422 (too many texts, text too long, empty text) with a clear
+message. Model calls run one at a time in a worker thread, so concurrent requests are all served.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from eventcoder.schema import Prediction
+
+
+class Limits(BaseModel):
+    max_body_bytes: int = 2_000_000
+    max_texts: int = 64
+    max_text_chars: int = 200_000
+
+
+class PredictRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    texts: list[str] | None = Field(default=None, description="articles to code")
+    text: str | None = Field(default=None, description="one article (instead of texts)")
+    batch_size: int = Field(default=16, ge=1, le=64)
+
+    @model_validator(mode="after")
+    def _one_of(self) -> PredictRequest:
+        if (self.texts is None) == (self.text is None):
+            raise ValueError("give either 'texts' (a list) or 'text' (one article)")
+        return self
+
+    def all_texts(self) -> list[str]:
+        return self.texts if self.texts is not None else [self.text or ""]
+
+
+class PredictResponse(BaseModel):
+    predictions: list[Prediction]
+
+
+class ModelInfo(BaseModel):
+    model_dir: str
+    backend: str
+    event_labels: list[str]
+    mention_labels: list[str]
+    taxonomy: dict[str, Any]
+    card: str
+
+
+def create_app(model_dir: str | Path, backend: str = "auto", limits: Limits | None = None, predictor: Any = None):
+    from fastapi import FastAPI, HTTPException, Request
+    from fastapi.responses import JSONResponse
+
+    from eventcoder.predictor import Predictor
+
+    limits = limits or Limits()
+    model_dir = Path(model_dir)
+    pred = predictor or Predictor.from_pretrained(model_dir, backend=backend)
+    lock = threading.Lock()  # one model call at a time; requests wait in worker threads
+    app = FastAPI(title="eventcoder", version="0.1.0",
+                  description="Event type and casualty figures, with evidence, from news articles.")
+
+    @app.middleware("http")
+    async def limit_body(request: Request, call_next):
+        size = request.headers.get("content-length")
+        if size is not None and size.isdigit() and int(size) > limits.max_body_bytes:
+            return JSONResponse(status_code=413, content={
+                "detail": f"request body of {size} bytes is over the limit of {limits.max_body_bytes}"})
+        return await call_next(request)
+
+    @app.get("/health")
+    def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/model", response_model=ModelInfo)
+    def model_info() -> ModelInfo:
+        card = (model_dir / "README.md").read_text() if (model_dir / "README.md").is_file() else ""
+        maps = json.loads((model_dir / "label_maps.json").read_text())
+        return ModelInfo(model_dir=str(model_dir), backend=pred.backend, event_labels=pred.event_labels,
+                         mention_labels=pred.mention_labels, taxonomy=maps.get("taxonomy", {}), card=card)
+
+    @app.post("/predict", response_model=PredictResponse,
+              responses={413: {"description": "body too large"}, 422: {"description": "invalid input or over a limit"}})
+    async def predict(req: PredictRequest) -> PredictResponse:
+        texts = req.all_texts()
+        if not texts:
+            raise HTTPException(422, "no texts given")
+        if len(texts) > limits.max_texts:
+            raise HTTPException(422, f"{len(texts)} texts: at most {limits.max_texts} per request")
+        for i, t in enumerate(texts):
+            if not t.strip():
+                raise HTTPException(422, f"text {i} is empty")
+            if len(t) > limits.max_text_chars:
+                raise HTTPException(422, f"text {i} has {len(t)} characters: at most {limits.max_text_chars}")
+        def run_model() -> list[dict[str, Any]]:
+            with lock:
+                return pred(texts, req.batch_size)
+
+        results = await asyncio.to_thread(run_model)
+        return PredictResponse(predictions=[Prediction(**r) for r in results])
+
+    return app
+
+
+def run(model_dir: str | Path, host: str = "127.0.0.1", port: int = 8000, backend: str = "auto") -> None:
+    import uvicorn
+
+    uvicorn.run(create_app(model_dir, backend=backend), host=host, port=port, log_level="info")

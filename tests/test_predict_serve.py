@@ -1,0 +1,174 @@
+"""Predictor contract, batch CLI (bad rows, resume, atomic output), HTTP server, ONNX backend."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from eventcoder.batch import predict_file
+from eventcoder.predictor import Predictor, sentence_around
+
+CONTRACT = {"event_type", "score", "scores", "killed", "injured", "casualties", "vague", "evidence"}
+
+
+@pytest.fixture(scope="module")
+def predictor(trained):
+    return Predictor.from_pretrained(trained, backend="torch")
+
+
+def test_prediction_contract_and_evidence(predictor):
+    text = "Gunmen killed 12 villagers and wounded 3 soldiers. Several others were hurt."
+    out = predictor([text])[0]
+    assert set(out) >= CONTRACT
+    assert set(out["casualties"]) == {"killed", "injured"}
+    for e in out["evidence"] + out["vague"]:
+        assert text[e["start"]:e["end"]] == e["text"]
+        assert e["text"] in e["sentence"] and e["sentence"] in text
+    from eventcoder import predict
+
+    assert predict([text], model=predictor)[0] == out
+
+
+def test_sentence_around():
+    text = "First one. Then 14 soldiers died! Last line\nNext line 3 here."
+    s = text.index("14")
+    assert sentence_around(text, s, s + 2) == "Then 14 soldiers died!"
+    s = text.index("3 here")
+    assert sentence_around(text, s, s + 1) == "Next line 3 here."
+
+
+def test_empty_text_is_refused_with_a_clear_error(predictor):
+    with pytest.raises(ValueError, match="text 1 is empty"):
+        predictor(["Fine text.", "   "])
+
+
+def write_inputs(path: Path, n: int, bad_rows: dict[int, str]) -> None:
+    lines = []
+    for i in range(1, n + 1):
+        lines.append(bad_rows.get(i) or json.dumps({"id": f"a{i}", "text": f"Police said {i} people were hurt."}))
+    path.write_text("\n".join(lines) + "\n")
+
+
+class CountingPredictor:
+    """Wraps a Predictor; counts texts coded; can fail after a number of calls (a crash)."""
+
+    def __init__(self, inner, fail_after: int | None = None) -> None:
+        self.inner, self.fail_after, self.calls, self.texts = inner, fail_after, 0, 0
+
+    def __call__(self, texts, batch_size=16):
+        self.calls += 1
+        if self.fail_after is not None and self.calls > self.fail_after:
+            raise KeyboardInterrupt("simulated kill")
+        self.texts += len(texts)
+        return self.inner(texts, batch_size=batch_size)
+
+
+def test_batch_with_bad_rows_counts_add_up(predictor, tmp_path):
+    inp, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    write_inputs(inp, 40, {7: "{oops", 19: json.dumps({"id": "e", "text": ""}), 33: json.dumps({"id": "n"})})
+    counts = predict_file(inp, out, predictor, chunk_size=16, progress=False)
+    assert counts == {"rows": 40, "predictions": 37, "errors": 3, "chunks_resumed": 0}
+    preds = [json.loads(x) for x in out.read_text().splitlines()]
+    errs = [json.loads(x) for x in Path(str(out) + ".errors.jsonl").read_text().splitlines()]
+    assert [p["row"] for p in preds] == [r for r in range(1, 41) if r not in (7, 19, 33)]  # input order
+    assert sorted(e["row"] for e in errs) == [7, 19, 33] and all(e["file"] == str(inp) for e in errs)
+    assert all(set(p) >= CONTRACT for p in preds)
+
+
+def test_interrupted_batch_resumes_without_loss_or_duplicates(predictor, tmp_path):
+    inp, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    write_inputs(inp, 50, {})
+    crashing = CountingPredictor(predictor, fail_after=2)
+    with pytest.raises(KeyboardInterrupt):
+        predict_file(inp, out, crashing, chunk_size=10, progress=False)
+    assert not out.exists()  # complete or absent
+    again = CountingPredictor(predictor)
+    counts = predict_file(inp, out, again, chunk_size=10, progress=False)
+    assert counts["chunks_resumed"] == 2 and again.texts == 30  # only the unfinished rows were coded
+    ids = [json.loads(x)["id"] for x in out.read_text().splitlines()]
+    assert ids == [f"a{i}" for i in range(1, 51)]
+
+
+def test_csv_and_folder_inputs(predictor, tmp_path):
+    csv_in = tmp_path / "in.csv"
+    csv_in.write_text('id,text\nx1,"Two soldiers died."\nx2,""\n')
+    counts = predict_file(csv_in, tmp_path / "o.jsonl", predictor, progress=False)
+    assert (counts["predictions"], counts["errors"]) == (1, 1)
+    folder = tmp_path / "txt"
+    folder.mkdir()
+    (folder / "a.txt").write_text("A bomb killed 3 people.")
+    (folder / "b.txt").write_bytes(b"\xff\xfe bad")
+    counts = predict_file(folder, tmp_path / "o2.jsonl", predictor, progress=False)
+    assert (counts["predictions"], counts["errors"]) == (1, 1)
+
+
+def test_cli_predict(trained, tmp_path):
+    from eventcoder.cli import main
+
+    inp = tmp_path / "in.jsonl"
+    write_inputs(inp, 5, {2: "not json"})
+    assert main(["predict", "--input", str(inp), "--output", str(tmp_path / "o.jsonl"), "--model", str(trained),
+                 "--backend", "torch", "--no-progress"]) == 0
+    assert len((tmp_path / "o.jsonl").read_text().splitlines()) == 4
+
+
+@pytest.fixture(scope="module")
+def client(trained):
+    from fastapi.testclient import TestClient
+
+    from eventcoder.serve import Limits, create_app
+
+    return TestClient(create_app(trained, backend="torch", limits=Limits(max_body_bytes=5000, max_texts=3,
+                                                                         max_text_chars=1000)))
+
+
+def test_server_endpoints_and_limits(client):
+    assert client.get("/health").json() == {"status": "ok"}
+    info = client.get("/model").json()
+    assert info["event_labels"][-1] == "none" and "eventcoder model" in info["card"]
+    r = client.post("/predict", json={"texts": ["A bomb killed 3 people.", "Crowds marched."]})
+    assert r.status_code == 200 and len(r.json()["predictions"]) == 2
+    assert set(r.json()["predictions"][0]) >= CONTRACT
+    assert client.post("/predict", json={"text": "One article."}).status_code == 200
+    assert client.post("/predict", json={"texts": ["a"] * 4}).status_code == 422
+    too_long = client.post("/predict", json={"texts": ["x" * 1001]})
+    assert too_long.status_code == 422 and "1000" in too_long.text
+    assert client.post("/predict", json={"texts": [" "]}).status_code == 422
+    big = client.post("/predict", content=b'{"texts": ["' + b"y" * 6000 + b'"]}',
+                      headers={"content-type": "application/json"})
+    assert big.status_code == 413 and "limit" in big.json()["detail"]
+    assert client.post("/predict", json={"texts": ["a"], "text": "b"}).status_code == 422
+    assert "/predict" in client.get("/openapi.json").json()["paths"]
+
+
+def test_server_serves_concurrent_requests(client):
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = [f"Attackers killed {i} soldiers." for i in range(2, 14)]
+    with ThreadPoolExecutor(6) as pool:
+        results = list(pool.map(lambda t: client.post("/predict", json={"text": t}), texts))
+    assert all(r.status_code == 200 for r in results)
+    evidence = [r.json()["predictions"][0]["evidence"] for r in results]
+    for t, ev in zip(texts, evidence, strict=True):  # each answer belongs to its own request
+        assert all(t[e["start"]:e["end"]] == e["text"] for e in ev)
+
+
+def test_onnx_backend_agrees_with_torch(trained, tmp_path):
+    from eventcoder.data.readers import load_sample
+    from eventcoder.export import export_onnx
+
+    d = tmp_path / "m"
+    shutil.copytree(trained, d, ignore=shutil.ignore_patterns("checkpoints", "runs"))
+    files = export_onnx(d)
+    assert files == [d / "model.onnx"]
+    texts = [a.text for a in load_sample("test")]
+    torch_out = Predictor.from_pretrained(d, backend="torch")(texts)
+    onnx_p = Predictor.from_pretrained(d)  # auto: the ONNX graph when present
+    assert onnx_p.backend == "onnx"
+    onnx_out = onnx_p(texts)
+    same_event = sum(a["event_type"] == b["event_type"] for a, b in zip(torch_out, onnx_out, strict=True))
+    same_totals = sum((a["killed"], a["injured"]) == (b["killed"], b["injured"])
+                      for a, b in zip(torch_out, onnx_out, strict=True))
+    assert same_event >= 0.99 * len(texts) and same_totals >= 0.99 * len(texts)
