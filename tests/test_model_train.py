@@ -142,3 +142,40 @@ def test_resume_from_last_checkpoint(trained):
     assert state["global_step"] == 6
     first = [h for h in state["log_history"] if "loss" in h]
     assert first[0]["step"] == 1  # history carried over from the first run: resumed, not restarted
+
+
+def last_state(model_dir) -> dict:
+    ckpts = sorted(Path(model_dir, "checkpoints").glob("checkpoint-*"), key=lambda p: int(p.name.split("-")[1]))
+    return json.loads((ckpts[-1] / "trainer_state.json").read_text())
+
+
+def test_ddp_two_processes_train_and_save(tmp_path, trained):
+    """The same command under torchrun (gloo on CPU) trains with 2 processes and rank 0 saves."""
+    torchrun = Path(sys.executable).with_name("torchrun")
+    proc = subprocess.run([str(torchrun), "--nproc_per_node=2", "-m", "eventcoder.train", "experiment=tiny",
+                           "trainer=ddp", f"output_dir={tmp_path / 'model'}", f"dataset_dir={tmp_path / 'data' / 'sample'}",
+                           "progress=false", "max_eval_windows=40"], capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert proc.stdout.count("model saved") == 1  # rank 0 only
+    state = last_state(tmp_path / "model")
+    single = next(h for h in last_state(trained)["log_history"] if h.get("step") == 4)
+    ddp = next(h for h in state["log_history"] if h.get("step") == 4)
+    # same steps and per-device batch as the 1-process fixture, twice the data: 2 processes took part
+    assert state["global_step"] == 4
+    assert abs(ddp["epoch"] / single["epoch"] - 2) < 0.1
+    assert (tmp_path / "model" / "model.safetensors").is_file()
+    assert Predictor.from_pretrained(tmp_path / "model")(["Two soldiers were killed."])[0]["event_type"]
+
+
+def test_multirun_sweep_trains_one_model_per_value(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "eventcoder.train", "-m", "experiment=tiny",
+                           "trainer.learning_rate=1e-5,3e-5", f"output_dir={tmp_path}/lr${{trainer.learning_rate}}",
+                           f"dataset_dir={tmp_path / 'data'}", "progress=false", "max_eval_windows=20",
+                           f"hydra.sweep.dir={tmp_path / 'multirun'}"], capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    from omegaconf import OmegaConf
+
+    for lr in ("1e-05", "3e-05"):
+        cfg = OmegaConf.load(tmp_path / f"lr{lr}" / "training_config.yaml")
+        assert cfg.trainer.learning_rate == float(lr)
+        assert (tmp_path / f"lr{lr}" / "model.safetensors").is_file()

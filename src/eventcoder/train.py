@@ -48,11 +48,18 @@ def load_or_build_dataset(cfg: DictConfig):
 
     ddir = Path(cfg.dataset_dir)
     ddir = ddir if ddir.is_absolute() else REPO_ROOT / ddir
+    if not (ddir / "dataset").is_dir() and int(os.environ.get("RANK", "0")) != 0:
+        import time
+
+        for _ in range(3600):  # under torchrun, rank 0 builds; the others wait for it
+            if (ddir / "dataset").is_dir():
+                break
+            time.sleep(1)
     if not (ddir / "dataset").is_dir():
         if not cfg.get("build_if_missing", True):
             raise FileNotFoundError(f"dataset {ddir} not built: run python -m eventcoder.data.build "
                                     f"data={cfg.data.name}")
-        build_dataset(cfg, output_dir=ddir.parent)
+        build_dataset(cfg, target_dir=ddir)
     return datasets.load_from_disk(str(ddir / "dataset")), ddir
 
 
@@ -245,6 +252,8 @@ def main() -> None:
     @hydra.main(version_base="1.3", config_path=str(CONFIG_DIR), config_name="train")
     def _run(cfg: DictConfig) -> float:
         out = train_model(cfg)
+        if int(os.environ.get("RANK", "0")) != 0:
+            return float("nan")
         metrics = json.loads((out / "metrics.json").read_text())["validation"] if (out / "metrics.json").exists() else {}
         print(f"model saved: {out} (validation {json.dumps({k: round(v, 4) for k, v in metrics.items() if isinstance(v, float)})})")
         return float(metrics.get("eval_combined_f1", np.nan))

@@ -91,8 +91,10 @@ def _resolve_path(path: str) -> str:
     return str(p if p.is_absolute() else (REPO_ROOT / p).resolve())
 
 
-def build_dataset(cfg: DictConfig | dict, output_dir: str | Path | None = None) -> Path:
-    """Build and save the dataset described by `cfg` (the composed build_data config); return its dir."""
+def build_dataset(cfg: DictConfig | dict, output_dir: str | Path | None = None,
+                  target_dir: str | Path | None = None) -> Path:
+    """Build and save the dataset described by `cfg` (the composed build_data config); return its dir:
+    `target_dir`, else `<output_dir or cfg.output_dir>/<data name>`."""
     import datasets
 
     cfg = cfg if isinstance(cfg, DictConfig) else OmegaConf.create(cfg)
@@ -146,7 +148,7 @@ def build_dataset(cfg: DictConfig | dict, output_dir: str | Path | None = None) 
     _split(rows, data, fixed, float(cfg.get("near_duplicate_threshold", 0.8)), seed)
     rows = _apply_weights(rows, seed)
     out_root = Path(output_dir) if output_dir else Path(_resolve_path(cfg.get("output_dir", "data/processed")))
-    target = out_root / str(data.name)
+    target = Path(target_dir) if target_dir else out_root / str(data.name)
     by_split = {s: [r for r in rows if r["split"] == s] for s in SPLITS}
     features = _features()
     with atomic_dir(target) as tmp:
