@@ -104,3 +104,33 @@ def test_report_for_a_tiny_model_with_bad_rows(trained, tmp_path):
     assert all({"gold", "prediction", "wrong"} <= set(e) for e in errors)
     card = (Path(trained) / "README.md").read_text()
     assert "## Evaluation (`pytest`)" in card and "event macro-F1" in card
+
+
+def test_fit_temperature_recovers_overconfidence():
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    n, k, true_t = 400, 4, 3.0
+    logits = rng.normal(size=(n, k)) * 3
+    y = np.array([rng.choice(k, p=np.exp(row / true_t) / np.exp(row / true_t).sum()) for row in logits])
+    scores = np.exp(logits) / np.exp(logits).sum(1, keepdims=True)  # overconfident by a factor 3
+    assert abs(M.fit_temperature(scores, y) - true_t) < 0.8
+
+
+def test_calibration_is_fitted_and_stored(trained, tmp_path):
+    import shutil
+
+    from eventcoder.evaluate import evaluate_model
+    from eventcoder.predictor import Predictor
+
+    d = tmp_path / "m"
+    shutil.copytree(trained, d, ignore=shutil.ignore_patterns("checkpoints", "runs"))
+    with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
+        cfg = compose("evaluate", overrides=[f"model_dir={d}", "data=sample", "calibrate=true",
+                                             f"output_dir={tmp_path / 'r'}", "run_name=cal", "command=pytest",
+                                             f"processed_dir={Path(trained).parent / 'data'}"])
+    out = evaluate_model(cfg)
+    stored = json.loads((d / "calibration.json").read_text())
+    assert stored["fitted_now"] and 0.25 <= stored["temperature"] <= 8
+    assert json.loads((out / "metrics.json").read_text())["calibration"]["temperature"] == stored["temperature"]
+    assert Predictor.from_pretrained(d).temperature == stored["temperature"]

@@ -131,6 +131,9 @@ def evaluate_model(cfg: DictConfig) -> Path:
     model_dir = _abs(cfg.model_dir)
     predictor = Predictor.from_pretrained(model_dir)
     labels = predictor.event_labels
+    calibration = None
+    if cfg.get("calibrate"):
+        calibration = calibrate(predictor, cfg, model_dir)
     train_texts, train_labels = baseline_training_texts(cfg)
     majority = MajorityBaseline().fit(train_labels)
     tfidf = TfidfLogReg().fit(train_texts, train_labels)
@@ -169,6 +172,7 @@ def evaluate_model(cfg: DictConfig) -> Path:
     command = " ".join(["python -m eventcoder.evaluate", *sys.argv[1:]]) if cfg.get("command") is None \
         else str(cfg.command)
     result = {"run": run, "model": str(cfg.model_dir), "command": command, "eval_sets": sets,
+              "calibration": calibration or ({"temperature": predictor.temperature, "fitted_now": False}),
               "baseline_train": str(cfg.baseline_train), "sections": sections,
               "vague_table": predictor.numbers.vague, "count_vague_in_totals": predictor.count_vague}
     with atomic_dir(out_dir) as tmp:
@@ -178,6 +182,32 @@ def evaluate_model(cfg: DictConfig) -> Path:
         render_report(result, plots_data, tmp)
     update_model_card(model_dir, result)
     return out_dir
+
+
+def calibrate(predictor: Any, cfg: DictConfig, model_dir: Path) -> dict[str, Any]:
+    """Fit the event-score temperature on the validation split; store it in the model dir."""
+    from eventcoder import metrics as M
+    from eventcoder.io import atomic_write_text
+
+    spec = str(cfg.eval_sets[0]) if cfg.get("eval_sets") else str(cfg.data.name)
+    rows, _ = load_eval_set(spec, cfg, "validation")
+    rows = [r for r in rows if r["event_type"]]
+    if not rows:
+        raise ValueError(f"calibrate=true needs a validation split with event labels; {spec} has none")
+    predictor.temperature = 1.0
+    preds = predictor([r["text"] for r in rows], batch_size=int(cfg.batch_size))
+    labels = predictor.event_labels
+    scores = [[p["scores"][lab] for lab in labels] for p in preds]
+    gold = [labels.index(r["event_type"]) for r in rows]
+    t = M.fit_temperature(scores, gold)
+    before = M.expected_calibration_error([max(s) for s in scores],
+                                          [labels[int(max(range(len(s)), key=s.__getitem__))] == r["event_type"]
+                                           for s, r in zip(scores, rows, strict=True)])["ece"]
+    info = {"temperature": t, "fitted_on": f"{spec} validation ({len(rows)} articles)", "fitted_now": True,
+            "validation_ece_before": before}
+    atomic_write_text(model_dir / "calibration.json", json.dumps(info, indent=2) + "\n")
+    predictor.temperature = t
+    return info
 
 
 def headline(result: dict[str, Any]) -> list[str]:

@@ -89,3 +89,17 @@ def length_bucket(words: int) -> str:
         if lo <= words < hi:
             return f"{lo}-{hi - 1}" if hi < 10**9 else f"{lo}+"
     return "?"
+
+
+def fit_temperature(scores: Sequence[Sequence[float]], gold: Sequence[int]) -> float:
+    """Temperature T minimising the negative log-likelihood of softmax(log(scores) / T) (grid search)."""
+    logp = np.log(np.clip(np.asarray(scores, dtype=float), 1e-6, 1.0))
+    y = np.asarray(gold)
+    best_t, best_nll = 1.0, float("inf")
+    for t in np.exp(np.linspace(np.log(0.25), np.log(8.0), 121)):
+        z = logp / t
+        z = z - z.max(axis=1, keepdims=True)
+        nll = float(-(z[np.arange(len(y)), y] - np.log(np.exp(z).sum(axis=1))).mean())
+        if nll < best_nll:
+            best_t, best_nll = float(t), nll
+    return best_t

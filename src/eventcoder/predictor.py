@@ -57,6 +57,7 @@ class Predictor:
     """A trained eventcoder model ready to code articles."""
 
     backend = "torch"
+    temperature = 1.0  # event-score temperature, fitted on validation by `evaluate calibrate=true`
 
     def __init__(self, model: Any, tokenizer: Any, numbers: NumbersConfig | None = None,
                  count_vague: bool = False) -> None:
@@ -104,6 +105,9 @@ class Predictor:
         tokenizer = AutoTokenizer.from_pretrained(str(p))
         predictor = cls(model, tokenizer, **kwargs)
         predictor.backend = backend
+        calib = p / "calibration.json"
+        if calib.is_file():
+            predictor.temperature = float(json.loads(calib.read_text())["temperature"])
         return predictor
 
     @torch.inference_mode()
@@ -141,7 +145,7 @@ class Predictor:
                     men_n[a][mi] += 1
         results = []
         for a, text in enumerate(texts):
-            probs = torch.softmax(ev_sum[a] / ev_n[a].clamp(min=1), -1)
+            probs = torch.softmax(ev_sum[a] / ev_n[a].clamp(min=1) / self.temperature, -1)
             mprobs = men_sum[a] / men_n[a].clamp(min=1)[:, None]
             results.append(self._article(text, probs, mentions[a], mprobs, men_n[a]))
         return results
