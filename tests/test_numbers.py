@@ -147,3 +147,11 @@ def test_reference_article_candidates(seed_case):
     assert text[text.index("February 2016"):].startswith("February 2016")
     assert any(m.reason == "place" and text[m.start - 10:m.end] == "Kilometre Seven" for m in ms)
     assert [m.reason for m in ms if m.text == "three" and text[m.end:m.end + 6] == " areas"] == ["thing", "thing"]
+
+
+def test_demonyms_possessives_and_datelines():
+    ms = by_text("A Palestinian tried to stab a guard and killed his bodyguard. The Iraqi troops advanced.")
+    assert ms["A Palestinian"][0].value == 1 and ms["his bodyguard"][0].is_count
+    assert "The Iraqi" not in ms
+    dateline = by_text("MARDIN, Turkey Two police officers were killed.")
+    assert dateline["Two"][0].is_count  # a dateline before a count is not a place name

@@ -1,8 +1,9 @@
 """Evaluate a model on held-out sets with baselines beside it: `python -m eventcoder.evaluate model=DIR data=NAME`.
 
-`data=` names a data config (the test split of its built dataset, built if missing) or a JSONL/CSV
-file of articles with gold labels (gold totals alone are enough); `eval_sets=[a,b]` scores several
-sets in one run, one section each. Writes `reports/<run>/` atomically: metrics.json, report.md,
+`data=` names a data config (the test split of its built dataset, built if missing), `NAME:SOURCE`
+(only that source's rows of a mixed dataset, e.g. `real_quick:acled`), or a JSONL/CSV file of
+articles with gold labels (gold totals alone are enough); `eval_sets=[a,b]` scores several sets in
+one run, one section each. Writes `reports/<run>/` atomically: metrics.json, report.md,
 report.html (self-contained), confusion_matrix.png, calibration.png, casualties.png, errors.jsonl.
 """
 from __future__ import annotations
@@ -42,6 +43,7 @@ def load_eval_set(spec: str, cfg: DictConfig, split: str = "test") -> tuple[list
     from eventcoder.data.build import build_dataset
     from eventcoder.paths import CONFIG_DIR
 
+    spec, _, only_source = spec.partition(":")  # "real_quick:acled" = that dataset's ACLED rows
     ddir = _abs(cfg.get("processed_dir", "data/processed")) / spec
     if not (ddir / "dataset").is_dir():
         from hydra import compose, initialize_config_dir
@@ -50,6 +52,8 @@ def load_eval_set(spec: str, cfg: DictConfig, split: str = "test") -> tuple[list
             build_cfg = compose("build_data", overrides=[f"data={spec}", "progress=false"])
         build_dataset(build_cfg, output_dir=ddir.parent)
     ds = datasets.load_from_disk(str(ddir / "dataset"))[split]
+    if only_source:
+        ds = ds.filter(lambda r: r["source"] == only_source)
     rows = []
     for r in ds:
         gold = json.loads(r["gold_casualties"]) if r["casualty_status"].startswith("gold") else None
@@ -185,11 +189,12 @@ def evaluate_model(cfg: DictConfig) -> Path:
 
 
 def calibrate(predictor: Any, cfg: DictConfig, model_dir: Path) -> dict[str, Any]:
-    """Fit the event-score temperature on the validation split; store it in the model dir."""
+    """Fit the event-score temperature on the validation split of `calibration_set` (default: the
+    training dataset, `baseline_train`); store it in the model dir."""
     from eventcoder import metrics as M
     from eventcoder.io import atomic_write_text
 
-    spec = str(cfg.eval_sets[0]) if cfg.get("eval_sets") else str(cfg.data.name)
+    spec = str(cfg.get("calibration_set") or cfg.baseline_train)
     rows, _ = load_eval_set(spec, cfg, "validation")
     rows = [r for r in rows if r["event_type"]]
     if not rows:

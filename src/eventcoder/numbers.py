@@ -96,7 +96,7 @@ PERSON_NOUNS_SINGULAR = {
     "orphan", "toddler", "adolescent", "individual", "someone", "neighbour", "neighbor", "colleague",
     "passer", "schoolteacher", "broadcaster", "farmworker", "herdsman", "tribesman", "headman",
     "headmaster", "principal", "chairman", "councilman", "congressman", "senator", "minister",
-    "motorbike", "rickshaw"}
+    "body", "corpse", "blogger", "figure", "aide", "gunner", "hiker", "climber"}
 PERSON_NOUNS_PLURAL = {
     "people", "persons", "men", "women", "children", "boys", "girls", "babies", "infants", "teenagers",
     "teens", "youths", "civilians", "residents", "villagers", "farmers", "herders", "shepherds",
@@ -172,6 +172,7 @@ THING_NOUNS = {
 PERSON_SUFFIXES = ("worker", "workers", "man", "men", "woman", "women", "teacher", "teachers", "keeper",
                    "keepers", "ist", "ists", "caster", "casters", "bour", "bours", "bor", "bors", "league",
                    "leagues", "ician", "icians")
+DEMONYM_ENDINGS = ("ian", "ean", "ese", "i", "an", "ish", "ch")
 # Person words that also modify a following noun ("police stations", "army trucks").
 NOUN_MODIFIERS = {"police", "army", "security", "militia", "aid", "government", "staff", "crew", "family",
                   "prison", "border", "rebel", "militant", "civilian", "student", "worker", "youth"}
@@ -508,7 +509,8 @@ def _classify(toks: list[_Tok], i0: int, i1: int, value: int | None, kind: str,
     # places and names: "Kilometre Seven", "Route 66", "Checkpoint 9", "Kurdistan 24"
     if prev is not None and prev.text[:1].isupper() and prev.text.isalpha():
         if plow in PLACE_WORDS or (kind == "words" and raw[:1].isupper() and not _is_sentence_start(toks, i0 - 1)
-                                   and plow not in WEEKDAYS and plow not in MONTHS):
+                                   and plow not in WEEKDAYS and plow not in MONTHS
+                                   and _counted_noun(toks, i1)[1] != "person"):  # not "Turkey Two police officers"
             return False, "place", None
         noun, what = _counted_noun(toks, i1)
         if kind == "digits" and what is None \
@@ -580,7 +582,7 @@ def _person_phrase(toks: list[_Tok], i: int) -> int | None:
         if (t.low in PERSON_NOUNS_SINGULAR or (len(t.low) > 5 and t.low.endswith(PERSON_SUFFIXES)
                                                 and not t.low.endswith("s"))) \
                 and t.low not in ("security", "aid", "national", "major", "general", "chief", "member",
-                                  "family", "motorbike", "rickshaw"):
+                                  "family"):
             # "a police officer", "one soldier" — but not a modifier: "the militant group"
             if j + 1 < len(toks) and toks[j + 1].low in THING_NOUNS and toks[j + 1].text.islower():
                 return None
@@ -590,6 +592,10 @@ def _person_phrase(toks: list[_Tok], i: int) -> int | None:
                 and toks[j + 1].low in PERSON_NOUNS_SINGULAR:
             j += 1
             continue
+        if j == i + 1 and toks[i].low in ("a", "an", "one") and t.text[:1].isupper() and t.text.isalpha() \
+                and t.low.endswith(DEMONYM_ENDINGS) and not (j + 1 < len(toks) and _is_person_word(toks[j + 1].low)) \
+                and t.low not in MONTHS and not (j + 1 < len(toks) and toks[j + 1].text[:1].isupper()):
+            return j + 1  # "a Palestinian", "an American", "one Israeli" (not "a Turkish Airlines flight")
         if t.low in ("general", "major", "chief", "member") and j == i + 1:
             # "One general, speaking ...", "a member of the militia"
             return j + 1
@@ -638,7 +644,7 @@ def _find(text: str, cfg: NumbersConfig) -> list[NumberMention]:
                 continue
 
         # singular person phrases: "a soldier", "one policeman", "another civilian"
-        if low in ("a", "an", "one", "another", "the"):
+        if low in ("a", "an", "one", "another", "the", "his", "her"):
             j = _person_phrase(toks, i)
             if j is not None and not (low == "one" and i + 1 < n and toks[i + 1].low == "of"):
                 s, e = t.start, toks[j - 1].end

@@ -35,6 +35,7 @@ class SourceStats:
     rows_kept: int = 0
     rows_rejected: int = 0
     rows_capped: int = 0
+    rows_excluded: int = 0
     event_masked: int = 0
     casualty_status: Counter = field(default_factory=Counter)
     gold_mentions: int = 0
@@ -116,6 +117,7 @@ def build_dataset(cfg: DictConfig | dict, output_dir: str | Path | None = None,
         st = stats.setdefault(src["name"], SourceStats())
         kept: list[dict[str, Any]] = []
         limit = src.get("limit")
+        exclude = set(src.get("exclude_ids") or [])
         for item in tqdm(read_source(src, taxonomy), desc=f"read {src['name']}", unit="row",
                          disable=not progress, mininterval=2):
             if limit is not None and st.rows_read >= int(limit):
@@ -125,11 +127,14 @@ def build_dataset(cfg: DictConfig | dict, output_dir: str | Path | None = None,
                 st.rows_rejected += 1
                 errors.append({"source": src["name"], **item.to_dict()})
                 continue
+            if item.id in exclude or (item.provenance.source_id or "") in exclude:
+                st.rows_excluded += 1
+                continue
             ex = article_example(item, taxonomy, numbers)
             st.gold_mentions += len(item.casualties or [])
             st.gold_mentions_unmatched += ex.pop("_unmatched")
             kept.append(ex)
-        st.rows_kept = len(kept)
+        st.rows_kept = len(kept) + st.rows_excluded
         if src.get("cap") and len(kept) > int(src["cap"]):
             random.Random(seed).shuffle(kept)
             st.rows_capped = len(kept) - int(src["cap"])
@@ -236,11 +241,12 @@ def _summary(rows, stats, errors, taxonomy, cfg) -> dict[str, Any]:
 
     sources = {}
     for name, st in stats.items():
-        aligned_pool = st.rows_kept - st.rows_capped
+        aligned_pool = st.rows_kept - st.rows_capped - st.rows_excluded
         cs = st.casualty_status
         sources[name] = {
             "rows_read": st.rows_read, "rows_kept": st.rows_kept, "rows_rejected": st.rows_rejected,
-            "rows_capped": st.rows_capped, "event_label_masked": st.event_masked,
+            "rows_capped": st.rows_capped, "rows_excluded": st.rows_excluded,
+            "event_label_masked": st.event_masked,
             "casualty_gold": cs["gold"], "casualty_gold_partial": cs["gold:partial"],
             "casualty_aligned": cs["aligned"], "casualty_masked": cs["masked"],
             "alignment_rate": round(cs["aligned"] / max(1, cs["aligned"] + cs["masked"]), 4)
