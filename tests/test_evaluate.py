@@ -134,3 +134,14 @@ def test_calibration_is_fitted_and_stored(trained, tmp_path):
     assert stored["fitted_now"] and 0.25 <= stored["temperature"] <= 8
     assert json.loads((out / "metrics.json").read_text())["calibration"]["temperature"] == stored["temperature"]
     assert Predictor.from_pretrained(d).temperature == stored["temperature"]
+
+
+def test_casualty_error_kinds_hand_made():
+    text = "Rebels killed 12 soldiers; 3 civilians were hurt. In 2019, 40 died."
+    gold = [{"outcome": "killed", "group": "security_forces", "count": 12, "start": 14, "end": 16},
+            {"outcome": "injured", "group": "civilians", "count": 3, "start": 27, "end": 28}]
+    pred = [{"outcome": "killed", "group": "militants", "count": 12, "start": 14, "end": 16},
+            {"outcome": "killed", "group": "unknown", "count": 40, "start": 59, "end": 61}]
+    kinds = M.casualty_error_kinds(gold, pred, {"killed": 12, "injured": 3}, {"killed": 52, "injured": 0}, text)
+    assert sorted(kinds) == ["group confusion", "missed mention", "spurious or background figure"]
+    assert M.casualty_error_kinds(None, [], {"killed": 4}, {"killed": 5}, "x") == ["total wrong (no gold spans)"]

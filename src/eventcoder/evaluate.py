@@ -111,6 +111,16 @@ def score_set(rows: list[dict], preds: list[dict], labels: list[str], baselines:
             "model": M.mention_prf(gm, [preds[i]["evidence"] + preds[i]["vague"] for i in spans]),
             "rule_based": M.mention_prf(gm, [baselines["rule_based"][i]["evidence"] for i in spans])}
     out["casualties"] = cas
+    kinds: dict[str, int] = {}
+    for i, r in enumerate(rows):
+        if r["event_type"] and preds[i]["event_type"] != r["event_type"]:
+            key = f"event type: {r['event_type']} → {preds[i]['event_type']}"
+            kinds[key] = kinds.get(key, 0) + 1
+        totals = {o: r[f"{o}_total"] for o in ("killed", "injured")}
+        for k in M.casualty_error_kinds(r["gold_casualties"], preds[i]["evidence"] + preds[i]["vague"], totals,
+                                        {o: preds[i][o] for o in ("killed", "injured")}, r["text"]):
+            kinds[k] = kinds.get(k, 0) + 1
+    out["error_kinds"] = dict(sorted(kinds.items(), key=lambda kv: -kv[1]))
     buckets: dict[str, dict[str, list]] = {}
     for i, r in enumerate(rows):
         b = buckets.setdefault(M.length_bucket(len(r["text"].split())), {"event": [], "killed": []})

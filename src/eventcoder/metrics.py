@@ -103,3 +103,40 @@ def fit_temperature(scores: Sequence[Sequence[float]], gold: Sequence[int]) -> f
         if nll < best_nll:
             best_t, best_nll = float(t), nll
     return best_t
+
+
+def casualty_error_kinds(gold: list[dict] | None, evidence: list[dict], gold_totals: dict[str, int],
+                         pred_totals: dict[str, int], text: str) -> list[str]:
+    """Why an article's casualty figures are wrong, one label per problem found.
+
+    - number not read: a gold mention that no candidate of `numbers.py` covers
+    - missed mention: a gold mention the model left as O
+    - group confusion / outcome confusion: the right span with the wrong group / outcome
+    - spurious or background figure: a predicted mention that is not a gold mention
+    - aggregation: every mention right, yet the totals differ (the article-level rule)
+    - total wrong (no gold spans): only totals are known for this article
+    """
+    from eventcoder.numbers import count_candidates
+
+    wrong = any(gold_totals.get(o, -1) >= 0 and gold_totals[o] != pred_totals.get(o) for o in gold_totals)
+    if gold is None:
+        return ["total wrong (no gold spans)"] if wrong else []
+    kinds: list[str] = []
+    cands = count_candidates(text)
+    for g in gold:
+        if not any(c.start < g["end"] and g["start"] < c.end for c in cands):
+            kinds.append("number not read")
+            continue
+        same = [p for p in evidence if p["start"] < g["end"] and g["start"] < p["end"]]
+        if not same:
+            kinds.append("missed mention")
+        elif not any(p["outcome"] == g["outcome"] for p in same):
+            kinds.append("outcome confusion")
+        elif not any(p["outcome"] == g["outcome"] and p["group"] == g["group"] for p in same):
+            kinds.append("group confusion")
+    for p in evidence:
+        if not any(g["start"] < p["end"] and p["start"] < g["end"] for g in gold):
+            kinds.append("spurious or background figure")
+    if wrong and not kinds:
+        kinds.append("aggregation")
+    return kinds

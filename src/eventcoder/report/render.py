@@ -159,6 +159,9 @@ def render_report(result: dict[str, Any], plots: dict[str, Any], out: Path) -> N
                 doc.table(["system", "by-group exact", "mention P", "mention R", "mention F1"],
                           [[s, cas["by_group_exact"][s], cas["mentions"][s]["precision"],
                             cas["mentions"][s]["recall"], cas["mentions"][s]["f1"]] for s in ("model", "rule_based")])
+        if sec.get("error_kinds"):
+            doc.heading("Error kinds (counts over this set)", 3)
+            doc.table(["kind", "count"], [[k, v] for k, v in list(sec["error_kinds"].items())[:15]])
         doc.heading("By article length (words)", 3)
         doc.table(["length", "articles", "event accuracy", "killed exact"],
                   [[k, v["articles"], v["event_accuracy"], v["killed_exact"]] for k, v in sec["by_length"].items()])
