@@ -174,6 +174,9 @@ def evaluate_model(cfg: DictConfig) -> Path:
             wrong_k = r["killed_total"] >= 0 and p["killed"] != r["killed_total"]
             wrong_i = r["injured_total"] >= 0 and p["injured"] != r["injured_total"]
             if wrong_event or wrong_k or wrong_i:
+                if cfg.get("redact_text"):  # third-party articles: keep offsets, drop their sentences
+                    p = {**p, "evidence": [{k: v for k, v in e.items() if k != "sentence"} for e in p["evidence"]],
+                         "vague": [{k: v for k, v in e.items() if k != "sentence"} for e in p["vague"]]}
                 error_rows.append({"eval_set": spec, "id": r["id"],
                                    "gold": {"event_type": r["event_type"], "killed": r["killed_total"],
                                             "injured": r["injured_total"],
