@@ -227,3 +227,15 @@ def test_real_export_builds(tmp_path, name):
     assert src["rows_read"] == 400 == src["rows_kept"] + src["rows_rejected"]
     if name != "case2021":
         assert src["alignment_rate"] is not None and src["alignment_rate"] > 0.05
+
+
+def test_case2021_reader_is_test_only_event_labels(tmp_path):
+    f = write_csv(tmp_path / "case.csv", ["id", "EventSnippet", "SubType", "acled_event_type"],
+                  [["1", "Warplanes struck the village, killing 6 civilians.", "AIR_STRIKE", "Explosions/Remote violence"],
+                   ["2", "Thousands marched against the new tax.", "PEACE_PROTEST", "Protests"],
+                   ["3", "The floods displaced 2,000 families.", "OTHER", "none"]])
+    out = build_dataset(compose_build("case2021", source_override("case2021", f)), output_dir=tmp_path / "out")
+    dd = datasets.load_from_disk(str(out / "dataset"))
+    assert (len(dd["train"]), len(dd["validation"]), len(dd["test"])) == (0, 0, 3)
+    assert [r["event_type"] for r in dd["test"]] == ["explosions_remote_violence", "protests", "none"]
+    assert all(r["casualty_status"] == "masked:no casualty labels" for r in dd["test"])

@@ -172,3 +172,21 @@ def test_onnx_backend_agrees_with_torch(trained, tmp_path):
     same_totals = sum((a["killed"], a["injured"]) == (b["killed"], b["injured"])
                       for a, b in zip(torch_out, onnx_out, strict=True))
     assert same_event >= 0.99 * len(texts) and same_totals >= 0.99 * len(texts)
+
+
+class CountOnly:
+    """A stand-in predictor (same call signature, no model): the batch bookkeeping at scale."""
+
+    def __call__(self, texts, batch_size=16):
+        return [{"event_type": "none", "killed": 0, "injured": 0, "n": len(t)} for t in texts]
+
+
+def test_ten_thousand_rows_with_three_bad_give_9997_predictions(tmp_path):
+    inp, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    write_inputs(inp, 10_000, {17: "{bad", 5000: json.dumps({"id": "x", "text": "  "}), 9999: "[1, 2]"})
+    counts = predict_file(inp, out, CountOnly(), chunk_size=512, progress=False)
+    assert (counts["predictions"], counts["errors"]) == (9997, 3)
+    rows = [json.loads(x)["row"] for x in out.read_text().splitlines()]
+    assert len(rows) == len(set(rows)) == 9997 and rows == sorted(rows)
+    errs = [json.loads(x) for x in Path(str(out) + ".errors.jsonl").read_text().splitlines()]
+    assert sorted(e["row"] for e in errs) == [17, 5000, 9999]
