@@ -23,50 +23,23 @@ from eventcoder.schema import RecordError
 
 def iter_inputs(path: str | Path) -> Iterator[tuple[int, dict[str, Any] | RecordError]]:
     """(row, {"id", "text"}) or (row, RecordError) for every input row; labels are not needed."""
-    import csv
-
-    from eventcoder.data.exports import bad_bytes_field
-    from eventcoder.data.readers import iter_jsonl_rows
+    from eventcoder.data.readers import iter_csv_rows, iter_jsonl_rows, iter_txt_files
 
     p = Path(path)
-    name = str(p)
     if p.is_dir():
-        for row, f in enumerate(sorted(p.glob("*.txt")), 1):
-            try:
-                yield row, {"id": f.stem, "text": f.read_text(encoding="utf-8")}
-            except UnicodeDecodeError as e:
-                yield row, RecordError(str(f), row, "text", f"not valid UTF-8 ({e.reason})")
-        return
-    if p.suffix == ".csv":
-        with open(p, encoding="utf-8", errors="surrogateescape", newline="") as fh:
-            reader = csv.DictReader(fh)
-            if "text" not in (reader.fieldnames or []):
-                raise RecordError(name, None, "text", f"required column 'text' missing (columns: {reader.fieldnames})")
-            row = 0
-            while True:
-                row += 1
-                try:
-                    rec = next(reader)
-                except StopIteration:
-                    return
-                except csv.Error as e:
-                    yield row, RecordError(name, row, None, f"unreadable row: {e}")
-                    continue
-                bad = bad_bytes_field(rec) if None not in rec else None
-                if None in rec:
-                    yield row, RecordError(name, row, None, "more fields than the header has", rec.get("id"))
-                elif bad:
-                    yield row, RecordError(name, row, bad, "not valid UTF-8", rec.get("id"))
-                else:
-                    yield row, {"id": rec.get("id") or f"row-{row}", "text": rec["text"]}
-        return
-    for row, obj in iter_jsonl_rows(p):
-        if isinstance(obj, RecordError):
-            yield row, obj
-        elif not isinstance(obj, dict):
-            yield row, RecordError(name, row, None, f"expected a JSON object, got {type(obj).__name__}")
-        else:
-            yield row, {"id": str(obj.get("id", f"row-{row}")), "text": obj.get("text")}
+        for row, f, text in iter_txt_files(p):
+            yield row, text if isinstance(text, RecordError) else {"id": f.stem, "text": text}
+    elif p.suffix == ".csv" or p.name.endswith(".csv.gz"):
+        for row, rec in iter_csv_rows(p, ["text"]):
+            yield row, rec if isinstance(rec, RecordError) else {"id": rec.get("id") or f"row-{row}", "text": rec["text"]}
+    else:
+        for row, obj in iter_jsonl_rows(p):
+            if isinstance(obj, RecordError):
+                yield row, obj
+            elif not isinstance(obj, dict):
+                yield row, RecordError(str(p), row, None, f"expected a JSON object, got {type(obj).__name__}")
+            else:
+                yield row, {"id": str(obj.get("id", f"row-{row}")), "text": obj.get("text")}
 
 
 def _check(item: dict[str, Any], name: str, row: int, max_chars: int) -> RecordError | None:

@@ -7,32 +7,15 @@ version is a YAML change. Each row becomes an `Article` with provenance, or a `R
 from __future__ import annotations
 
 import contextlib
-import csv
-import gzip
-import io
 import math
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from eventcoder.data.readers import Item, read_records
+from eventcoder.data.readers import Item, iter_csv_rows, read_records
 from eventcoder.schema import Article, RecordError
 from eventcoder.taxonomy import Taxonomy
-
-
-def _open_text(path: Path) -> io.TextIOBase:
-    raw = gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb")  # noqa: SIM115
-    # bad bytes become lone surrogates, so one bad row is rejected alone, not the whole file
-    return io.TextIOWrapper(raw, encoding="utf-8", errors="surrogateescape", newline="")
-
-
-def bad_bytes_field(row: Mapping[str, Any]) -> str | None:
-    """The first field holding bytes that were not UTF-8 (decoded as surrogates), if any."""
-    for k, v in row.items():
-        if isinstance(v, str) and any("\udc80" <= ch <= "\udcff" for ch in v):
-            return str(k)
-    return None
 
 
 def _num(v: Any) -> float | None:
@@ -123,41 +106,17 @@ def clean_text(text: str, steps: list[str]) -> str:
 
 def read_export(source: Mapping[str, Any], taxonomy: Taxonomy) -> Iterator[Item]:
     """Rows of a CSV export → Articles with event label and casualty counts, or RecordErrors."""
-    path = Path(source["path"])
-    name = str(path)
     cols = source["columns"]
-    required = [cols["text"]] + [c for c in source.get("required_columns", [])]
-    with _open_text(path) as fh:
-        reader = csv.DictReader(fh)
-        try:
-            header = reader.fieldnames or []
-        except (UnicodeDecodeError, csv.Error) as e:
-            raise RecordError(name, None, None, f"unreadable header: {e}") from None
-        for col in required:
-            if col not in header:
-                raise RecordError(name, None, col, f"required column '{col}' missing (columns: {header})")
-        row_no = 0
-        while True:
-            row_no += 1
-            try:
-                row = next(reader)
-            except StopIteration:
-                return
-            except (UnicodeDecodeError, csv.Error) as e:
-                yield RecordError(name, row_no, None, f"unreadable row: {e}")
-                continue
-            yield _export_row(row, row_no, name, source, taxonomy)
+    required = [cols["text"], *source.get("required_columns", [])]
+    for row_no, row in iter_csv_rows(source["path"], required, id_column=cols.get("id")):
+        yield row if isinstance(row, RecordError) else _export_row(row, row_no, str(source["path"]), source,
+                                                                      taxonomy)
 
 
 def _export_row(row: dict[str, Any], row_no: int, name: str, source: Mapping[str, Any],
                 taxonomy: Taxonomy) -> Item:
     cols = source["columns"]
     rid = str(row.get(cols.get("id", ""), "") or f"{Path(name).stem}-{row_no}")
-    if None in row:
-        return RecordError(name, row_no, None, "more fields than the header has", rid)
-    bad = bad_bytes_field(row)
-    if bad is not None:
-        return RecordError(name, row_no, bad, "not valid UTF-8", rid)
     text = clean_text(row.get(cols["text"]) or "", list(source.get("text_cleanup") or []))
     if not text:
         return RecordError(name, row_no, cols["text"], "empty text", rid)

@@ -6,6 +6,8 @@ reason. Nothing is dropped silently, so `rows read == rows kept + rows rejected`
 from __future__ import annotations
 
 import csv
+import gzip
+import io
 import json
 import sys
 from collections.abc import Iterable, Iterator
@@ -56,20 +58,40 @@ def _csv_value(v: str | None) -> Any:
     return None if v is None or v == "" else v
 
 
-def read_csv(path: str | Path, taxonomy: Taxonomy | None = None) -> Iterator[Item]:
-    """CSV of records: columns of the record; `casualties` as a JSON string."""
-    name = str(path)
-    from eventcoder.data.exports import bad_bytes_field
+def open_text(path: str | Path) -> io.TextIOBase:
+    """A text stream over a (possibly gzipped) file; bytes that are not UTF-8 become lone surrogates,
+    so one bad row is rejected alone instead of the whole file."""
+    p = Path(path)
+    raw = gzip.open(p, "rb") if p.suffix == ".gz" else open(p, "rb")  # noqa: SIM115
+    return io.TextIOWrapper(raw, encoding="utf-8", errors="surrogateescape", newline="")
 
-    with open(path, encoding="utf-8", errors="surrogateescape", newline="") as fh:
+
+def bad_bytes_field(row: dict[str, Any]) -> str | None:
+    """The first field holding bytes that were not UTF-8 (decoded as surrogates), if any."""
+    for k, v in row.items():
+        if isinstance(v, str) and any("\udc80" <= ch <= "\udcff" for ch in v):
+            return str(k)
+    return None
+
+
+def iter_csv_rows(path: str | Path, required: list[str], id_column: str | None = "id") -> Iterator[
+        tuple[int, dict[str, Any] | RecordError]]:
+    """(row number, row dict or RecordError) per data row of a CSV; rows are 1-based.
+
+    A missing required column stops with one RecordError naming the file and the column; a row that
+    cannot be parsed, has extra fields or bytes that are not UTF-8 becomes a RecordError and the
+    reading goes on.
+    """
+    name = str(path)
+    with open_text(path) as fh:
+        reader = csv.DictReader(fh)
         try:
-            reader = csv.DictReader(fh)
             header = reader.fieldnames or []
-        except (UnicodeDecodeError, csv.Error) as e:
-            yield RecordError(name, None, None, f"unreadable CSV header: {e}")
-            return
-        if "text" not in header:
-            raise RecordError(name, None, "text", f"required column 'text' missing (columns: {header})")
+        except csv.Error as e:
+            raise RecordError(name, None, None, f"unreadable CSV header: {e}") from None
+        for col in required:
+            if col not in header:
+                raise RecordError(name, None, col, f"required column '{col}' missing (columns: {header})")
         row = 0
         while True:
             row += 1
@@ -77,43 +99,61 @@ def read_csv(path: str | Path, taxonomy: Taxonomy | None = None) -> Iterator[Ite
                 rec = next(reader)
             except StopIteration:
                 return
-            except (UnicodeDecodeError, csv.Error) as e:
-                yield RecordError(name, row, None, f"unreadable row: {e}")
+            except csv.Error as e:
+                yield row, RecordError(name, row, None, f"unreadable row: {e}")
                 continue
+            rid = rec.get(id_column) if id_column else None
             if None in rec:
-                yield RecordError(name, row, None, f"{len(rec[None])} more fields than the header has")
+                yield row, RecordError(name, row, None, f"{len(rec[None])} more fields than the header has", rid)
                 continue
             bad = bad_bytes_field(rec)
             if bad is not None:
-                yield RecordError(name, row, bad, "not valid UTF-8")
+                yield row, RecordError(name, row, bad, "not valid UTF-8", rid)
                 continue
-            obj: dict[str, Any] = {k: _csv_value(v) for k, v in rec.items()}
-            if obj.get("id") is None:
-                obj["id"] = f"{Path(name).stem}-{row}"
-            for key in ("killed_total", "injured_total"):
-                if obj.get(key) is not None:
-                    try:
-                        obj[key] = int(float(obj[key]))
-                    except ValueError:
-                        yield RecordError(name, row, key, f"not a number: {obj[key]!r}", obj["id"])
-                        break
-            else:
-                if isinstance(obj.get("casualties"), str):
-                    try:
-                        obj["casualties"] = json.loads(obj["casualties"])
-                    except json.JSONDecodeError as e:
-                        yield RecordError(name, row, "casualties", f"invalid JSON: {e.msg}", obj["id"])
-                        continue
-                yield _finish(obj, name, row, taxonomy)
+            yield row, rec
+
+
+def read_csv(path: str | Path, taxonomy: Taxonomy | None = None) -> Iterator[Item]:
+    """CSV of records: columns of the record; `casualties` as a JSON string."""
+    name = str(path)
+    for row, rec in iter_csv_rows(path, ["text"]):
+        if isinstance(rec, RecordError):
+            yield rec
+            continue
+        obj: dict[str, Any] = {k: _csv_value(v) for k, v in rec.items()}
+        if obj.get("id") is None:
+            obj["id"] = f"{Path(name).stem}-{row}"
+        for key in ("killed_total", "injured_total"):
+            if obj.get(key) is not None:
+                try:
+                    obj[key] = int(float(obj[key]))
+                except ValueError:
+                    yield RecordError(name, row, key, f"not a number: {obj[key]!r}", obj["id"])
+                    break
+        else:
+            if isinstance(obj.get("casualties"), str):
+                try:
+                    obj["casualties"] = json.loads(obj["casualties"])
+                except json.JSONDecodeError as e:
+                    yield RecordError(name, row, "casualties", f"invalid JSON: {e.msg}", obj["id"])
+                    continue
+            yield _finish(obj, name, row, taxonomy)
+
+
+def iter_txt_files(path: str | Path) -> Iterator[tuple[int, Path, str | RecordError]]:
+    """(row, file, text or RecordError) for each `.txt` of a folder, in name order."""
+    for row, p in enumerate(sorted(Path(path).glob("*.txt")), 1):
+        try:
+            yield row, p, p.read_text(encoding="utf-8")
+        except UnicodeDecodeError as e:
+            yield row, p, RecordError(str(p), row, "text", f"not valid UTF-8 ({e.reason})")
 
 
 def read_txt_dir(path: str | Path, taxonomy: Taxonomy | None = None) -> Iterator[Item]:
     """A folder of `.txt` articles; an optional `<name>.json` beside each holds its labels."""
-    for row, p in enumerate(sorted(Path(path).glob("*.txt")), 1):
-        try:
-            text = p.read_text(encoding="utf-8")
-        except UnicodeDecodeError as e:
-            yield RecordError(str(p), row, "text", f"not valid UTF-8 ({e.reason})")
+    for row, p, text in iter_txt_files(path):
+        if isinstance(text, RecordError):
+            yield text
             continue
         obj: dict[str, Any] = {"id": p.stem}
         side = p.with_suffix(".json")
