@@ -155,3 +155,8 @@ def test_demonyms_possessives_and_datelines():
     assert "The Iraqi" not in ms
     dateline = by_text("MARDIN, Turkey Two police officers were killed.")
     assert dateline["Two"][0].is_count  # a dateline before a count is not a place name
+
+
+def test_very_long_digit_runs_are_not_counts():
+    m = only("1" * 5000)
+    assert not m.is_count and m.value is None and m.reason == "not a number"

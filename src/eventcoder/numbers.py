@@ -191,6 +191,9 @@ QUALIFIERS = [
     ("roughly", "about"), ("nearly", "nearly"), ("almost", "nearly"), ("over", "more than"),
     ("close to", "nearly"), ("an estimated", "about"), ("estimated", "about"), ("upwards of", "more than"),
     ("just over", "more than"), ("just under", "nearly"), ("well over", "more than")]
+# Words that can open a number expression (others are skipped quickly).
+NUMBER_STARTS = set(UNITS) | set(TEENS) | set(TENS) | ORDINAL_WORDS | {
+    "a", "an", "one", "another", "the", "his", "her", "half", "hundred", "thousand", "million", "billion"}
 ORDINAL_SUFFIX = re.compile(r"^(\d+)(st|nd|rd|th)$", re.IGNORECASE)
 
 TOKEN_RE = re.compile(r"[0-9]+(?:[,.\u202f\u00a0'][0-9]+)*|[A-Za-z]+(?:['’][A-Za-z]+)?|\S", re.UNICODE)
@@ -277,8 +280,14 @@ def _isdigits(s: str) -> bool:
     return s.isascii() and s.isdigit()
 
 
+MAX_DIGITS = 15  # longer digit runs are codes or identifiers, not counts
+
+
 def parse_digits(s: str) -> int | None:
-    """Integer value of a digit token with optional thousands separators; None for decimals."""
+    """Integer value of a digit token with optional thousands separators; None for decimals and for
+    runs longer than MAX_DIGITS."""
+    if sum(ch.isdigit() for ch in s) > MAX_DIGITS:
+        return None
     if _isdigits(s):
         return int(s)
     if DIGITS_GROUPED.match(s):
@@ -611,11 +620,15 @@ def _find(text: str, cfg: NumbersConfig) -> list[NumberMention]:
     toks = tokenize(text)
     out: list[NumberMention] = []
     vague_table = {k.lower(): v for k, v in cfg.vague.items()}
+    vague_first = {k.split()[0] for k in vague_table}
     n = len(toks)
     i = 0
     while i < n:
         t = toks[i]
         low = t.low
+        if not (low in NUMBER_STARTS or low in vague_first or low[:1] in "0123456789"):
+            i += 1  # most tokens cannot start a number expression
+            continue
         qual, _ = _qualifier_before(toks, i)
 
         # ordinals: "third", "21st"
