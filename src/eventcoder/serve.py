@@ -1,9 +1,9 @@
 """HTTP server: `eventcoder serve --model DIR` (FastAPI + uvicorn).
 
-POST /predict with {"texts": [...]} (or {"text": "..."}) → {"predictions": [...]} in the contract of
-DESIGN.md; GET /health; GET /model (card, labels, taxonomy); OpenAPI at /openapi.json and /docs.
-Limits answer 413 (body too large) or 422 (too many texts, text too long, empty text) with a clear
-message. Model calls run one at a time in a worker thread, so concurrent requests are all served.
+POST /predict with {"texts": [...]} → {"predictions": [...]} in the contract of DESIGN.md;
+GET /health; GET /model (card, labels, taxonomy); OpenAPI at /openapi.json and /docs. Limits answer
+413 (body too large) or 422 (too many texts, text too long, blank text: pydantic's message names the
+field and the limit); the limits are written into the OpenAPI schema. Model calls run one at a time in a worker thread, so concurrent requests are all served.
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from eventcoder.schema import Prediction
 
@@ -24,20 +24,18 @@ class Limits(BaseModel):
     max_text_chars: int = 200_000
 
 
-class PredictRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    texts: list[str] | None = Field(default=None, description="articles to code")
-    text: str | None = Field(default=None, description="one article (instead of texts)")
-    batch_size: int = Field(default=16, ge=1, le=64)
+def request_model(limits: Limits) -> type[BaseModel]:
+    """The POST /predict body, with the server's limits written into its JSON Schema."""
+    from typing import Annotated
 
-    @model_validator(mode="after")
-    def _one_of(self) -> PredictRequest:
-        if (self.texts is None) == (self.text is None):
-            raise ValueError("give either 'texts' (a list) or 'text' (one article)")
-        return self
+    from pydantic import StringConstraints, create_model
 
-    def all_texts(self) -> list[str]:
-        return self.texts if self.texts is not None else [self.text or ""]
+    article = Annotated[str, StringConstraints(min_length=1, max_length=limits.max_text_chars, pattern=r"\S")]
+    return create_model(
+        "PredictRequest", __config__=ConfigDict(extra="forbid"),
+        texts=(list[article], Field(min_length=1, max_length=limits.max_texts,
+                                    description="articles to code (non-blank)")),
+        batch_size=(int, Field(default=16, ge=1, le=64)))
 
 
 class PredictResponse(BaseModel):
@@ -54,7 +52,7 @@ class ModelInfo(BaseModel):
 
 
 def create_app(model_dir: str | Path, backend: str = "auto", limits: Limits | None = None, predictor: Any = None):
-    from fastapi import FastAPI, HTTPException, Request
+    from fastapi import FastAPI, Request
     from fastapi.responses import JSONResponse
 
     from eventcoder.predictor import Predictor
@@ -85,25 +83,21 @@ def create_app(model_dir: str | Path, backend: str = "auto", limits: Limits | No
         return ModelInfo(model_dir=str(model_dir), backend=pred.backend, event_labels=pred.event_labels,
                          mention_labels=pred.mention_labels, taxonomy=maps.get("taxonomy", {}), card=card)
 
-    @app.post("/predict", response_model=PredictResponse,
-              responses={413: {"description": "body too large"}, 422: {"description": "invalid input or over a limit"}})
-    async def predict(req: PredictRequest) -> PredictResponse:
-        texts = req.all_texts()
-        if not texts:
-            raise HTTPException(422, "no texts given")
-        if len(texts) > limits.max_texts:
-            raise HTTPException(422, f"{len(texts)} texts: at most {limits.max_texts} per request")
-        for i, t in enumerate(texts):
-            if not t.strip():
-                raise HTTPException(422, f"text {i} is empty")
-            if len(t) > limits.max_text_chars:
-                raise HTTPException(422, f"text {i} has {len(t)} characters: at most {limits.max_text_chars}")
+    PredictRequest = request_model(limits)  # noqa: N806
+
+    async def predict(req):  # annotated below: the request model is built from the limits at run time
+        texts = req.texts
         def run_model() -> list[dict[str, Any]]:
             with lock:
                 return pred(texts, req.batch_size)
 
         results = await asyncio.to_thread(run_model)
         return PredictResponse(predictions=[Prediction(**r) for r in results])
+
+    predict.__annotations__ = {"req": PredictRequest, "return": PredictResponse}
+    app.post("/predict", response_model=PredictResponse,
+             responses={413: {"description": "body too large"},
+                        422: {"description": "invalid input or over a limit"}})(predict)
 
     return app
 
