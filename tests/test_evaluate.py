@@ -132,8 +132,11 @@ def test_calibration_is_fitted_and_stored(trained, tmp_path):
     out = evaluate_model(cfg)
     stored = json.loads((d / "calibration.json").read_text())
     assert stored["fitted_now"] and 0.25 <= stored["temperature"] <= 8
+    assert stored["mention_threshold"] in (0.0, 0.4, 0.5, 0.6, 0.7)
+    assert set(stored["validation_totals_exact_by_threshold"]) == {"0.0", "0.4", "0.5", "0.6", "0.7"}
     assert json.loads((out / "metrics.json").read_text())["calibration"]["temperature"] == stored["temperature"]
-    assert Predictor.from_pretrained(d).temperature == stored["temperature"]
+    loaded = Predictor.from_pretrained(d)
+    assert (loaded.temperature, loaded.mention_threshold) == (stored["temperature"], stored["mention_threshold"])
 
 
 def test_casualty_error_kinds_hand_made():

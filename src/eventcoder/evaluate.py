@@ -189,7 +189,8 @@ def evaluate_model(cfg: DictConfig) -> Path:
     command = " ".join(["python -m eventcoder.evaluate", *sys.argv[1:]]) if cfg.get("command") is None \
         else str(cfg.command)
     result = {"run": run, "model": str(cfg.model_dir), "command": command, "eval_sets": sets,
-              "calibration": calibration or ({"temperature": predictor.temperature, "fitted_now": False}),
+              "calibration": calibration or {"temperature": predictor.temperature, "fitted_now": False,
+                                             "mention_threshold": predictor.mention_threshold},
               "baseline_train": str(cfg.baseline_train), "sections": sections,
               "vague_table": predictor.numbers.vague, "count_vague_in_totals": predictor.count_vague}
     with atomic_dir(out_dir) as tmp:
@@ -223,9 +224,27 @@ def calibrate(predictor: Any, cfg: DictConfig, model_dir: Path) -> dict[str, Any
                                            for s, r in zip(scores, rows, strict=True)])["ece"]
     info = {"temperature": t, "fitted_on": f"{spec} validation ({len(rows)} articles)", "fitted_now": True,
             "validation_ece_before": before}
+    info["mention_threshold"], info["validation_totals_exact_by_threshold"] = fit_mention_threshold(
+        predictor, [r for r in rows if r["killed_total"] >= 0], int(cfg.batch_size))
     atomic_write_text(model_dir / "calibration.json", json.dumps(info, indent=2) + "\n")
     predictor.temperature = t
     return info
+
+
+def fit_mention_threshold(predictor: Any, rows: list[dict], batch_size: int,
+                          grid: tuple[float, ...] = (0.0, 0.4, 0.5, 0.6, 0.7)) -> tuple[float, dict[str, float]]:
+    """The casualty-label probability threshold that maximises killed + injured total exact match."""
+    scores = {}
+    for t in grid:
+        predictor.mention_threshold = t
+        preds = predictor([r["text"] for r in rows], batch_size=batch_size)
+        hits = sum(p["killed"] == r["killed_total"] for p, r in zip(preds, rows, strict=True))
+        hits += sum(p["injured"] == r["injured_total"] for p, r in zip(preds, rows, strict=True)
+                    if r["injured_total"] >= 0)
+        scores[str(t)] = hits / max(1, len(rows))
+    best = max(grid, key=lambda t: (scores[str(t)], -t))
+    predictor.mention_threshold = best
+    return best, scores
 
 
 def headline(result: dict[str, Any]) -> list[str]:

@@ -58,6 +58,7 @@ class Predictor:
 
     backend = "torch"
     temperature = 1.0  # event-score temperature, fitted on validation by `evaluate calibrate=true`
+    mention_threshold = 0.0  # a casualty label needs at least this probability (else the mention is O)
 
     def __init__(self, model: Any, tokenizer: Any, numbers: NumbersConfig | None = None,
                  count_vague: bool = False) -> None:
@@ -107,7 +108,9 @@ class Predictor:
         predictor.backend = backend
         calib = p / "calibration.json"
         if calib.is_file():
-            predictor.temperature = float(json.loads(calib.read_text())["temperature"])
+            stored = json.loads(calib.read_text())
+            predictor.temperature = float(stored.get("temperature", 1.0))
+            predictor.mention_threshold = float(stored.get("mention_threshold", 0.0))
         return predictor
 
     @torch.inference_mode()
@@ -159,7 +162,7 @@ class Predictor:
                 continue
             lab = int(mprobs[k].argmax())
             name = self.mention_labels[lab]
-            if name == OUTSIDE:
+            if name == OUTSIDE or float(mprobs[k, lab]) < self.mention_threshold:
                 continue
             outcome, group = name.split(":", 1)
             labelled.append({"outcome": outcome, "group": group, "count": m.value if m.vague is None else None,
