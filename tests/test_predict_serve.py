@@ -165,8 +165,8 @@ def test_onnx_backend_agrees_with_torch(trained, tmp_path):
     assert files == [d / "model.onnx"]
     texts = [a.text for a in load_sample("test")]
     torch_out = Predictor.from_pretrained(d, backend="torch")(texts)
-    onnx_p = Predictor.from_pretrained(d)  # auto: the ONNX graph when present
-    assert onnx_p.backend == "onnx"
+    onnx_p = Predictor.from_pretrained(d, backend="onnx")
+    assert onnx_p.backend == "onnx" and Predictor.from_pretrained(d).backend == "torch"  # auto = fastest that agrees
     onnx_out = onnx_p(texts)
     same_event = sum(a["event_type"] == b["event_type"] for a, b in zip(torch_out, onnx_out, strict=True))
     same_totals = sum((a["killed"], a["injured"]) == (b["killed"], b["injured"])

@@ -75,15 +75,16 @@ class Predictor:
 
     @classmethod
     def from_pretrained(cls, path: str | Path, backend: str = "auto", **kwargs: Any) -> Predictor:
-        """Load a model dir. backend: "torch", "onnx" (model.onnx, or model.int8.onnx as "onnx-int8"),
-        or "auto": the ONNX graph when the dir has one, else torch."""
+        """Load a model dir. backend: "torch", "onnx" (model.onnx), "onnx-int8" (model.int8.onnx) or
+        "auto" = torch: on this CPU (AVX2, no VNNI) `benchmarks/predict_throughput.py` measured torch
+        faster than ONNX fp32, and int8 faster still but off on 20 % of the totals."""
         from transformers import AutoTokenizer
 
         from eventcoder.model import EventCoderConfig, EventCoderModel
 
         p = check_model_dir(path)
         if backend == "auto":
-            backend = "onnx" if (p / "model.onnx").is_file() else "torch"
+            backend = "torch"
         if backend in ("onnx", "onnx-int8"):
             from eventcoder.export import OnnxModel
 
