@@ -190,3 +190,36 @@ def test_ten_thousand_rows_with_three_bad_give_9997_predictions(tmp_path):
     assert len(rows) == len(set(rows)) == 9997 and rows == sorted(rows)
     errs = [json.loads(x) for x in Path(str(out) + ".errors.jsonl").read_text().splitlines()]
     assert sorted(e["row"] for e in errs) == [17, 5000, 9999]
+
+
+def test_unwritable_output_gives_a_clear_error_and_no_file(predictor, tmp_path):
+    inp = tmp_path / "in.jsonl"
+    write_inputs(inp, 3, {})
+    blocker = tmp_path / "not_a_dir"
+    blocker.write_text("a file where a folder should be")
+    out = blocker / "out.jsonl"
+    with pytest.raises(OSError, match="cannot write the output .*out.jsonl"):
+        predict_file(inp, out, predictor, progress=False)
+    assert not out.exists()
+
+
+def test_model_dir_with_mismatched_label_maps_is_named(trained, tmp_path):
+    d = tmp_path / "m"
+    shutil.copytree(trained, d, ignore=shutil.ignore_patterns("checkpoints", "runs"))
+    maps = json.loads((d / "label_maps.json").read_text())
+    maps["event_labels"] = list(reversed(maps["event_labels"]))
+    (d / "label_maps.json").write_text(json.dumps(maps))
+    with pytest.raises(ValueError, match="label_maps.json does not match"):
+        Predictor.from_pretrained(d)
+
+
+def test_evaluating_with_another_taxonomy_names_the_model_config(trained, tmp_path):
+    from hydra import compose, initialize_config_dir
+
+    from eventcoder.evaluate import evaluate_model
+    from eventcoder.paths import CONFIG_DIR
+
+    with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
+        cfg = compose("evaluate", overrides=[f"model_dir={trained}", "taxonomy=ucdp", f"output_dir={tmp_path}/r"])
+    with pytest.raises(ValueError, match="config.json: the model's labels are of taxonomy 'acled', not 'ucdp'"):
+        evaluate_model(cfg)

@@ -58,7 +58,10 @@ def predict_file(input_path: str | Path, output_path: str | Path, predictor: Any
     """Predict every row of `input_path` into `output_path` (JSONL); return the counts."""
     out = Path(output_path)
     partial = out.with_name(out.name + ".partial")
-    partial.mkdir(parents=True, exist_ok=True)
+    try:
+        partial.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise OSError(f"cannot write the output {out}: {e.strerror} ({partial})") from None
     meta = partial / "meta.json"
     want = {"input": str(Path(input_path).resolve()), "chunk_size": chunk_size}
     if meta.is_file() and json.loads(meta.read_text()) != want:

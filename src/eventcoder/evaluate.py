@@ -144,6 +144,12 @@ def evaluate_model(cfg: DictConfig) -> Path:
 
     model_dir = _abs(cfg.model_dir)
     predictor = Predictor.from_pretrained(model_dir)
+    from eventcoder.taxonomy import load_taxonomy
+
+    wanted = load_taxonomy(cfg.taxonomy)
+    if predictor.event_labels != wanted.event_labels or predictor.mention_labels != wanted.mention_labels:
+        raise ValueError(f"{model_dir / 'config.json'}: the model's labels are of taxonomy "
+                         f"{(predictor.config.taxonomy or {}).get('name')!r}, not {wanted.name!r}")
     labels = predictor.event_labels
     calibration = None
     if cfg.get("calibrate"):
