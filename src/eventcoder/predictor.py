@@ -2,7 +2,8 @@
 
 Every window of every article is read (length-sorted batches, dynamic padding); window logits are
 merged per article (event: mean of log-probabilities; mention: mean over the windows that hold it),
-and article figures come from `casualties.aggregate`, so each figure points to its evidence.
+and article figures come from `casualties.aggregate`, so each figure points to its evidence. An
+article coded `none` reports no casualty figures (accidents and figurative "killed" are not events).
 """
 from __future__ import annotations
 
