@@ -537,6 +537,7 @@ def _classify(toks: list[_Tok], i0: int, i1: int, value: int | None, kind: str,
     return True, None, noun
 
 
+# Lower-case words after which a number is not a name ("killed 24", not "Kurdistan 24").
 _SENTENCE_WORDS = {"in", "on", "at", "about", "some", "over", "nearly", "only", "all", "and", "but", "of",
                    "least", "than", "killed", "kill", "to", "by", "with", "another", "almost",
                    "just", "around", "the", "those", "these", "were", "are", "had", "left",
@@ -639,8 +640,6 @@ def _find(text: str, cfg: NumbersConfig) -> list[NumberMention]:
                                        (i + 1 < n and toks[i + 1].low in MONTHS) or
                                        (i + 2 < n and toks[i + 1].low == "of" and toks[i + 2].low in MONTHS))) \
                 else "ordinal"
-            if low in ORDINAL_WORDS and low == "second" and i + 1 < n and toks[i + 1].low in ("of",):
-                pass
             out.append(NumberMention(t.start, t.end, t.text, value, "ordinal", False, reason))
             i += 1
             continue
