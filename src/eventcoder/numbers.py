@@ -537,7 +537,8 @@ def _classify(toks: list[_Tok], i0: int, i1: int, value: int | None, kind: str,
     return True, None, noun
 
 
-# Lower-case words after which a number is not a name ("killed 24", not "Kurdistan 24").
+# Words that, capitalised before a number ("In 24 hours", "Some 20 died"), do not make it a name
+# the way "Kurdistan 24" is one.
 _SENTENCE_WORDS = {"in", "on", "at", "about", "some", "over", "nearly", "only", "all", "and", "but", "of",
                    "least", "than", "killed", "kill", "to", "by", "with", "another", "almost",
                    "just", "around", "the", "those", "these", "were", "are", "had", "left",
