@@ -60,6 +60,15 @@ class Doc:
             f"<style>{style}</style></head><body>{''.join(self.html)}</body></html>\n")
 
 
+def _save(fig: Any, path: Path) -> Path:
+    import matplotlib.pyplot as plt
+
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
 def _plots(result: dict[str, Any], plots: dict[str, Any], out: Path) -> dict[str, Path]:
     import matplotlib
 
@@ -82,10 +91,7 @@ def _plots(result: dict[str, Any], plots: dict[str, Any], out: Path) -> dict[str
         ax.set_xlabel("predicted")
         ax.set_ylabel("gold")
         ax.set_title(f"Event type confusion ({next(iter(k for k, s in result['sections'].items() if 'event' in s))})")
-        fig.tight_layout()
-        files["confusion"] = out / "confusion_matrix.png"
-        fig.savefig(files["confusion"], dpi=110)
-        plt.close(fig)
+        files["confusion"] = _save(fig, out / "confusion_matrix.png")
         bins = first["calibration"]["bins"]
         fig, ax = plt.subplots(figsize=(5, 5))
         ax.plot([0, 1], [0, 1], "--", color="grey")
@@ -93,10 +99,7 @@ def _plots(result: dict[str, Any], plots: dict[str, Any], out: Path) -> dict[str
         ax.set_xlabel("confidence")
         ax.set_ylabel("accuracy")
         ax.set_title(f"Reliability (ECE {first['calibration']['ece']:.3f})")
-        fig.tight_layout()
-        files["calibration"] = out / "calibration.png"
-        fig.savefig(files["calibration"], dpi=110)
-        plt.close(fig)
+        files["calibration"] = _save(fig, out / "calibration.png")
     fig, axes = plt.subplots(1, 2, figsize=(10, 5))
     for ax, outcome in zip(axes, ("killed", "injured"), strict=True):
         for name, d in plots.items():
@@ -112,10 +115,7 @@ def _plots(result: dict[str, Any], plots: dict[str, Any], out: Path) -> dict[str
         ax.set_title(f"{outcome}: predicted vs gold (log)")
         if ax.get_legend_handles_labels()[0]:
             ax.legend(fontsize=7)
-    fig.tight_layout()
-    files["casualties"] = out / "casualties.png"
-    fig.savefig(files["casualties"], dpi=110)
-    plt.close(fig)
+    files["casualties"] = _save(fig, out / "casualties.png")
     return files
 
 
