@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig
 
 from eventcoder.casualties import aggregate
 from eventcoder.paths import REPO_ROOT
@@ -315,5 +315,3 @@ def main() -> None:
 if __name__ == "__main__":
     main()
 
-
-__all__ = ["evaluate_model", "score_set", "load_eval_set", "OmegaConf"]

@@ -9,6 +9,8 @@ from typing import Any
 
 import numpy as np
 
+from eventcoder.data.labels import overlaps
+
 LENGTH_BUCKETS = ((0, 200), (200, 400), (400, 600), (600, 10**9))
 
 
@@ -71,7 +73,7 @@ def mention_prf(gold: Sequence[Sequence[dict]], pred: Sequence[Sequence[dict]]) 
         matched = set()
         for p in ps:
             hit = next((i for i, g in enumerate(gs) if i not in matched and g["outcome"] == p["outcome"]
-                        and g["group"] == p["group"] and g["start"] < p["end"] and p["start"] < g["end"]), None)
+                        and g["group"] == p["group"] and overlaps(g["start"], g["end"], p["start"], p["end"])), None)
             if hit is None:
                 fp += 1
             else:
@@ -124,10 +126,10 @@ def casualty_error_kinds(gold: list[dict] | None, evidence: list[dict], gold_tot
     kinds: list[str] = []
     cands = count_candidates(text)
     for g in gold:
-        if not any(c.start < g["end"] and g["start"] < c.end for c in cands):
+        if not any(overlaps(c.start, c.end, g["start"], g["end"]) for c in cands):
             kinds.append("number not read")
             continue
-        same = [p for p in evidence if p["start"] < g["end"] and g["start"] < p["end"]]
+        same = [p for p in evidence if overlaps(p["start"], p["end"], g["start"], g["end"])]
         if not same:
             kinds.append("missed mention")
         elif not any(p["outcome"] == g["outcome"] for p in same):
@@ -135,7 +137,7 @@ def casualty_error_kinds(gold: list[dict] | None, evidence: list[dict], gold_tot
         elif not any(p["outcome"] == g["outcome"] and p["group"] == g["group"] for p in same):
             kinds.append("group confusion")
     for p in evidence:
-        if not any(g["start"] < p["end"] and p["start"] < g["end"] for g in gold):
+        if not any(overlaps(g["start"], g["end"], p["start"], p["end"]) for g in gold):
             kinds.append("spurious or background figure")
     if wrong and not kinds:
         kinds.append("aggregation")

@@ -152,7 +152,3 @@ def read_source(source: Mapping[str, Any], taxonomy: Taxonomy) -> Iterator[Item]
             yield item
     else:
         raise ValueError(f"source {source.get('name')}: unknown format {fmt!r} (records or export)")
-
-
-def is_article(item: Item) -> bool:
-    return isinstance(item, Article)
