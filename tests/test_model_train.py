@@ -54,6 +54,27 @@ def test_masked_mentions_do_not_contribute_to_the_loss(tiny_backbone):
     assert not torch.allclose(one, only_event) and not torch.allclose(one, changed)
 
 
+def test_mention_context_uses_nearby_tokens_and_ignores_padding(tiny_backbone):
+    torch.manual_seed(0)
+    model = EventCoderModel.from_backbone(tiny_backbone, TAX.event_labels, TAX.mention_labels,
+                                          mention_context=1).eval()
+    assert model.mention_head[0].in_features == 3 * model.encoder.config.hidden_size
+    ids = torch.tensor([[101, 2048, 3548, 2020, 2730, 102]])
+    spans = torch.tensor([[[1, 2], [0, 0]]])  # second slot is padding
+    base = model(input_ids=ids, attention_mask=torch.ones_like(ids), mention_spans=spans).mention_logits
+    assert torch.isfinite(base).all()
+    padded_ids = torch.cat([ids, torch.zeros(1, 4, dtype=torch.long)], 1)
+    mask = torch.cat([torch.ones_like(ids), torch.zeros(1, 4, dtype=torch.long)], 1)
+    padded = model(input_ids=padded_ids, attention_mask=mask, mention_spans=spans).mention_logits
+    assert torch.allclose(base[0, 0], padded[0, 0], atol=1e-5)
+    # the context pool reads the neighbours: zeroing the context part of the head changes the logits
+    with torch.no_grad():
+        h = model.encoder.config.hidden_size
+        model.mention_head[0].weight[:, h:2 * h] = 0
+    without = model(input_ids=ids, attention_mask=torch.ones_like(ids), mention_spans=spans).mention_logits
+    assert not torch.allclose(base[0, 0], without[0, 0])
+
+
 def test_windows_cover_a_long_text_and_hold_mentions_whole(tiny_backbone):
     tok = AutoTokenizer.from_pretrained(tiny_backbone)
     text = "The weather was calm. " * 120 + "Later 14 soldiers were killed."
@@ -179,3 +200,17 @@ def test_multirun_sweep_trains_one_model_per_value(tmp_path):
         cfg = OmegaConf.load(tmp_path / f"lr{lr}" / "training_config.yaml")
         assert cfg.trainer.learning_rate == float(lr)
         assert (tmp_path / f"lr{lr}" / "model.safetensors").is_file()
+
+
+def test_a_dataset_built_from_another_data_config_is_rebuilt(tmp_path):
+
+    from omegaconf import OmegaConf
+
+    from eventcoder.train import _built_from_other_config
+
+    cfg = compose_train(["experiment=tiny"])
+    stored = OmegaConf.to_container(cfg.data, resolve=False)
+    (tmp_path / "stats.json").write_text(json.dumps({"config": stored}))
+    assert not _built_from_other_config(tmp_path, cfg)
+    changed = compose_train(["experiment=tiny", "data.sources.sample.weight=2.0"])
+    assert _built_from_other_config(tmp_path, changed)

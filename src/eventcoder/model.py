@@ -1,7 +1,9 @@
 """The multitask model: one encoder, an event-type head and a casualty-mention head, one forward pass.
 
 The casualty head classifies each candidate number mention (from `numbers.py`) into `O` or an
-outcome:group label from the pooled token states of its span joined with the window's mean state.
+outcome:group label from the pooled token states of its span, of a few tokens either side of it
+(`mention_context`: the noun and verb that say who and what, e.g. "20 militants were killed") and
+the window's mean state.
 It is a `PreTrainedModel` registered with the Auto classes, so `save_pretrained` /
 `from_pretrained` / `AutoModel.from_pretrained` work on its directory.
 """
@@ -24,7 +26,7 @@ class EventCoderConfig(PretrainedConfig):
                  window_length: int = 256, window_stride: int = 64, mention_loss_weight: float = 1.0,
                  event_class_weights: list[float] | None = None,
                  mention_class_weights: list[float] | None = None, classifier_dropout: float = 0.1,
-                 **kwargs: Any) -> None:
+                 mention_context: int = 0, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.encoder = encoder or {}
         self.event_labels = list(event_labels or [])
@@ -36,6 +38,7 @@ class EventCoderConfig(PretrainedConfig):
         self.event_class_weights = event_class_weights
         self.mention_class_weights = mention_class_weights
         self.classifier_dropout = classifier_dropout
+        self.mention_context = mention_context  # tokens either side pooled as the mention's context (0: none)
 
     def encoder_config(self) -> PretrainedConfig:
         enc = dict(self.encoder)
@@ -60,7 +63,8 @@ class EventCoderModel(PreTrainedModel):
         hidden = self.encoder.config.hidden_size
         self.dropout = nn.Dropout(config.classifier_dropout)
         self.event_head = nn.Linear(hidden, len(config.event_labels))
-        self.mention_head = nn.Sequential(nn.Linear(2 * hidden, hidden), nn.GELU(), nn.Dropout(
+        parts = 3 if config.mention_context > 0 else 2
+        self.mention_head = nn.Sequential(nn.Linear(parts * hidden, hidden), nn.GELU(), nn.Dropout(
             config.classifier_dropout), nn.Linear(hidden, len(config.mention_labels)))
         self.post_init()
 
@@ -99,10 +103,16 @@ class EventCoderModel(PreTrainedModel):
         mention_logits = None
         if mention_spans is not None and mention_spans.shape[1] > 0:
             positions = torch.arange(states.shape[1], device=states.device)[None, None, :]
-            inside = (positions >= mention_spans[..., :1]) & (positions < mention_spans[..., 1:])
-            weights = inside.to(states.dtype)
-            pooled = torch.bmm(weights, states) / weights.sum(-1, keepdim=True).clamp(min=1.0)
-            joint = torch.cat([pooled, cls_state[:, None, :].expand_as(pooled)], dim=-1)
+            start, end = mention_spans[..., :1], mention_spans[..., 1:]
+            features = [self._pool(states, (positions >= start) & (positions < end))]
+            k = int(self.config.mention_context)
+            if k > 0:  # padded slots (end=0) pool nothing and get zeros; their labels are ignored
+                near = (positions >= start - k) & (positions < end + k) & (end > 0)
+                if attention_mask is not None:
+                    near = near & attention_mask[:, None, :].bool()
+                features.append(self._pool(states, near))
+            features.append(cls_state[:, None, :].expand_as(features[0]))
+            joint = torch.cat(features, dim=-1)
             mention_logits = self.mention_head(joint)  # [B, M, L]
         loss = None
         if event_labels is not None or mention_labels is not None:
@@ -117,6 +127,12 @@ class EventCoderModel(PreTrainedModel):
                     mention_logits.reshape(-1, mention_logits.shape[-1]), mention_labels.reshape(-1),
                     weight=w, ignore_index=-100)
         return EventCoderOutput(loss=loss, event_logits=event_logits, mention_logits=mention_logits)
+
+    @staticmethod
+    def _pool(states: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        """Mean of the token states selected by mask [B, M, T] → [B, M, H]."""
+        weights = mask.to(states.dtype)
+        return torch.bmm(weights, states) / weights.sum(-1, keepdim=True).clamp(min=1.0)
 
     @staticmethod
     def _weights(values: list[float] | None, ref: torch.Tensor) -> torch.Tensor | None:

@@ -10,6 +10,7 @@ Everything here is callable without Hydra: `train_model(cfg)` takes a composed D
 from __future__ import annotations
 
 import json
+import logging
 import math
 import os
 import shutil
@@ -19,6 +20,8 @@ from typing import Any
 
 import numpy as np
 from omegaconf import DictConfig, OmegaConf
+
+log = logging.getLogger(__name__)
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -55,12 +58,28 @@ def load_or_build_dataset(cfg: DictConfig):
             if (ddir / "dataset").is_dir():
                 break
             time.sleep(1)
+    if (ddir / "dataset").is_dir() and int(os.environ.get("RANK", "0")) == 0 and _built_from_other_config(ddir, cfg):
+        log.warning("dataset %s was built from another data config: rebuilding it", ddir)
+        build_dataset(cfg, target_dir=ddir)
     if not (ddir / "dataset").is_dir():
         if not cfg.get("build_if_missing", True):
             raise FileNotFoundError(f"dataset {ddir} not built: run python -m eventcoder.data.build "
                                     f"data={cfg.data.name}")
         build_dataset(cfg, target_dir=ddir)
     return datasets.load_from_disk(str(ddir / "dataset")), ddir
+
+
+def _built_from_other_config(ddir: Path, cfg: DictConfig) -> bool:
+    """True when the dataset's stats.json records a data config other than the one composed now
+    (e.g. a changed weight or cap), so a stale build is never trained on silently."""
+    stats = ddir / "stats.json"
+    if not stats.is_file():
+        return False
+    try:
+        stored = json.loads(stats.read_text()).get("config")
+    except json.JSONDecodeError:
+        return True
+    return stored is not None and stored != OmegaConf.to_container(cfg.data, resolve=False)
 
 
 def class_weights(labels: list[int], n: int, mode: str) -> list[float] | None:
@@ -179,6 +198,7 @@ def train_model(cfg: DictConfig) -> Path:
         backbone, taxonomy.event_labels, taxonomy.mention_labels, taxonomy=taxonomy.to_dict(),
         window_length=wl, window_stride=ws, mention_loss_weight=float(cfg.model.mention_loss_weight),
         classifier_dropout=float(cfg.model.classifier_dropout),
+        mention_context=int(cfg.model.get("mention_context", 0)),
         event_class_weights=class_weights(train_w["event_labels"], len(taxonomy.event_labels), mode),
         mention_class_weights=class_weights(mention_train, len(taxonomy.mention_labels), mode))
     args = training_arguments(cfg, out_dir)
