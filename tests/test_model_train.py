@@ -203,7 +203,6 @@ def test_multirun_sweep_trains_one_model_per_value(tmp_path):
 
 
 def test_a_dataset_built_from_another_data_config_is_rebuilt(tmp_path):
-
     from omegaconf import OmegaConf
 
     from eventcoder.train import _built_from_other_config
