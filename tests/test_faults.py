@@ -67,3 +67,45 @@ def test_training_killed_mid_epoch_resumes_to_a_complete_model(tmp_path):
     assert (tmp_path / "model" / "model.safetensors").is_file()
     losses = [h["step"] for h in state["log_history"] if "loss" in h]
     assert losses[0] == 5  # the history before the kill was kept: resumed, not restarted
+
+
+def _limit_file_size(max_bytes: int):
+    """preexec_fn: a file-size limit the kernel enforces (EFBIG, as when the disk fills mid-write)."""
+    import resource
+
+    def apply() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # the write fails with an error instead of a kill
+        resource.setrlimit(resource.RLIMIT_FSIZE, (max_bytes, max_bytes))
+    return apply
+
+
+def test_full_output_location_gives_a_clear_error_and_no_partial_file(trained, tmp_path):
+    inp = tmp_path / "in.jsonl"
+    inp.write_text("".join(json.dumps({"id": f"a{i}", "text": f"Police said {i} people were hurt near the "
+                                       f"market, and {i % 7} soldiers died."}) + "\n" for i in range(300)))
+
+    def run(out: Path, limit: int | None = None) -> subprocess.CompletedProcess:
+        cmd = [sys.executable, "-m", "eventcoder.cli", "predict", "--input", str(inp), "--output", str(out),
+               "--model", str(trained), "--chunk-size", "100", "--no-progress", "--backend", "torch"]
+        return subprocess.run(cmd, capture_output=True, text=True, timeout=600,
+                              preexec_fn=_limit_file_size(limit) if limit else None)
+
+    reference = tmp_path / "ref" / "out.jsonl"
+    assert run(reference).returncode == 0
+    out = tmp_path / "out" / "out.jsonl"
+    partial = Path(str(out) + ".partial")
+    # no room for even one chunk, then room for each 100-row chunk but not for the merged output
+    for limit, failing_file, chunks_kept in ((4_000, "chunk-0000000.jsonl", 0),
+                                             (reference.stat().st_size // 2, str(out), 3)):
+        full = run(out, limit)
+        assert full.returncode == 1, full.stderr[-2000:]
+        assert "Traceback" not in full.stderr
+        assert "cannot write" in full.stderr and "File too large" in full.stderr and failing_file in full.stderr
+        assert str(partial) in full.stderr  # says where the finished chunks wait for the rerun
+        assert not out.exists()
+        assert not list(tmp_path.rglob("*.tmp")), "a temp file was left behind"
+        assert len(list(partial.glob("chunk-*.jsonl"))) == chunks_kept
+    again = run(out)
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert "3 chunks resumed" in again.stdout
+    assert out.read_text() == reference.read_text()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +54,17 @@ def _check(item: dict[str, Any], name: str, row: int, max_chars: int) -> RecordE
     return None
 
 
+@contextmanager
+def _clear_write_errors(path: Path, partial: Path) -> Iterator[None]:
+    """A failed write (disk full, file-size limit, permissions) names the file and says how to go on;
+    the atomic writers have already removed their temp file, so no half-written file remains."""
+    try:
+        yield
+    except OSError as e:
+        raise OSError(e.errno, f"cannot write {path}: {e.strerror or e}; finished chunks are kept in "
+                               f"{partial} and rerunning the same command resumes from them") from None
+
+
 def predict_file(input_path: str | Path, output_path: str | Path, predictor: Any, chunk_size: int = 256,
                  batch_size: int = 16, max_chars: int = 1_000_000, progress: bool = True) -> dict[str, int]:
     """Predict every row of `input_path` into `output_path` (JSONL); return the counts."""
@@ -88,7 +100,8 @@ def predict_file(input_path: str | Path, output_path: str | Path, predictor: Any
                     lines.append({"_error": it.to_dict(), "row": r})
                 else:
                     lines.append(by_row[r])
-            atomic_write_jsonl(done, lines)
+            with _clear_write_errors(done, partial):
+                atomic_write_jsonl(done, lines)
         chunk_no += 1
         chunk.clear()
 
@@ -107,7 +120,7 @@ def predict_file(input_path: str | Path, output_path: str | Path, predictor: Any
         flush()
     bar.close()
     errors_path = out.with_name(out.name + ".errors.jsonl")
-    with atomic_open(out) as fh_out, atomic_open(errors_path) as fh_err:
+    with _clear_write_errors(out, partial), atomic_open(out) as fh_out, atomic_open(errors_path) as fh_err:
         for f in sorted(partial.glob("chunk-*.jsonl")):
             for line in f.read_text(encoding="utf-8").splitlines():
                 rec = json.loads(line)

@@ -91,7 +91,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return int(args.func(args) or 0)
+    try:
+        return int(args.func(args) or 0)
+    except OSError as e:  # unwritable or full output location, missing input: one clear line, exit 1
+        print(f"eventcoder {args.command}: error: {e.strerror or e}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":
