@@ -1,10 +1,14 @@
 """Bounded load test of `eventcoder serve` on loopback: throughput, latency, errors, memory.
 
     .venv/bin/python benchmarks/load_server.py --model models/minilm-sample [--requests 2000] [--concurrency 16]
+        [--rounds 5]
 
 Starts the server in a subprocess on 127.0.0.1, sends a fixed number of requests (most valid, some
 over a limit, which must be answered 413/422), and prints requests/s, p50/p99 latency, status
-counts (5xx must be zero) and the server's resident memory before and after. It stops by itself.
+counts (5xx must be zero) and the server's resident memory. The soak: the requests are sent in
+`--rounds` equal rounds and the resident memory is read after each; memory is steady when what it
+gains from the end of round 1 (allocator and caches warmed) to the last round stays under 5 %.
+It stops by itself and exits 1 on any 5xx or unsteady memory.
 """
 from __future__ import annotations
 
@@ -74,6 +78,7 @@ def main() -> None:
     ap.add_argument("--requests", type=int, default=2000)
     ap.add_argument("--concurrency", type=int, default=16)
     ap.add_argument("--backend", default="auto")
+    ap.add_argument("--rounds", type=int, default=5, help="memory is read after each round (the soak)")
     args = ap.parse_args()
     import httpx
 
@@ -94,18 +99,25 @@ def main() -> None:
             raise SystemExit("server did not start")
         httpx.post(url + "/predict", json={"texts": ["warm-up: 3 people were hurt."]}, timeout=60)
         before = rss_mb(server.pid)
-        t = time.perf_counter()
-        lat, status = asyncio.run(run(url, args.requests, args.concurrency))
-        wall = time.perf_counter() - t
-        after = rss_mb(server.pid)
+        lat, status, rss, wall = [], Counter(), [], 0.0
+        for _ in range(args.rounds):
+            t = time.perf_counter()
+            round_lat, round_status = asyncio.run(run(url, args.requests // args.rounds, args.concurrency))
+            wall += time.perf_counter() - t
+            lat += round_lat
+            status += round_status
+            rss.append(rss_mb(server.pid))
         lat.sort()
         five_xx = sum(v for k, v in status.items() if isinstance(k, int) and k >= 500)
-        print(f"{args.requests} requests, concurrency {args.concurrency}, model {args.model}")
+        print(f"{len(lat)} requests, concurrency {args.concurrency}, model {args.model}")
         print(f"throughput: {args.requests / wall:.1f} requests/s over {wall:.1f} s")
         print(f"latency p50 {lat[len(lat) // 2] * 1000:.0f} ms, p99 {lat[int(len(lat) * 0.99)] * 1000:.0f} ms")
         print(f"status counts: {dict(sorted(status.items(), key=str))}; 5xx: {five_xx}")
-        print(f"server memory: {before:.0f} MB before, {after:.0f} MB after")
-        if five_xx:
+        growth = (rss[-1] - rss[0]) / rss[0]
+        print(f"server memory: {before:.0f} MB after warm-up; after each of {args.rounds} rounds: "
+              + ", ".join(f"{m:.0f}" for m in rss) + f" MB; growth from round 1 to the last: {growth:+.1%} "
+              + ("(steady)" if growth < 0.05 else "(NOT steady)"))
+        if five_xx or growth >= 0.05:
             raise SystemExit(1)
     finally:
         server.terminate()
