@@ -1,4 +1,4 @@
-"""Batch prediction over files: `eventcoder predict --input in.jsonl|in.csv|dir --output out.jsonl --model DIR`.
+"""Batch prediction over files: `eventcoder predict --input in.jsonl|in.csv|in.parquet|dir --output out.jsonl --model DIR`.
 
 - Bad rows go to `<output>.errors.jsonl` (file, row, field, reason) while the rest go on, so the
   counts add up: rows read = predictions + errors.
@@ -27,7 +27,9 @@ def iter_inputs(path: str | Path) -> Iterator[tuple[int, dict[str, Any] | Record
     from eventcoder.data.readers import iter_csv_rows, iter_jsonl_rows, iter_txt_files
 
     p = Path(path)
-    if p.is_dir():
+    if p.suffix == ".parquet":
+        yield from _iter_parquet(p)
+    elif p.is_dir():
         for row, f, text in iter_txt_files(p):
             yield row, text if isinstance(text, RecordError) else {"id": f.stem, "text": text}
     elif p.suffix == ".csv" or p.name.endswith(".csv.gz"):
@@ -43,7 +45,25 @@ def iter_inputs(path: str | Path) -> Iterator[tuple[int, dict[str, Any] | Record
                 yield row, {"id": str(obj.get("id", f"row-{row}")), "text": obj.get("text")}
 
 
-def _check(item: dict[str, Any], name: str, row: int, max_chars: int) -> RecordError | None:
+def _iter_parquet(path: Path) -> Iterator[tuple[int, dict[str, Any] | RecordError]]:
+    """Rows of a Parquet shard (1-based); a file that cannot be read is one error record."""
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.read_table(path)
+    except (OSError, ValueError) as e:  # pyarrow raises ArrowInvalid (a ValueError) on a corrupt file
+        yield 1, RecordError(str(path), 1, None, f"not a readable Parquet file: {e}")
+        return
+    if "text" not in table.column_names:
+        yield 1, RecordError(str(path), 1, "text", f"no 'text' column (columns: {table.column_names})")
+        return
+    ids = table.column("id").to_pylist() if "id" in table.column_names else [None] * table.num_rows
+    for row, (id_, text) in enumerate(zip(ids, table.column("text").to_pylist(), strict=True), 1):
+        yield row, {"id": str(id_) if id_ is not None else f"row-{row}", "text": text}
+
+
+def check_text(item: dict[str, Any], name: str, row: int, max_chars: int) -> RecordError | None:
+    """The error of an input row whose text cannot be coded (missing, empty, too long), else None."""
     text = item.get("text")
     if not isinstance(text, str):
         return RecordError(name, row, "text", "missing or not a string", item.get("id"))
@@ -63,6 +83,11 @@ def _clear_write_errors(path: Path, partial: Path) -> Iterator[None]:
     except OSError as e:
         raise OSError(e.errno, f"cannot write {path}: {e.strerror or e}; finished chunks are kept in "
                                f"{partial} and rerunning the same command resumes from them") from None
+
+
+def prediction_record(item: dict[str, Any], row: int, prediction: dict[str, Any]) -> dict[str, Any]:
+    """One output line: the input's id and row, then the prediction."""
+    return {"id": item["id"], "row": row, **prediction}
 
 
 def predict_file(input_path: str | Path, output_path: str | Path, predictor: Any, chunk_size: int = 256,
@@ -93,7 +118,7 @@ def predict_file(input_path: str | Path, output_path: str | Path, predictor: Any
         else:
             good = [(r, it) for r, it in chunk if isinstance(it, dict)]
             results = predictor([it["text"] for _, it in good], batch_size=batch_size) if good else []
-            by_row = {r: {"id": it["id"], "row": r, **res} for (r, it), res in zip(good, results, strict=True)}
+            by_row = {r: prediction_record(it, r, res) for (r, it), res in zip(good, results, strict=True)}
             lines = []
             for r, it in chunk:
                 if isinstance(it, RecordError):
@@ -109,7 +134,7 @@ def predict_file(input_path: str | Path, output_path: str | Path, predictor: Any
     for row, item in iter_inputs(input_path):
         counts["rows"] += 1
         if isinstance(item, dict):
-            err = _check(item, name, row, max_chars)
+            err = check_text(item, name, row, max_chars)
             item = err or item
         chunk.append((row, item))
         if len(chunk) >= chunk_size:

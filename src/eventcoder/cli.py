@@ -31,11 +31,23 @@ def _numbers(args: argparse.Namespace) -> int:
 
 
 def _predict(args: argparse.Namespace) -> int:
+    if args.engine == "ray":
+        from eventcoder.ray_batch import predict_with_ray
+
+        counts = predict_with_ray(args.input, args.output, args.model, workers=args.workers, backend=args.backend,
+                                  batch_size=args.batch_size, rows_per_block=args.chunk_size,
+                                  output_format=args.format)
+        print(f"{counts['rows']} rows from {counts['shards_read']} shards on {counts['workers']} Ray workers: "
+              f"{counts['predictions']} predictions -> {args.output}/predictions/, "
+              f"{counts['errors']} errors -> {args.output}/errors/")
+        return 0
     from eventcoder.batch import predict_file
     from eventcoder.predictor import Predictor
 
+    if len(args.input) != 1:
+        raise SystemExit("eventcoder predict: error: one --input file (several shards need --engine ray)")
     predictor = Predictor.from_pretrained(args.model, backend=args.backend)
-    counts = predict_file(args.input, args.output, predictor, chunk_size=args.chunk_size,
+    counts = predict_file(args.input[0], args.output, predictor, chunk_size=args.chunk_size,
                           batch_size=args.batch_size, progress=not args.no_progress)
     print(f"{counts['rows']} rows: {counts['predictions']} predictions -> {args.output}, "
           f"{counts['errors']} errors -> {args.output}.errors.jsonl"
@@ -67,14 +79,19 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("numbers", help="print the number mentions of a text file (or stdin) as JSONL")
     p.add_argument("file", nargs="?")
     p.set_defaults(func=_numbers)
-    p = sub.add_parser("predict", help="code a JSONL/CSV file or a folder of .txt articles")
-    p.add_argument("--input", required=True)
-    p.add_argument("--output", required=True)
+    p = sub.add_parser("predict", help="code a JSONL/CSV/Parquet file or a folder of .txt articles")
+    p.add_argument("--input", required=True, nargs="+",
+                   help="input file (with --engine ray: files or folders of shards)")
+    p.add_argument("--output", required=True, help="output JSONL (with --engine ray: a new folder)")
     p.add_argument("--model", required=True, help="model directory")
     p.add_argument("--batch-size", type=int, default=16)
     p.add_argument("--chunk-size", type=int, default=256, help="rows per resumable chunk")
     p.add_argument("--backend", choices=["auto", "torch", "onnx"], default="auto")
     p.add_argument("--no-progress", action="store_true")
+    p.add_argument("--engine", choices=["local", "ray"], default="local",
+                   help="ray: Ray Data over the cluster at RAY_ADDRESS (else a local Ray); pip install eventcoder[ray]")
+    p.add_argument("--workers", type=int, default=None, help="Ray: predictor actors (default: one per CPU)")
+    p.add_argument("--format", choices=["jsonl", "parquet"], default="jsonl", help="Ray: output shard format")
     p.set_defaults(func=_predict)
     p = sub.add_parser("serve", help="HTTP server: POST /predict, GET /health, GET /model")
     p.add_argument("--model", required=True)
