@@ -135,8 +135,32 @@ def test_calibration_is_fitted_and_stored(trained, tmp_path):
     assert stored["mention_threshold"] in (0.0, 0.4, 0.5, 0.6, 0.7)
     assert set(stored["validation_totals_exact_by_threshold"]) == {"0.0", "0.4", "0.5", "0.6", "0.7"}
     assert json.loads((out / "metrics.json").read_text())["calibration"]["temperature"] == stored["temperature"]
+    assert stored["lead_weight"] in (1.0, 2.0, 3.0, 5.0, 10.0, 100.0)
     loaded = Predictor.from_pretrained(d)
-    assert (loaded.temperature, loaded.mention_threshold) == (stored["temperature"], stored["mention_threshold"])
+    assert (loaded.temperature, loaded.mention_threshold, loaded.lead_weight) == \
+        (stored["temperature"], stored["mention_threshold"], stored["lead_weight"])
+
+
+def test_lead_weight_decides_between_windows_and_is_fitted(trained):
+    import torch
+
+    from eventcoder.evaluate import fit_lead_weight
+    from eventcoder.predictor import ArticleScores, Predictor
+
+    p = Predictor.from_pretrained(trained)
+    n = len(p.event_labels)
+    lead, body = torch.full((n,), -5.0), torch.full((n,), -5.0)
+    lead[0], body[1] = -0.1, -0.1  # the lead says label 0; two later windows say label 1
+    sc = ArticleScores(torch.stack([lead, body, body]), [], torch.zeros(0, len(p.mention_labels)), torch.zeros(0))
+    p.lead_weight = 1.0
+    assert int(p.event_probs(sc.window_event_log_probs).argmax()) == 1
+    p.lead_weight = 3.0
+    assert int(p.event_probs(sc.window_event_log_probs).argmax()) == 0
+    # validation says the lead is right: the smallest weight of the grid that makes it win is chosen
+    best, by_weight = fit_lead_weight(p, [sc], [0])
+    assert best in (2.0, 3.0) and by_weight["1.0"] < by_weight[str(best)]
+    best, _ = fit_lead_weight(p, [sc], [1])
+    assert best == 1.0
 
 
 def test_casualty_error_kinds_hand_made():

@@ -196,7 +196,8 @@ def evaluate_model(cfg: DictConfig) -> Path:
         else str(cfg.command)
     result = {"run": run, "model": str(cfg.model_dir), "command": command, "eval_sets": sets,
               "calibration": calibration or {"temperature": predictor.temperature, "fitted_now": False,
-                                             "mention_threshold": predictor.mention_threshold},
+                                             "mention_threshold": predictor.mention_threshold,
+                                             "lead_weight": predictor.lead_weight},
               "baseline_train": str(cfg.baseline_train), "sections": sections,
               "vague_table": predictor.numbers.vague, "count_vague_in_totals": predictor.count_vague}
     with atomic_dir(out_dir) as tmp:
@@ -209,8 +210,9 @@ def evaluate_model(cfg: DictConfig) -> Path:
 
 
 def calibrate(predictor: Any, cfg: DictConfig, model_dir: Path) -> dict[str, Any]:
-    """Fit the event-score temperature on the validation split of `calibration_set` (default: the
-    training dataset, `baseline_train`); store it in the model dir."""
+    """Fit the lead-window weight, the event-score temperature and the casualty-label threshold on
+    the validation split of `calibration_set` (default: `baseline_train`); store them in the model
+    dir. The model runs once; each setting is tried on its stored scores."""
     from eventcoder import metrics as M
     from eventcoder.io import atomic_write_text
 
@@ -219,31 +221,52 @@ def calibrate(predictor: Any, cfg: DictConfig, model_dir: Path) -> dict[str, Any
     rows = [r for r in rows if r["event_type"]]
     if not rows:
         raise ValueError(f"calibrate=true needs a validation split with event labels; {spec} has none")
-    predictor.temperature = 1.0
-    preds = predictor([r["text"] for r in rows], batch_size=int(cfg.batch_size))
+    raw = predictor.score([r["text"] for r in rows], batch_size=int(cfg.batch_size))
     labels = predictor.event_labels
-    scores = [[p["scores"][lab] for lab in labels] for p in preds]
     gold = [labels.index(r["event_type"]) for r in rows]
-    t = M.fit_temperature(scores, gold)
-    before = M.expected_calibration_error([max(s) for s in scores],
-                                          [labels[int(max(range(len(s)), key=s.__getitem__))] == r["event_type"]
-                                           for s, r in zip(scores, rows, strict=True)])["ece"]
-    info = {"temperature": t, "fitted_on": f"{spec} validation ({len(rows)} articles)", "fitted_now": True,
-            "validation_ece_before": before}
+    predictor.temperature = 1.0
+    info: dict[str, Any] = {"fitted_on": f"{spec} validation ({len(rows)} articles)", "fitted_now": True}
+    info["lead_weight"], info["validation_macro_f1_by_lead_weight"] = fit_lead_weight(predictor, raw, gold)
+    scores = [predictor.event_probs(sc.window_event_log_probs).tolist() for sc in raw]
+    info["temperature"] = M.fit_temperature(scores, gold)
+    info["validation_ece_before"] = M.expected_calibration_error(
+        [max(sc) for sc in scores], [max(range(len(sc)), key=sc.__getitem__) == g
+                                     for sc, g in zip(scores, gold, strict=True)])["ece"]
+    predictor.temperature = info["temperature"]
+    counted = [(r, sc) for r, sc in zip(rows, raw, strict=True) if r["killed_total"] >= 0]
     info["mention_threshold"], info["validation_totals_exact_by_threshold"] = fit_mention_threshold(
-        predictor, [r for r in rows if r["killed_total"] >= 0], int(cfg.batch_size))
+        predictor, [r for r, _ in counted], [sc for _, sc in counted])
     atomic_write_text(model_dir / "calibration.json", json.dumps(info, indent=2) + "\n")
-    predictor.temperature = t
     return info
 
 
-def fit_mention_threshold(predictor: Any, rows: list[dict], batch_size: int,
+def fit_lead_weight(predictor: Any, raw: list, gold: list[int],
+                    grid: tuple[float, ...] = (1.0, 2.0, 3.0, 5.0, 10.0, 100.0)) -> tuple[float, dict[str, float]]:
+    """The first-window weight that maximises event macro-F1 on the validation articles with more
+    than one window (a one-window article is the same under every weight); 1.0 when there are none."""
+    from sklearn.metrics import f1_score
+
+    multi = [(sc, g) for sc, g in zip(raw, gold, strict=True) if sc.window_event_log_probs.shape[0] > 1]
+    if not multi:
+        predictor.lead_weight = 1.0
+        return 1.0, {}
+    scores = {}
+    for w in grid:
+        predictor.lead_weight = w
+        pred = [int(predictor.event_probs(sc.window_event_log_probs).argmax()) for sc, _ in multi]
+        scores[str(w)] = float(f1_score([g for _, g in multi], pred, average="macro"))
+    best = max(grid, key=lambda w: (scores[str(w)], -w))  # ties: the smaller weight
+    predictor.lead_weight = best
+    return best, scores
+
+
+def fit_mention_threshold(predictor: Any, rows: list[dict], raw: list,
                           grid: tuple[float, ...] = (0.0, 0.4, 0.5, 0.6, 0.7)) -> tuple[float, dict[str, float]]:
     """The casualty-label probability threshold that maximises killed + injured total exact match."""
     scores = {}
     for t in grid:
         predictor.mention_threshold = t
-        preds = predictor([r["text"] for r in rows], batch_size=batch_size)
+        preds = [predictor.decode(r["text"], sc) for r, sc in zip(rows, raw, strict=True)]
         hits = sum(p["killed"] == r["killed_total"] for p, r in zip(preds, rows, strict=True))
         hits += sum(p["injured"] == r["injured_total"] for p, r in zip(preds, rows, strict=True)
                     if r["injured_total"] >= 0)

@@ -1,7 +1,8 @@
 """Prediction: `Predictor.from_pretrained(dir)`, `Predictor.__call__(texts)`, `predict(texts, model=dir)`.
 
 Every window of every article is read (length-sorted batches, dynamic padding); window logits are
-merged per article (event: mean of log-probabilities; mention: mean over the windows that hold it),
+merged per article (event: weighted mean of log-probabilities, the lead window weighing
+`lead_weight`; mention: mean over the windows that hold it),
 and article figures come from `casualties.aggregate`, so each figure points to its evidence. An
 article coded `none` reports no casualty figures (accidents and figurative "killed" are not events).
 """
@@ -13,7 +14,7 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import torch
 
@@ -54,12 +55,22 @@ def check_model_dir(path: str | Path) -> Path:
     return p
 
 
+class ArticleScores(NamedTuple):
+    """The model's raw output for one article, before calibration settings are applied."""
+
+    window_event_log_probs: torch.Tensor  # [windows, event labels], windows in reading order
+    mentions: list  # candidate count mentions (numbers.Mention)
+    mention_probs: torch.Tensor  # [mentions, mention labels], averaged over the windows holding each
+    mention_windows: torch.Tensor  # [mentions] how many windows held each mention whole
+
+
 class Predictor:
     """A trained eventcoder model ready to code articles."""
 
     backend = "torch"
     temperature = 1.0  # event-score temperature, fitted on validation by `evaluate calibrate=true`
     mention_threshold = 0.0  # a casualty label needs at least this probability (else the mention is O)
+    lead_weight = 1.0  # weight of the first window in the article's event type (later windows: 1)
 
     def __init__(self, model: Any, tokenizer: Any, numbers: NumbersConfig | None = None,
                  count_vague: bool = False) -> None:
@@ -113,14 +124,20 @@ class Predictor:
             stored = json.loads(calib.read_text())
             predictor.temperature = float(stored.get("temperature", 1.0))
             predictor.mention_threshold = float(stored.get("mention_threshold", 0.0))
+            predictor.lead_weight = float(stored.get("lead_weight", 1.0))
         return predictor
 
-    @torch.inference_mode()
     def __call__(self, texts: str | Sequence[str], batch_size: int = 16) -> list[dict[str, Any]]:
+        """Code articles: one prediction dict per text (the contract in DESIGN.md)."""
+        texts = [texts] if isinstance(texts, str) else texts
+        return [self.decode(text, sc) for text, sc in zip(texts, self.score(texts, batch_size), strict=True)]
+
+    @torch.inference_mode()
+    def score(self, texts: Sequence[str], batch_size: int = 16) -> list[ArticleScores]:
+        """Run the model once over every window; the raw scores `decode` turns into predictions
+        (calibration tries its settings on these without running the model again)."""
         from eventcoder.features import WindowCollator, article_windows
 
-        if isinstance(texts, str):
-            texts = [texts]
         for i, t in enumerate(texts):
             if not isinstance(t, str) or not t.strip():
                 raise ValueError(f"text {i} is empty or not a string")
@@ -129,9 +146,7 @@ class Predictor:
                                   int(self.config.window_length), int(self.config.window_stride))
         collate = WindowCollator(self.tokenizer.pad_token_id)
         order = sorted(range(len(windows)), key=lambda k: len(windows[k]["input_ids"]))
-        n_ev = len(self.event_labels)
-        ev_sum = torch.zeros(len(texts), n_ev)
-        ev_n = torch.zeros(len(texts))
+        window_ev: list[torch.Tensor | None] = [None] * len(windows)
         men_sum = [torch.zeros(len(ms), len(self.mention_labels)) for ms in mentions]
         men_n = [torch.zeros(len(ms)) for ms in mentions]
         for b in range(0, len(order), batch_size):
@@ -141,19 +156,33 @@ class Predictor:
             out = self.model(**collate(feats))
             ev = torch.log_softmax(out.event_logits.float(), -1)
             mp = torch.softmax(out.mention_logits.float(), -1) if out.mention_logits is not None else None
-            for j, w in enumerate(chunk):
+            for j, k in enumerate(order[b:b + batch_size]):
+                w = windows[k]
+                window_ev[k] = ev[j]
                 a = w["article"]
-                ev_sum[a] += ev[j]
-                ev_n[a] += 1
                 for slot, (mi, _, _) in enumerate(w["mentions"]):
                     men_sum[a][mi] += mp[j, slot]
                     men_n[a][mi] += 1
-        results = []
-        for a, text in enumerate(texts):
-            probs = torch.softmax(ev_sum[a] / ev_n[a].clamp(min=1) / self.temperature, -1)
-            mprobs = men_sum[a] / men_n[a].clamp(min=1)[:, None]
-            results.append(self._article(text, probs, mentions[a], mprobs, men_n[a]))
-        return results
+        per_article: list[list[torch.Tensor]] = [[] for _ in texts]
+        for k, w in enumerate(windows):  # windows come in reading order within each article
+            per_article[w["article"]].append(window_ev[k])
+        empty = torch.zeros(1, len(self.event_labels))
+        return [ArticleScores(torch.stack(per_article[a]) if per_article[a] else empty, mentions[a],
+                              men_sum[a] / men_n[a].clamp(min=1)[:, None], men_n[a]) for a in range(len(texts))]
+
+    def event_probs(self, window_log_probs: torch.Tensor) -> torch.Tensor:
+        """Article event probabilities: a weighted mean of the windows' log-probabilities in which
+        the first window (headline and lead, where the main event is reported) weighs `lead_weight`
+        and every later window 1, then the temperature."""
+        weights = torch.ones(window_log_probs.shape[0])
+        weights[0] = self.lead_weight
+        merged = (window_log_probs * weights[:, None]).sum(0) / weights.sum()
+        return torch.softmax(merged / self.temperature, -1)
+
+    def decode(self, text: str, scores: ArticleScores) -> dict[str, Any]:
+        """One article's prediction from its raw scores and the current calibration."""
+        return self._article(text, self.event_probs(scores.window_event_log_probs), scores.mentions,
+                             scores.mention_probs, scores.mention_windows)
 
     def _article(self, text: str, probs: torch.Tensor, mentions: list, mprobs: torch.Tensor,
                  seen: torch.Tensor) -> dict[str, Any]:

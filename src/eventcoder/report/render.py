@@ -129,9 +129,10 @@ def render_report(result: dict[str, Any], plots: dict[str, Any], out: Path) -> N
     doc.para(f"Vague quantities are reported beside totals and {'are' if result['count_vague_in_totals'] else 'are not'}"
              f" added to them; the vague table for users who count them: {vague}.")
     cal = result.get("calibration") or {}
-    doc.para(f"Event scores use temperature {cal.get('temperature', 1.0):.3f} and casualty labels need probability "
-             f"≥ {cal.get('mention_threshold', 0.0):.2f}"
-             + (f", both fitted in this run on {cal['fitted_on']}." if cal.get("fitted_now") else "."))
+    doc.para(f"An article's event type weighs its first window (headline and lead) {cal.get('lead_weight', 1.0):g}× "
+             f"each later window; event scores use temperature {cal.get('temperature', 1.0):.3f} and casualty "
+             f"labels need probability ≥ {cal.get('mention_threshold', 0.0):.2f}"
+             + (f", all fitted in this run on {cal['fitted_on']}." if cal.get("fitted_now") else "."))
     for name, sec in result["sections"].items():
         doc.heading(f"Eval set `{name}` ({sec['n_articles']} articles, {sec['bad_rows']} bad rows reported)")
         if "event" in sec:
