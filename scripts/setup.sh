@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Create .venv (idempotent) with the CPU torch wheel first, then eventcoder and its extras.
-# Usage: bash scripts/setup.sh [extras]   (default extras: dev,serve,onnx)
+# Usage: bash scripts/setup.sh [extras]   (default: $EVENTCODER_EXTRAS or dev,serve,onnx; CI adds ray,slurm)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-EXTRAS="${1:-dev,serve,onnx}"
+EXTRAS="${1:-${EVENTCODER_EXTRAS:-dev,serve,onnx}}"
 PY="${PYTHON:-python3}"
 if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv

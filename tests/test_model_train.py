@@ -1,6 +1,7 @@
 """Model, windows, training (tiny BERT, a few steps) and the saved model directory."""
 from __future__ import annotations
 
+import importlib.util
 import json
 import subprocess
 import sys
@@ -188,8 +189,23 @@ def test_ddp_two_processes_train_and_save(tmp_path, trained):
     assert Predictor.from_pretrained(tmp_path / "model")(["Two soldiers were killed."])[0]["event_type"]
 
 
-def test_multirun_sweep_trains_one_model_per_value(tmp_path):
-    proc = subprocess.run([sys.executable, "-m", "eventcoder.train", "-m", "experiment=tiny",
+def _needs_plugin(module: str) -> pytest.MarkDecorator:
+    return pytest.mark.skipif(importlib.util.find_spec(module) is None,
+                              reason="optional extra: pip install eventcoder[slurm]")
+
+
+LAUNCHERS = [
+    pytest.param([], id="sequential"),
+    # joblib: our hydra/launcher=local; submitit_local: the SLURM launcher's code path, run on this machine
+    pytest.param(["hydra/launcher=local"], id="joblib", marks=_needs_plugin("hydra_plugins.hydra_joblib_launcher")),
+    pytest.param(["hydra/launcher=submitit_local", "hydra.launcher.timeout_min=10"], id="submitit",
+                 marks=_needs_plugin("hydra_plugins.hydra_submitit_launcher")),
+]
+
+
+@pytest.mark.parametrize("launcher", LAUNCHERS)
+def test_multirun_sweep_trains_one_model_per_value(tmp_path, launcher):
+    proc = subprocess.run([sys.executable, "-m", "eventcoder.train", "-m", "experiment=tiny", *launcher,
                            "trainer.learning_rate=1e-5,3e-5", f"output_dir={tmp_path}/lr${{trainer.learning_rate}}",
                            f"dataset_dir={tmp_path / 'data'}", "progress=false", "max_eval_windows=20",
                            f"hydra.sweep.dir={tmp_path / 'multirun'}"], capture_output=True, text=True, timeout=600)
