@@ -229,3 +229,25 @@ def test_a_dataset_built_from_another_data_config_is_rebuilt(tmp_path):
     assert not _built_from_other_config(tmp_path, cfg)
     changed = compose_train(["experiment=tiny", "data.sources.sample.weight=2.0"])
     assert _built_from_other_config(tmp_path, changed)
+
+
+def test_second_stage_continues_from_a_trained_model_on_chosen_sources(trained, tmp_path):
+    from safetensors.torch import load_file
+
+    from eventcoder.train import train_model
+
+    data = Path(trained).parent / "data" / "sample"
+    cfg = compose_train(["experiment=tiny", f"output_dir={tmp_path / 'stage2'}", f"dataset_dir={data}",
+                         "progress=false", "max_eval_windows=20", f"init_from={trained}", "train_sources=[sample]",
+                         "trainer.max_steps=1", "trainer.learning_rate=0.0", "model.head_learning_rate=0.0"])
+    out = train_model(cfg)
+    # with a zero learning rate the second stage must hand back exactly the weights it started from
+    before, after = load_file(str(Path(trained) / "model.safetensors")), load_file(str(out / "model.safetensors"))
+    assert before.keys() == after.keys()
+    assert all(torch.equal(before[k], after[k]) for k in before)
+    assert f"Continued from the trained model `{trained}`" in (out / "README.md").read_text()
+
+    wrong = compose_train(["experiment=tiny", "taxonomy=ucdp", f"output_dir={tmp_path / 'bad'}",
+                           f"dataset_dir={tmp_path / 'ucdp-data'}", "progress=false", f"init_from={trained}"])
+    with pytest.raises(ValueError, match="label_maps.json: labels differ from taxonomy 'ucdp'"):
+        train_model(wrong)

@@ -82,6 +82,29 @@ def _built_from_other_config(ddir: Path, cfg: DictConfig) -> bool:
     return stored is not None and stored != OmegaConf.to_container(cfg.data, resolve=False)
 
 
+def _abs_path(path: str) -> Path:
+    from eventcoder.paths import REPO_ROOT
+
+    p = Path(path)
+    return p if p.is_absolute() else REPO_ROOT / p
+
+
+def continue_from(model_dir: str, taxonomy: Any, **config_updates: Any) -> Any:
+    """A trained eventcoder model to train further (`init_from`), with this run's class weights; its
+    label maps must be the taxonomy's, or the message names its label file."""
+    from eventcoder.model import EventCoderModel
+    from eventcoder.predictor import check_model_dir
+
+    p = check_model_dir(model_dir)
+    model = EventCoderModel.from_pretrained(str(p))
+    if list(model.config.event_labels) != taxonomy.event_labels or \
+            list(model.config.mention_labels) != taxonomy.mention_labels:
+        raise ValueError(f"{p / 'label_maps.json'}: labels differ from taxonomy {taxonomy.name!r}")
+    for key, value in config_updates.items():
+        setattr(model.config, key, value)
+    return model
+
+
 def class_weights(labels: list[int], n: int, mode: str) -> list[float] | None:
     """Weights for cross-entropy from label frequencies (ignored labels excluded), mean 1."""
     if mode in (None, "none"):
@@ -179,7 +202,13 @@ def train_model(cfg: DictConfig) -> Path:
     stats = json.loads((ddir / "stats.json").read_text())
     if stats["event_labels"] != taxonomy.event_labels or stats["mention_labels"] != taxonomy.mention_labels:
         raise ValueError(f"{ddir / 'stats.json'}: dataset labels do not match taxonomy {taxonomy.name!r}")
-    backbone = resolve_backbone_dir(str(cfg.model.backbone), REPO_ROOT / "models" / ".cache")
+    if cfg.get("train_sources"):  # e.g. a second stage on the full-length articles of the same dataset
+        keep = set(cfg.train_sources)
+        for split in ("train", "validation"):
+            dsd[split] = dsd[split].filter(lambda r: r["source"] in keep, desc=f"{split}: sources {sorted(keep)}")
+    init_from = cfg.get("init_from")
+    backbone = (str(_abs_path(init_from)) if init_from
+                else resolve_backbone_dir(str(cfg.model.backbone), REPO_ROOT / "models" / ".cache"))
     tokenizer = AutoTokenizer.from_pretrained(backbone)
     wl, ws = int(cfg.model.window_length), int(cfg.model.window_stride)
 
@@ -194,13 +223,16 @@ def train_model(cfg: DictConfig) -> Path:
     eval_w = to_windows(dsd["validation"], cfg.get("max_eval_windows"))
     mention_train = [x for row in train_w["mention_labels"] for x in row]
     mode = cfg.model.get("class_weighting", "sqrt_inverse")
-    model = EventCoderModel.from_backbone(
-        backbone, taxonomy.event_labels, taxonomy.mention_labels, taxonomy=taxonomy.to_dict(),
-        window_length=wl, window_stride=ws, mention_loss_weight=float(cfg.model.mention_loss_weight),
-        classifier_dropout=float(cfg.model.classifier_dropout),
-        mention_context=int(cfg.model.get("mention_context", 0)),
-        event_class_weights=class_weights(train_w["event_labels"], len(taxonomy.event_labels), mode),
-        mention_class_weights=class_weights(mention_train, len(taxonomy.mention_labels), mode))
+    weights = {"event_class_weights": class_weights(train_w["event_labels"], len(taxonomy.event_labels), mode),
+               "mention_class_weights": class_weights(mention_train, len(taxonomy.mention_labels), mode)}
+    if init_from:
+        model = continue_from(backbone, taxonomy, **weights)
+    else:
+        model = EventCoderModel.from_backbone(
+            backbone, taxonomy.event_labels, taxonomy.mention_labels, taxonomy=taxonomy.to_dict(),
+            window_length=wl, window_stride=ws, mention_loss_weight=float(cfg.model.mention_loss_weight),
+            classifier_dropout=float(cfg.model.classifier_dropout),
+            mention_context=int(cfg.model.get("mention_context", 0)), **weights)
     args = training_arguments(cfg, out_dir)
     callbacks = []
     patience = cfg.trainer.get("early_stopping_patience")
@@ -239,6 +271,8 @@ def train_model(cfg: DictConfig) -> Path:
 def model_card(cfg: DictConfig, stats: dict[str, Any], val: dict[str, float], train: dict[str, float]) -> str:
     rows = "\n".join(f"| {k.removeprefix('eval_')} | {v:.4f} |" for k, v in sorted(val.items())
                      if isinstance(v, float) and not k.endswith(("runtime", "per_second")))
+    stage = (f"\n- Continued from the trained model `{cfg.init_from}` (a second stage)." if cfg.get("init_from") else "")
+    sources = ", ".join(cfg.train_sources if cfg.get("train_sources") else stats["sources"])
     return f"""---
 library_name: transformers
 tags: [eventcoder, event-coding, political-violence, acled]
@@ -248,8 +282,8 @@ tags: [eventcoder, event-coding, political-violence, acled]
 Reads a news article and returns its event type ({', '.join(stats['event_labels'])}) and the
 killed/injured figures by victim group, each backed by a number mention in the text.
 
-- Backbone: `{cfg.model.backbone}`; windows of {cfg.model.window_length} tokens, stride {cfg.model.window_stride}.
-- Training data: `{stats['name']}` ({stats['rows_per_split']}); sources: {', '.join(stats['sources'])}.
+- Backbone: `{cfg.model.backbone}`; windows of {cfg.model.window_length} tokens, stride {cfg.model.window_stride}.{stage}
+- Training data: `{stats['name']}` ({stats['rows_per_split']}); sources: {sources}.
   Data card: `{cfg.dataset_dir}/README.md`.
 - Trained with: `python -m eventcoder.train` and the config in `training_config.yaml`
   (train runtime {train.get('train_runtime', 0):.0f} s).
