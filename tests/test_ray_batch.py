@@ -69,9 +69,25 @@ def test_ray_path_matches_the_cli_with_bad_rows(trained, tmp_path):
     assert sorted((e["file"], e["row"], e["field"], e["reason"]) for e in errors) == sorted(cli_errors)
 
 
-def test_ray_output_folder_must_be_new(trained, tmp_path):
-    from eventcoder.ray_batch import predict_with_ray
+def test_ray_parquet_output_and_a_new_folder_only(trained, tmp_path):
+    import pyarrow.parquet as pq
+    import ray
 
-    (tmp_path / "out").mkdir()
+    from eventcoder.ray_batch import predict_with_ray, read_records
+
+    shards = _inputs(tmp_path)
+    (tmp_path / "taken").mkdir()
     with pytest.raises(FileExistsError, match="already exists"):
-        predict_with_ray(_inputs(tmp_path), tmp_path / "out", trained)
+        predict_with_ray(shards, tmp_path / "taken", trained)
+    try:
+        counts = predict_with_ray(shards, tmp_path / "pq", trained, workers=1, rows_per_block=64,
+                                  output_format="parquet")
+    finally:
+        ray.shutdown()
+    assert (counts["rows"], counts["predictions"], counts["errors"]) == (120, 117, 3)
+    files = list((tmp_path / "pq" / "predictions").glob("*.parquet"))
+    assert files and set(pq.read_table(files[0]).column_names) == {"file", "row", "id", "record"}
+    preds, errors = read_records(tmp_path / "pq")
+    assert len(preds) == 117 and len(errors) == 3
+    assert {e["row"] for e in errors} == {6, 18, 41}
+    assert all(p["event_type"] and "evidence" in p for p in preds)

@@ -110,8 +110,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args) or 0)
-    except OSError as e:  # unwritable or full output location, missing input: one clear line, exit 1
-        print(f"eventcoder {args.command}: error: {e.strerror or e}", file=sys.stderr)
+    except (OSError, ImportError) as e:  # unwritable or full output, missing input or extra: one line, exit 1
+        print(f"eventcoder {args.command}: error: {getattr(e, 'strerror', None) or e}", file=sys.stderr)
         return 1
 
 

@@ -138,7 +138,10 @@ def predict_with_ray(inputs: str | Path | Sequence[str | Path], output_dir: str 
 
     Joins the cluster named by RAY_ADDRESS if set, else starts a local Ray. `workers` actors each
     hold one Predictor (default: one per CPU of the cluster)."""
-    import ray
+    try:
+        import ray
+    except ImportError:
+        raise ImportError("the Ray engine needs the optional extra: pip install 'eventcoder[ray]'") from None
 
     from eventcoder.predictor import check_model_dir
 
@@ -169,6 +172,7 @@ def predict_with_ray(inputs: str | Path | Sequence[str | Path], output_dir: str 
               batch_format="numpy"))
     sink = _record_sink_class()(str(tmp), output_format)
     try:
+        tmp.mkdir()
         ds.write_datasink(sink, ray_remote_args=light)
         counts = {"rows": sink.counts["predictions"] + sink.counts["errors"],
                   "predictions": sink.counts["predictions"], "errors": sink.counts["errors"],
