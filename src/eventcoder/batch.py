@@ -49,6 +49,8 @@ def _iter_parquet(path: Path) -> Iterator[tuple[int, dict[str, Any] | RecordErro
     """Rows of a Parquet shard (1-based); a file that cannot be read is one error record."""
     import pyarrow.parquet as pq
 
+    if not path.is_file():
+        raise FileNotFoundError(f"input {path} does not exist")
     try:
         table = pq.read_table(path)
     except (OSError, ValueError) as e:  # pyarrow raises ArrowInvalid (a ValueError) on a corrupt file
