@@ -135,12 +135,24 @@ def test_server_endpoints_and_limits(client):
     too_long = client.post("/predict", json={"texts": ["x" * 1001]})
     assert too_long.status_code == 422 and "1000" in too_long.text and "texts" in too_long.text
     assert client.post("/predict", json={"texts": [" "]}).status_code == 422
+    assert client.post("/predict", json={"texts": ["\x1f\x1c "]}).status_code == 422  # blank to str.strip()
     big = client.post("/predict", content=b'{"texts": ["' + b"y" * 6000 + b'"]}',
                       headers={"content-type": "application/json"})
     assert big.status_code == 413 and "limit" in big.json()["detail"]
     assert client.post("/predict", json={"texts": ["a"], "text": "b"}).status_code == 422  # unknown field
     assert client.post("/predict", json={}).status_code == 422
     assert "/predict" in client.get("/openapi.json").json()["paths"]
+
+
+def test_a_text_the_predictor_refuses_is_a_422_not_a_500(client, monkeypatch):
+    from eventcoder.predictor import Predictor
+
+    def refuse(self, texts, batch_size=16):
+        raise ValueError("text 0 is empty or not a string")
+
+    monkeypatch.setattr(Predictor, "__call__", refuse)
+    r = client.post("/predict", json={"texts": ["anything"]})
+    assert r.status_code == 422 and "text 0 is empty" in r.json()["detail"]
 
 
 def test_server_serves_concurrent_requests(client):

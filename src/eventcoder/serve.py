@@ -30,7 +30,10 @@ def request_model(limits: Limits) -> type[BaseModel]:
 
     from pydantic import StringConstraints, create_model
 
-    article = Annotated[str, StringConstraints(min_length=1, max_length=limits.max_text_chars, pattern=r"\S")]
+    # non-blank as Python's str.strip() sees it (the Predictor's test): the schema's regex engine
+    # does not count the separators U+001C-U+001F as white space, Python does
+    article = Annotated[str, StringConstraints(min_length=1, max_length=limits.max_text_chars,
+                                               pattern=r"[^\s\x1c-\x1f]")]
     return create_model(
         "PredictRequest", __config__=ConfigDict(extra="forbid"),
         texts=(list[article], Field(min_length=1, max_length=limits.max_texts,
@@ -52,7 +55,7 @@ class ModelInfo(BaseModel):
 
 
 def create_app(model_dir: str | Path, backend: str = "auto", limits: Limits | None = None, predictor: Any = None):
-    from fastapi import FastAPI, Request
+    from fastapi import FastAPI, HTTPException, Request
     from fastapi.responses import JSONResponse
 
     from eventcoder.predictor import Predictor
@@ -91,7 +94,10 @@ def create_app(model_dir: str | Path, backend: str = "auto", limits: Limits | No
             with lock:
                 return pred(texts, req.batch_size)
 
-        results = await asyncio.to_thread(run_model)
+        try:
+            results = await asyncio.to_thread(run_model)
+        except ValueError as e:  # a text the Predictor refuses (e.g. blank): the client's error, not ours
+            raise HTTPException(status_code=422, detail=str(e)) from None
         return PredictResponse(predictions=[Prediction(**r) for r in results])
 
     predict.__annotations__ = {"req": PredictRequest, "return": PredictResponse}
