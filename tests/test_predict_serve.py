@@ -144,6 +144,29 @@ def test_server_endpoints_and_limits(client):
     assert "/predict" in client.get("/openapi.json").json()["paths"]
 
 
+def test_the_non_blank_pattern_is_pythons_isspace_for_every_code_point():
+    import re
+    from typing import Annotated
+
+    from pydantic import StringConstraints, TypeAdapter
+
+    from eventcoder.serve import NON_BLANK
+
+    python_re, schema = re.compile(NON_BLANK), TypeAdapter(Annotated[str, StringConstraints(pattern=NON_BLANK)])
+    for code in range(0x110000):
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        ch = chr(code)
+        assert bool(python_re.search(ch)) is not ch.isspace(), hex(code)
+        if ch.isspace() or code < 0x3100:  # the validator on every blank and on the first 12,544 others
+            try:
+                schema.validate_python(ch)
+                accepted = True
+            except ValueError:
+                accepted = False
+            assert accepted is not ch.isspace(), hex(code)
+
+
 def test_a_text_the_predictor_refuses_is_a_422_not_a_500(client, monkeypatch):
     from eventcoder.predictor import Predictor
 
