@@ -16,17 +16,12 @@ from typing import Any
 from omegaconf import DictConfig
 
 from eventcoder.casualties import aggregate
-from eventcoder.paths import REPO_ROOT
-
-
-def _abs(p: str | Path) -> Path:
-    p = Path(p)
-    return p if p.is_absolute() else REPO_ROOT / p
+from eventcoder.paths import repo_path
 
 
 def load_eval_set(spec: str, cfg: DictConfig, split: str = "test") -> tuple[list[dict[str, Any]], list[dict]]:
     """Articles with gold labels as plain dicts, and the bad rows (file, row, field, reason)."""
-    path = _abs(spec)
+    path = repo_path(spec)
     if path.suffix in (".jsonl", ".json", ".csv") or path.is_file():
         from eventcoder.data.readers import read_records, split_items
         from eventcoder.taxonomy import load_taxonomy
@@ -44,7 +39,7 @@ def load_eval_set(spec: str, cfg: DictConfig, split: str = "test") -> tuple[list
     from eventcoder.paths import CONFIG_DIR
 
     spec, _, only_source = spec.partition(":")  # "real_quick:acled" = that dataset's ACLED rows
-    ddir = _abs(cfg.get("processed_dir", "data/processed")) / spec
+    ddir = repo_path(cfg.get("processed_dir", "data/processed")) / spec
     if not (ddir / "dataset").is_dir():
         from hydra import compose, initialize_config_dir
 
@@ -68,7 +63,7 @@ def baseline_training_texts(cfg: DictConfig) -> tuple[list[str], list[str]]:
     """Train split used to fit the TF-IDF baseline (the same data the model learned from)."""
     import datasets
 
-    ddir = _abs(cfg.get("processed_dir", "data/processed")) / str(cfg.baseline_train) / "dataset"
+    ddir = repo_path(cfg.get("processed_dir", "data/processed")) / str(cfg.baseline_train) / "dataset"
     ds = datasets.load_from_disk(str(ddir))["train"]
     keep = [i for i, e in enumerate(ds["event_type"]) if e]
     return [ds["text"][i] for i in keep], [ds["event_type"][i] for i in keep]
@@ -142,7 +137,7 @@ def evaluate_model(cfg: DictConfig) -> Path:
     from eventcoder.predictor import Predictor
     from eventcoder.report import render_report
 
-    model_dir = _abs(cfg.model_dir)
+    model_dir = repo_path(cfg.model_dir)
     predictor = Predictor.from_pretrained(model_dir)
     from eventcoder.taxonomy import load_taxonomy
 
@@ -191,7 +186,7 @@ def evaluate_model(cfg: DictConfig) -> Path:
                                                                              ("killed", wrong_k),
                                                                              ("injured", wrong_i)) if x]})
     run = str(cfg.run_name)
-    out_dir = _abs(cfg.output_dir)
+    out_dir = repo_path(cfg.output_dir)
     command = " ".join(["python -m eventcoder.evaluate", *sys.argv[1:]]) if cfg.get("command") is None \
         else str(cfg.command)
     result = {"run": run, "model": str(cfg.model_dir), "command": command, "eval_sets": sets,

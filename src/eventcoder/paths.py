@@ -11,6 +11,12 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
+def repo_path(path: str | Path) -> Path:
+    """A path from a config: absolute as given, relative to the checkout otherwise."""
+    p = Path(path)
+    return p if p.is_absolute() else REPO_ROOT / p
+
+
 def _env_path(name: str, default: Path) -> Path:
     value = os.environ.get(name)
     return Path(value).expanduser() if value else default

@@ -47,10 +47,9 @@ def load_or_build_dataset(cfg: DictConfig):
     import datasets
 
     from eventcoder.data.build import build_dataset
-    from eventcoder.paths import REPO_ROOT
+    from eventcoder.paths import repo_path
 
-    ddir = Path(cfg.dataset_dir)
-    ddir = ddir if ddir.is_absolute() else REPO_ROOT / ddir
+    ddir = repo_path(cfg.dataset_dir)
     if not (ddir / "dataset").is_dir() and int(os.environ.get("RANK", "0")) != 0:
         import time
 
@@ -80,13 +79,6 @@ def _built_from_other_config(ddir: Path, cfg: DictConfig) -> bool:
     except json.JSONDecodeError:
         return True
     return stored is not None and stored != OmegaConf.to_container(cfg.data, resolve=False)
-
-
-def _abs_path(path: str) -> Path:
-    from eventcoder.paths import REPO_ROOT
-
-    p = Path(path)
-    return p if p.is_absolute() else REPO_ROOT / p
 
 
 def continue_from(model_dir: str, taxonomy: Any, **config_updates: Any) -> Any:
@@ -191,13 +183,12 @@ def train_model(cfg: DictConfig) -> Path:
     from eventcoder.features import WindowCollator, windows_for_training
     from eventcoder.io import atomic_dir
     from eventcoder.model import EventCoderModel
-    from eventcoder.paths import REPO_ROOT
+    from eventcoder.paths import REPO_ROOT, repo_path
     from eventcoder.taxonomy import load_taxonomy
 
     set_seed(int(cfg.seed))
     taxonomy = load_taxonomy(cfg.taxonomy)
-    out_dir = Path(cfg.output_dir)
-    out_dir = out_dir if out_dir.is_absolute() else REPO_ROOT / out_dir
+    out_dir = repo_path(cfg.output_dir)
     dsd, ddir = load_or_build_dataset(cfg)
     stats = json.loads((ddir / "stats.json").read_text())
     if stats["event_labels"] != taxonomy.event_labels or stats["mention_labels"] != taxonomy.mention_labels:
@@ -207,7 +198,7 @@ def train_model(cfg: DictConfig) -> Path:
         for split in ("train", "validation"):
             dsd[split] = dsd[split].filter(lambda r: r["source"] in keep, desc=f"{split}: sources {sorted(keep)}")
     init_from = cfg.get("init_from")
-    backbone = (str(_abs_path(init_from)) if init_from
+    backbone = (str(repo_path(init_from)) if init_from
                 else resolve_backbone_dir(str(cfg.model.backbone), REPO_ROOT / "models" / ".cache"))
     tokenizer = AutoTokenizer.from_pretrained(backbone)
     wl, ws = int(cfg.model.window_length), int(cfg.model.window_stride)

@@ -22,7 +22,7 @@ from eventcoder.data.labels import IGNORE, align_counts, gold_mention_labels
 from eventcoder.data.split import assign_splits, near_duplicate_groups
 from eventcoder.io import atomic_dir, atomic_write_jsonl
 from eventcoder.numbers import NumbersConfig, find_mentions
-from eventcoder.paths import REPO_ROOT
+from eventcoder.paths import repo_path
 from eventcoder.schema import Article, RecordError
 from eventcoder.taxonomy import Taxonomy, load_taxonomy
 
@@ -89,7 +89,7 @@ def article_example(article: Article, taxonomy: Taxonomy, numbers: NumbersConfig
 
 def _resolve_path(path: str) -> str:
     p = Path(path)
-    return str(p if p.is_absolute() else (REPO_ROOT / p).resolve())
+    return str(p if p.is_absolute() else repo_path(p).resolve())
 
 
 def build_dataset(cfg: DictConfig | dict, output_dir: str | Path | None = None,
