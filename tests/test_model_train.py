@@ -251,3 +251,48 @@ def test_second_stage_continues_from_a_trained_model_on_chosen_sources(trained, 
                            f"dataset_dir={tmp_path / 'ucdp-data'}", "progress=false", f"init_from={trained}"])
     with pytest.raises(ValueError, match="label_maps.json: labels differ from taxonomy 'ucdp'"):
         train_model(wrong)
+
+
+def test_distillation_loss_is_zero_for_the_teachers_own_scores_and_grows_with_disagreement():
+    from eventcoder.train import distillation_loss
+
+    teacher = torch.tensor([[2.0, 0.0, -1.0], [0.5, 0.5, 3.0]])
+    assert distillation_loss(teacher.clone(), teacher, 2.0).item() == pytest.approx(0.0, abs=1e-6)
+    near, far = teacher + torch.tensor([0.3, 0.0, 0.0]), teacher.flip(-1)
+    assert 0 < distillation_loss(near, teacher, 2.0) < distillation_loss(far, teacher, 2.0)
+
+
+def test_student_keeps_chosen_layers_of_its_teacher_and_learns_from_it(trained, tmp_path):
+    from safetensors.torch import load_file
+
+    from eventcoder.train import train_model
+
+    data = Path(trained).parent / "data" / "sample"
+    base = ["experiment=tiny", f"dataset_dir={data}", "progress=false", "max_eval_windows=20",
+            f"init_from={trained}", "keep_layers=[1]", "trainer.max_steps=1", "trainer.learning_rate=0.0",
+            "model.head_learning_rate=0.0", "trainer.logging_steps=1"]
+    out = train_model(compose_train(base + [f"output_dir={tmp_path / 'student'}"]))
+    teacher, student = load_file(str(Path(trained) / "model.safetensors")), load_file(str(out / "model.safetensors"))
+    # the student is the teacher's layer 1 renumbered as layer 0, with the same embeddings and heads
+    assert not any(".layer.1." in k for k in student)
+    for k, v in student.items():
+        assert torch.equal(v, teacher[k.replace(".layer.0.", ".layer.1.")]), k
+    loaded = EventCoderModel.from_pretrained(str(out))
+    assert len(loaded.encoder.encoder.layer) == 1 and loaded.config.encoder["num_hidden_layers"] == 1
+    assert "encoder layers [1] of" in (out / "README.md").read_text()
+    assert Predictor.from_pretrained(out)(["Two people were killed in a clash in the town."])[0]["event_type"]
+
+    # distillation changes the loss the trainer reports (same weights, same batch: only the KD term differs)
+    def first_loss(run: Path) -> float:
+        state = json.loads(sorted(run.glob("checkpoints/checkpoint-*/trainer_state.json"))[-1].read_text())
+        return next(e["loss"] for e in state["log_history"] if "loss" in e)
+
+    kd = train_model(compose_train(base + [f"output_dir={tmp_path / 'kd'}", f"distill.teacher={trained}",
+                                           "distill.weight=1.0"]))
+    assert "Distilled from" in (kd / "README.md").read_text()
+    assert first_loss(kd) != pytest.approx(first_loss(out))
+    with pytest.raises(ValueError, match="keep_layers needs init_from"):
+        train_model(compose_train(["experiment=tiny", f"dataset_dir={data}", "keep_layers=[0]",
+                                   f"output_dir={tmp_path / 'bad'}"]))
+    with pytest.raises(ValueError, match=r"keep_layers \[3\]"):
+        train_model(compose_train(base[:-5] + ["keep_layers=[3]", f"output_dir={tmp_path / 'bad2'}"]))

@@ -139,6 +139,19 @@ class EventCoderModel(PreTrainedModel):
         return None if not values else torch.tensor(values, dtype=ref.dtype, device=ref.device)
 
 
+def keep_encoder_layers(model: EventCoderModel, layers: list[int]) -> EventCoderModel:
+    """Shrink the encoder in place to the given layers of a trained model (a student to distil:
+    DistilBERT-style initialisation from the teacher's own layers), keeping the config in step so
+    `save_pretrained`/`from_pretrained` round-trip."""
+    blocks = model.encoder.encoder.layer
+    if not layers or any(not 0 <= i < len(blocks) for i in layers) or sorted(set(layers)) != list(layers):
+        raise ValueError(f"keep_layers {list(layers)}: need increasing indices in 0..{len(blocks) - 1}")
+    model.encoder.encoder.layer = nn.ModuleList([blocks[i] for i in layers])
+    model.encoder.config.num_hidden_layers = len(layers)
+    model.config.encoder = {**model.config.encoder, "num_hidden_layers": len(layers)}
+    return model
+
+
 AutoConfig.register("eventcoder", EventCoderConfig, exist_ok=True)
 AutoModel.register(EventCoderConfig, EventCoderModel, exist_ok=True)
 

@@ -161,7 +161,41 @@ def _trainer_class():
                      for (head, decay), ps in groups.items()], lr=self.args.learning_rate)
             return self.optimizer
 
-    return EventCoderTrainer
+    class DistillingTrainer(EventCoderTrainer):
+        """Adds knowledge distillation: the loss mixes the gold labels' loss with the KL divergence
+        from a frozen teacher's softened event and mention distributions (Hinton et al. 2015), on every
+        window and every candidate mention, including those without a gold label."""
+
+        teacher: Any = None
+        distill_weight: float = 0.5
+        distill_temperature: float = 2.0
+
+        def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
+            import torch
+
+            outputs = model(**inputs)
+            features = {k: v for k, v in inputs.items() if not k.endswith("_labels")}
+            with torch.no_grad():
+                teacher_out = self.teacher(**features)
+            t, a = self.distill_temperature, self.distill_weight
+            kd = distillation_loss(outputs.event_logits, teacher_out.event_logits, t)
+            if outputs.mention_logits is not None:
+                real = inputs["mention_spans"][..., 1] > 0  # padded candidate slots have end 0
+                if real.any():
+                    kd = kd + model.config.mention_loss_weight * distillation_loss(
+                        outputs.mention_logits[real], teacher_out.mention_logits[real], t)
+            loss = (1 - a) * outputs.loss + a * kd
+            return (loss, outputs) if return_outputs else loss
+
+    return EventCoderTrainer, DistillingTrainer
+
+
+def distillation_loss(student_logits, teacher_logits, temperature: float):
+    """KL(teacher ‖ student) at a temperature, scaled by T² so its gradients keep their size."""
+    import torch.nn.functional as F  # noqa: N812
+
+    return F.kl_div(F.log_softmax(student_logits / temperature, -1), F.log_softmax(teacher_logits / temperature, -1),
+                    reduction="batchmean", log_target=True) * temperature ** 2
 
 
 def training_arguments(cfg: DictConfig, output_dir: Path):
@@ -218,6 +252,12 @@ def train_model(cfg: DictConfig) -> Path:
                "mention_class_weights": class_weights(mention_train, len(taxonomy.mention_labels), mode)}
     if init_from:
         model = continue_from(backbone, taxonomy, **weights)
+        if cfg.get("keep_layers"):
+            from eventcoder.model import keep_encoder_layers
+
+            keep_encoder_layers(model, list(cfg.keep_layers))
+    elif cfg.get("keep_layers"):
+        raise ValueError("keep_layers needs init_from: a trained model whose layers the student keeps")
     else:
         model = EventCoderModel.from_backbone(
             backbone, taxonomy.event_labels, taxonomy.mention_labels, taxonomy=taxonomy.to_dict(),
@@ -229,8 +269,15 @@ def train_model(cfg: DictConfig) -> Path:
     patience = cfg.trainer.get("early_stopping_patience")
     if patience and args.load_best_model_at_end:
         callbacks.append(EarlyStoppingCallback(early_stopping_patience=int(patience)))
-    EventCoderTrainer = _trainer_class()  # noqa: N806
+    EventCoderTrainer, DistillingTrainer = _trainer_class()  # noqa: N806
     EventCoderTrainer.head_learning_rate = float(cfg.model.get("head_learning_rate") or args.learning_rate)
+    distill = cfg.get("distill") or {}
+    if distill.get("teacher"):
+        EventCoderTrainer = DistillingTrainer  # noqa: N806
+        DistillingTrainer.teacher = continue_from(str(repo_path(distill.teacher)), taxonomy).eval()
+        DistillingTrainer.teacher.requires_grad_(False)
+        DistillingTrainer.distill_weight = float(distill.get("weight", 0.5))
+        DistillingTrainer.distill_temperature = float(distill.get("temperature", 2.0))
     trainer = EventCoderTrainer(model=model, args=args, train_dataset=train_w, eval_dataset=eval_w,
                       data_collator=WindowCollator(tokenizer.pad_token_id), processing_class=tokenizer,
                       compute_metrics=make_compute_metrics(len(taxonomy.mention_labels)), callbacks=callbacks)
@@ -263,6 +310,13 @@ def model_card(cfg: DictConfig, stats: dict[str, Any], val: dict[str, float], tr
     rows = "\n".join(f"| {k.removeprefix('eval_')} | {v:.4f} |" for k, v in sorted(val.items())
                      if isinstance(v, float) and not k.endswith(("runtime", "per_second")))
     stage = (f"\n- Continued from the trained model `{cfg.init_from}` (a second stage)." if cfg.get("init_from") else "")
+    if cfg.get("keep_layers"):
+        stage += (f"\n- A student: encoder layers {list(cfg.keep_layers)} of `{cfg.init_from}` kept "
+                  f"({len(cfg.keep_layers)} layers).")
+    distill = cfg.get("distill") or {}
+    if distill.get("teacher"):
+        stage += (f"\n- Distilled from `{distill.teacher}` (loss weight {distill.weight}, "
+                  f"temperature {distill.temperature}).")
     sources = ", ".join(cfg.train_sources if cfg.get("train_sources") else stats["sources"])
     return f"""---
 library_name: transformers
