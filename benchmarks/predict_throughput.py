@@ -1,13 +1,17 @@
-"""Prediction throughput: the same model and articles, three ways, in one run.
+"""Prediction throughput: the same articles, every way, in one run.
 
-    .venv/bin/python benchmarks/predict_throughput.py --model models/minilm-sample [--articles 35] [--lengths]
+    .venv/bin/python benchmarks/predict_throughput.py --model models/minilm-real-articles \
+        [--fast-model models/minilm-real-fast] [--articles 35] [--lengths]
 
-1. transformers `pipeline("text-classification")`, one article at a time, truncated to 512 tokens
-   (event type only: the usual way people run an encoder classifier);
-2. `Predictor` (torch): every window of every article, both heads, length-sorted batches;
-3. `Predictor` (ONNX Runtime), and its int8 variant when `model.int8.onnx` exists.
-Prints articles/s and the ratios to the pipeline. With --lengths it also prints seconds per
-article at 1×, 2×, 4× and 8× an article's length (cost should grow linearly).
+1. transformers `pipeline("text-classification")` on --model, one article at a time, truncated to
+   512 tokens (event type only: the usual way people run an encoder classifier);
+2. `Predictor` on --model with each backend (torch, torch-int8, ONNX, ONNX int8): every window of
+   every article, both heads, length-sorted batches;
+3. with --fast-model (a distilled student, experiment=real_fast): the same for it, plus the pipeline
+   on the student too, so the gain from the smaller encoder and the gain from the Predictor show apart.
+Prints articles/s, ratios to the pipeline on --model, each backend's agreement with its own model's
+fp32 torch and the student's agreement with its teacher. With --lengths: seconds per article at 1×,
+2×, 4× and 8× an article's length (cost should grow linearly).
 """
 from __future__ import annotations
 
@@ -47,6 +51,7 @@ def pipeline_from(model_dir: Path):
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--model", default="models/minilm-sample")
+    ap.add_argument("--fast-model", default=None)
     ap.add_argument("--articles", type=int, default=35)
     ap.add_argument("--batch-size", type=int, default=16)
     ap.add_argument("--lengths", action="store_true")
@@ -54,36 +59,47 @@ def main() -> None:
     import torch
 
     from eventcoder.data.readers import load_sample
-    from eventcoder.export import export_onnx
+    from eventcoder.export import BACKENDS, export_onnx
     from eventcoder.predictor import Predictor
 
-    model_dir = Path(args.model)
     texts = [a.text for a in load_sample("test")][: args.articles]
-    if not (model_dir / "model.onnx").is_file():
-        export_onnx(model_dir, quantize=True)
-    pipe = pipeline_from(model_dir)
-    pipe(texts[0], truncation=True, max_length=512)  # warm-up
-    t_pipe, _ = timed(lambda: [pipe(t, truncation=True, max_length=512) for t in texts])
-    results = {"pipeline (1 at a time, 512 max, event only)": t_pipe}
-    backends = ["torch", "onnx"] + (["onnx-int8"] if (model_dir / "model.int8.onnx").is_file() else [])
-    outputs = {}
-    for b in backends:
-        p = Predictor.from_pretrained(model_dir, backend=b)
-        p(texts[:2], batch_size=args.batch_size)
-        t, outputs[b] = timed(p, texts, batch_size=args.batch_size)
-        results[f"Predictor {b} (all windows, both heads)"] = t
-    print(f"{len(texts)} articles, torch threads {torch.get_num_threads()}, model {model_dir}")
+    models = [Path(args.model)] + ([Path(args.fast_model)] if args.fast_model else [])
+    results: dict[str, float] = {}
+    outputs: dict[tuple[Path, str], list] = {}
+    for model_dir in models:
+        if not (model_dir / "model.int8.onnx").is_file():
+            export_onnx(model_dir, quantize=True)
+        pipe = pipeline_from(model_dir)
+        pipe(texts[0], truncation=True, max_length=512)  # warm-up
+        t, _ = timed(lambda pipe=pipe: [pipe(t, truncation=True, max_length=512) for t in texts])
+        results[f"{model_dir.name}: pipeline (1 at a time, 512 max, event only)"] = t
+        for b in BACKENDS:
+            p = Predictor.from_pretrained(model_dir, backend=b)
+            p(texts[:2], batch_size=args.batch_size)
+            t, outputs[model_dir, b] = timed(p, texts, batch_size=args.batch_size)
+            results[f"{model_dir.name}: Predictor {b} (all windows, both heads)"] = t
+    t_pipe = next(iter(results.values()))
+    print(f"{len(texts)} articles, torch threads {torch.get_num_threads()}")
     for name, t in results.items():
-        print(f"{name:48s} {len(texts) / t:7.2f} articles/s   ×{t_pipe / t:5.2f} vs pipeline")
-    base = outputs["torch"]
-    for b in backends[1:]:
-        ev = sum(x["event_type"] == y["event_type"] for x, y in zip(base, outputs[b], strict=True)) / len(texts)
-        tot = sum((x["killed"], x["injured"]) == (y["killed"], y["injured"])
-                  for x, y in zip(base, outputs[b], strict=True)) / len(texts)
-        print(f"agreement {b} vs torch: event type {ev:.1%}, totals {tot:.1%}")
+        print(f"{name:72s} {len(texts) / t:7.2f} articles/s   ×{t_pipe / t:5.2f} vs pipeline on {models[0].name}")
+
+    def agreement(a: list, b: list) -> str:
+        pairs = list(zip(a, b, strict=True))
+        ev = sum(x["event_type"] == y["event_type"] for x, y in pairs) / len(pairs)
+        tot = sum((x["killed"], x["injured"]) == (y["killed"], y["injured"]) for x, y in pairs) / len(pairs)
+        return f"event type {ev:.1%}, totals {tot:.1%}"
+
+    for model_dir in models:
+        for b in BACKENDS[1:]:
+            print(f"agreement {model_dir.name} {b} vs its torch: "
+                  f"{agreement(outputs[model_dir, 'torch'], outputs[model_dir, b])}")
+    if args.fast_model:
+        print(f"agreement {models[1].name} vs {models[0].name} (torch): "
+              f"{agreement(outputs[models[0], 'torch'], outputs[models[1], 'torch'])}")
     if args.lengths:
-        p = Predictor.from_pretrained(model_dir, backend="onnx")
+        p = Predictor.from_pretrained(models[-1])
         one = max(texts, key=len)
+        print(f"length scaling: {models[-1].name}, backend {p.backend}")
         for k in (1, 2, 4, 8):
             t, _ = timed(p, ["\n".join([one] * k)])
             print(f"length ×{k}: {t:.2f} s per article ({t / k:.2f} s per 1× of text)")

@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import torch
 
 from eventcoder.batch import predict_file
 from eventcoder.predictor import Predictor, sentence_around
@@ -201,12 +202,53 @@ def test_onnx_backend_agrees_with_torch(trained, tmp_path):
     texts = [a.text for a in load_sample("test")]
     torch_out = Predictor.from_pretrained(d, backend="torch")(texts)
     onnx_p = Predictor.from_pretrained(d, backend="onnx")
-    assert onnx_p.backend == "onnx" and Predictor.from_pretrained(d).backend == "torch"  # auto = fastest that agrees
+    assert onnx_p.backend == "onnx" and Predictor.from_pretrained(d).backend == "torch"  # auto, nothing measured yet
     onnx_out = onnx_p(texts)
     same_event = sum(a["event_type"] == b["event_type"] for a, b in zip(torch_out, onnx_out, strict=True))
     same_totals = sum((a["killed"], a["injured"]) == (b["killed"], b["injured"])
                       for a, b in zip(torch_out, onnx_out, strict=True))
     assert same_event >= 0.99 * len(texts) and same_totals >= 0.99 * len(texts)
+
+
+def test_torch_int8_keeps_the_heads_in_fp32_and_agrees_with_torch(trained):
+    from eventcoder.data.readers import load_sample
+
+    texts = [a.text for a in load_sample("test")]
+    int8 = Predictor.from_pretrained(trained, backend="torch-int8")
+    quantised = {n for n, m in int8.model.named_modules() if "quantized" in type(m).__module__}
+    assert quantised and all(n.startswith("encoder.") for n in quantised)
+    assert isinstance(int8.model.event_head, torch.nn.Linear) and int8.model.event_head.weight.dtype == torch.float32
+    torch_out, int8_out = Predictor.from_pretrained(trained, backend="torch")(texts), int8(texts)
+    pairs = list(zip(torch_out, int8_out, strict=True))
+    assert sum(a["event_type"] == b["event_type"] for a, b in pairs) >= 0.99 * len(texts)
+    assert sum((a["killed"], a["injured"]) == (b["killed"], b["injured"]) for a, b in pairs) >= 0.99 * len(texts)
+
+
+def test_export_records_the_fastest_agreeing_backend_and_auto_uses_it(trained, tmp_path, monkeypatch, capsys):
+    from eventcoder import export
+    from eventcoder.cli import main
+
+    d = tmp_path / "m"
+    shutil.copytree(trained, d, ignore=shutil.ignore_patterns("checkpoints", "runs"))
+    assert main(["export", "--model", str(d), "--int8"]) == 0
+    record = json.loads((d / "backend.json").read_text())
+    assert set(record["measured"]) == {"torch", "torch-int8", "onnx", "onnx-int8"}
+    assert record["measured"]["torch"]["same_totals"] == 1.0
+    agreeing = [n for n, m in record["measured"].items() if min(m["same_event_type"], m["same_totals"]) >= 0.99]
+    assert record["default"] == max(agreeing, key=lambda n: record["measured"][n]["articles_per_second"])
+    assert Predictor.from_pretrained(d).backend == record["default"]
+    assert f"default backend (auto): {record['default']}" in capsys.readouterr().out
+
+    # a backend off on the totals is never chosen, however fast: make every non-torch backend disagree
+    real_call = Predictor.__call__
+
+    def off_by_one(self, texts, batch_size=16):
+        out = real_call(self, texts, batch_size)
+        return out if self.backend == "torch" else [{**o, "killed": o["killed"] + 1} for o in out]
+
+    monkeypatch.setattr(Predictor, "__call__", off_by_one)
+    assert export.choose_backend(d, ["Two soldiers were killed."] * 3)["default"] == "torch"
+    assert Predictor.from_pretrained(d).backend == "torch"
 
 
 class CountOnly:

@@ -92,6 +92,15 @@ def prediction_record(item: dict[str, Any], row: int, prediction: dict[str, Any]
     return {"id": item["id"], "row": row, **prediction}
 
 
+def code_rows(predictor: Any, rows: list[tuple[int, Any]], batch_size: int = 16) -> list[dict[str, Any] | None]:
+    """The coding step shared by the batch CLI and the Ray workers: predict every row whose item is
+    an {"id", "text"} dict in one call (the Predictor sorts them by length) and return, in input
+    order, its `prediction_record`, or None for a row that holds an error instead."""
+    good = [(r, it) for r, it in rows if isinstance(it, dict)]
+    results = iter(predictor([it["text"] for _, it in good], batch_size=batch_size) if good else [])
+    return [prediction_record(it, r, next(results)) if isinstance(it, dict) else None for r, it in rows]
+
+
 def predict_file(input_path: str | Path, output_path: str | Path, predictor: Any, chunk_size: int = 256,
                  batch_size: int = 16, max_chars: int = 1_000_000, progress: bool = True) -> dict[str, int]:
     """Predict every row of `input_path` into `output_path` (JSONL); return the counts."""
@@ -118,15 +127,8 @@ def predict_file(input_path: str | Path, output_path: str | Path, predictor: Any
         if done.is_file():
             counts["chunks_resumed"] += 1
         else:
-            good = [(r, it) for r, it in chunk if isinstance(it, dict)]
-            results = predictor([it["text"] for _, it in good], batch_size=batch_size) if good else []
-            by_row = {r: prediction_record(it, r, res) for (r, it), res in zip(good, results, strict=True)}
-            lines = []
-            for r, it in chunk:
-                if isinstance(it, RecordError):
-                    lines.append({"_error": it.to_dict(), "row": r})
-                else:
-                    lines.append(by_row[r])
+            lines = [rec if rec is not None else {"_error": it.to_dict(), "row": r}
+                     for (r, it), rec in zip(chunk, code_rows(predictor, chunk, batch_size), strict=True)]
             with _clear_write_errors(done, partial):
                 atomic_write_jsonl(done, lines)
         chunk_no += 1

@@ -63,10 +63,18 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from eventcoder.export import export_onnx
+    from eventcoder.export import choose_backend, export_onnx
 
     for path in export_onnx(args.model, quantize=args.int8):
         print(path)
+    if args.choose:
+        from eventcoder.data.readers import load_sample
+
+        record = choose_backend(args.model, [a.text for a in load_sample("test")], args.min_agreement)
+        for name, m in record["measured"].items():
+            print(f"{name:11s} {m['articles_per_second']:7.2f} articles/s  same event type {m['same_event_type']:.1%}"
+                  f"  same totals {m['same_totals']:.1%}")
+        print(f"default backend (auto): {record['default']}")
     return 0
 
 
@@ -86,7 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", required=True, help="model directory")
     p.add_argument("--batch-size", type=int, default=16)
     p.add_argument("--chunk-size", type=int, default=256, help="rows per resumable chunk")
-    p.add_argument("--backend", choices=["auto", "torch", "onnx"], default="auto")
+    p.add_argument("--backend", choices=["auto", "torch", "torch-int8", "onnx", "onnx-int8"], default="auto")
     p.add_argument("--no-progress", action="store_true")
     p.add_argument("--engine", choices=["local", "ray"], default="local",
                    help="ray: Ray Data over the cluster at RAY_ADDRESS (else a local Ray); pip install eventcoder[ray]")
@@ -97,11 +105,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", required=True)
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
-    p.add_argument("--backend", choices=["auto", "torch", "onnx"], default="auto")
+    p.add_argument("--backend", choices=["auto", "torch", "torch-int8", "onnx", "onnx-int8"], default="auto")
     p.set_defaults(func=_serve)
-    p = sub.add_parser("export", help="write model.onnx (and model.int8.onnx with --int8) into the model dir")
+    p = sub.add_parser("export", help="write model.onnx (and model.int8.onnx with --int8), time the backends, record the default")
     p.add_argument("--model", required=True)
     p.add_argument("--int8", action="store_true")
+    p.add_argument("--no-choose", dest="choose", action="store_false",
+                   help="skip timing the backends on the sample test split (backend.json: what auto uses)")
+    p.add_argument("--min-agreement", type=float, default=0.99,
+                   help="a backend must match fp32 torch on this share of event types and of totals")
     p.set_defaults(func=_export)
     return parser
 

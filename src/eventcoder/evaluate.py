@@ -235,6 +235,18 @@ def calibrate(predictor: Any, cfg: DictConfig, model_dir: Path) -> dict[str, Any
     return info
 
 
+def _grid_search(predictor: Any, attr: str, grid: tuple[float, ...],
+                 score: Any) -> tuple[float, dict[str, float]]:
+    """Set `predictor.<attr>` to each grid value, score it, keep the best (ties: the smaller value)."""
+    scores = {}
+    for value in grid:
+        setattr(predictor, attr, value)
+        scores[str(value)] = float(score())
+    best = max(grid, key=lambda v: (scores[str(v)], -v))
+    setattr(predictor, attr, best)
+    return best, scores
+
+
 def fit_lead_weight(predictor: Any, raw: list, gold: list[int],
                     grid: tuple[float, ...] = (1.0, 2.0, 3.0, 5.0, 10.0, 100.0)) -> tuple[float, dict[str, float]]:
     """The first-window weight that maximises event macro-F1 on the validation articles with more
@@ -245,30 +257,23 @@ def fit_lead_weight(predictor: Any, raw: list, gold: list[int],
     if not multi:
         predictor.lead_weight = 1.0
         return 1.0, {}
-    scores = {}
-    for w in grid:
-        predictor.lead_weight = w
-        pred = [int(predictor.event_probs(sc.window_event_log_probs).argmax()) for sc, _ in multi]
-        scores[str(w)] = float(f1_score([g for _, g in multi], pred, average="macro"))
-    best = max(grid, key=lambda w: (scores[str(w)], -w))  # ties: the smaller weight
-    predictor.lead_weight = best
-    return best, scores
+    return _grid_search(predictor, "lead_weight", grid, lambda: f1_score(
+        [g for _, g in multi], [int(predictor.event_probs(sc.window_event_log_probs).argmax()) for sc, _ in multi],
+        average="macro"))
 
 
 def fit_mention_threshold(predictor: Any, rows: list[dict], raw: list,
                           grid: tuple[float, ...] = (0.0, 0.4, 0.5, 0.6, 0.7)) -> tuple[float, dict[str, float]]:
     """The casualty-label probability threshold that maximises killed + injured total exact match."""
-    scores = {}
-    for t in grid:
-        predictor.mention_threshold = t
+
+    def exact_totals() -> float:
         preds = [predictor.decode(r["text"], sc) for r, sc in zip(rows, raw, strict=True)]
         hits = sum(p["killed"] == r["killed_total"] for p, r in zip(preds, rows, strict=True))
         hits += sum(p["injured"] == r["injured_total"] for p, r in zip(preds, rows, strict=True)
                     if r["injured_total"] >= 0)
-        scores[str(t)] = hits / max(1, len(rows))
-    best = max(grid, key=lambda t: (scores[str(t)], -t))
-    predictor.mention_threshold = best
-    return best, scores
+        return hits / max(1, len(rows))
+
+    return _grid_search(predictor, "mention_threshold", grid, exact_totals)
 
 
 def headline(result: dict[str, Any]) -> list[str]:

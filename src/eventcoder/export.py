@@ -1,12 +1,20 @@
-"""ONNX export and the ONNX Runtime backend of the Predictor (a fused graph: the CPU fast path).
+"""The CPU fast paths of the Predictor and the measured choice between them.
 
 `export_onnx(dir)` writes `model.onnx` beside the weights (and `model.int8.onnx`, dynamically
 quantised, with `quantize=True`). `OnnxModel` runs it with the same inputs and outputs as the torch
-model, so `Predictor` does not care which one it holds.
+model, so `Predictor` does not care which one it holds. `quantize_encoder` makes the torch int8
+variant: the encoder's linear layers in int8, the small heads left in fp32 (quantising the heads
+too moved the casualty totals). `choose_backend` times every backend on the same articles,
+measures its agreement with fp32 torch, and records in `backend.json` the fastest that agrees:
+the Predictor's `auto`.
 """
 from __future__ import annotations
 
+import json
 import os
+import time
+import warnings
+from collections.abc import Sequence
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -15,6 +23,8 @@ import torch
 
 INPUTS = ["input_ids", "attention_mask", "mention_spans"]
 OUTPUTS = ["event_logits", "mention_logits"]
+BACKENDS = ["torch", "torch-int8", "onnx", "onnx-int8"]
+BACKEND_FILE = "backend.json"
 
 
 class _Wrapped(torch.nn.Module):
@@ -77,3 +87,47 @@ class OnnxModel:
         ev, men = self.session.run(OUTPUTS, {"input_ids": input_ids.numpy(), "attention_mask": attention_mask.numpy(),
                                              "mention_spans": mention_spans.numpy()})
         return SimpleNamespace(event_logits=torch.from_numpy(ev), mention_logits=torch.from_numpy(men))
+
+
+def quantize_encoder(model: torch.nn.Module) -> torch.nn.Module:
+    """Dynamic int8 for the encoder's linear layers (weights int8, activations quantised per batch);
+    embeddings, layer norms and both heads stay fp32."""
+    with warnings.catch_warnings():  # torch.ao's eager quantisation warns that it will move to torchao
+        warnings.simplefilter("ignore")
+        model.encoder = torch.ao.quantization.quantize_dynamic(model.encoder, {torch.nn.Linear}, dtype=torch.qint8)
+    return model
+
+
+def choose_backend(model_dir: str | Path, texts: Sequence[str], min_agreement: float = 0.99,
+                   batch_size: int = 16) -> dict[str, Any]:
+    """Time each available backend on `texts` (after a warm-up) and compare its event types and
+    totals with fp32 torch; write `backend.json` naming the fastest whose agreement on both is at
+    least `min_agreement`, with every measurement, and return that record."""
+    from eventcoder.io import atomic_open
+    from eventcoder.predictor import Predictor
+
+    d = Path(model_dir)
+    texts = list(texts)
+    measured: dict[str, dict[str, float]] = {}
+    reference: list[dict[str, Any]] = []
+    for name in BACKENDS:
+        if name.startswith("onnx") and not (d / ("model.int8.onnx" if name == "onnx-int8" else "model.onnx")).is_file():
+            continue
+        predictor = Predictor.from_pretrained(d, backend=name)
+        predictor(texts[:2], batch_size=batch_size)
+        start = time.perf_counter()
+        out = predictor(texts, batch_size=batch_size)
+        seconds = time.perf_counter() - start
+        reference = reference or out
+        pairs = list(zip(reference, out, strict=True))
+        measured[name] = {
+            "articles_per_second": round(len(texts) / seconds, 3),
+            "same_event_type": round(sum(a["event_type"] == b["event_type"] for a, b in pairs) / len(pairs), 4),
+            "same_totals": round(sum((a["killed"], a["injured"]) == (b["killed"], b["injured"])
+                                     for a, b in pairs) / len(pairs), 4)}
+    keeps = [n for n, m in measured.items() if min(m["same_event_type"], m["same_totals"]) >= min_agreement]
+    record = {"default": max(keeps, key=lambda n: measured[n]["articles_per_second"]),
+              "min_agreement": min_agreement, "articles": len(texts), "measured": measured}
+    with atomic_open(d / BACKEND_FILE) as f:
+        f.write(json.dumps(record, indent=2) + "\n")
+    return record

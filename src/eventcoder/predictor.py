@@ -87,16 +87,21 @@ class Predictor:
 
     @classmethod
     def from_pretrained(cls, path: str | Path, backend: str = "auto", **kwargs: Any) -> Predictor:
-        """Load a model dir. backend: "torch", "onnx" (model.onnx), "onnx-int8" (model.int8.onnx) or
-        "auto" = torch: on this CPU (AVX2, no VNNI) `benchmarks/predict_throughput.py` measured torch
-        faster than ONNX fp32, and int8 faster still but off on 20 % of the totals."""
+        """Load a model dir. backend: "torch" (fp32), "torch-int8" (encoder in dynamic int8, heads
+        fp32), "onnx" (model.onnx), "onnx-int8" (model.int8.onnx) or "auto": the backend that
+        `eventcoder export` measured fastest among those agreeing with fp32 torch (`backend.json`),
+        else torch."""
         from transformers import AutoTokenizer
 
+        from eventcoder.export import BACKEND_FILE, BACKENDS
         from eventcoder.model import EventCoderConfig, EventCoderModel
 
         p = check_model_dir(path)
         if backend == "auto":
-            backend = "torch"
+            chosen = p / BACKEND_FILE
+            backend = json.loads(chosen.read_text()).get("default", "torch") if chosen.is_file() else "torch"
+        if backend not in BACKENDS:
+            raise ValueError(f"unknown backend {backend!r} (auto, {', '.join(BACKENDS)})")
         if backend in ("onnx", "onnx-int8"):
             from eventcoder.export import OnnxModel
 
@@ -105,13 +110,15 @@ class Predictor:
                 raise FileNotFoundError(f"model directory {p} is missing {onnx_file.name} "
                                         f"(write it with: eventcoder export --model {p})")
             model = OnnxModel(onnx_file, EventCoderConfig.from_pretrained(str(p)))
-        elif backend == "torch":
+        else:
             try:
                 model = EventCoderModel.from_pretrained(str(p))
             except (OSError, ValueError, RuntimeError) as e:
                 raise ValueError(f"{p / 'model.safetensors'} could not be loaded: {e}") from None
-        else:
-            raise ValueError(f"unknown backend {backend!r} (auto, torch, onnx, onnx-int8)")
+            if backend == "torch-int8":
+                from eventcoder.export import quantize_encoder
+
+                model = quantize_encoder(model.eval())
         maps = json.loads((p / "label_maps.json").read_text())
         if maps["event_labels"] != list(model.config.event_labels) or \
                 maps["mention_labels"] != list(model.config.mention_labels):

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from eventcoder.batch import check_text, iter_inputs, prediction_record
+from eventcoder.batch import check_text, code_rows, iter_inputs
 from eventcoder.schema import RecordError
 
 SHARD_SUFFIXES = (".jsonl", ".json", ".csv", ".csv.gz", ".parquet")
@@ -70,13 +70,11 @@ class PredictWorker:
         self.batch_size = batch_size
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, list]:
-        n = len(batch["row"])
-        good = [i for i in range(n) if not batch["error"][i]]
-        results = self.predictor([str(batch["text"][i]) for i in good], batch_size=self.batch_size) if good else []
-        records = [str(e) for e in batch["error"]]
-        for i, res in zip(good, results, strict=True):
-            rec = prediction_record({"id": str(batch["id"][i])}, int(batch["row"][i]), res)
-            records[i] = json.dumps({"file": str(batch["file"][i]), **rec}, ensure_ascii=False)
+        rows = [(int(r), None if e else {"id": str(i), "text": str(t)})
+                for r, e, i, t in zip(batch["row"], batch["error"], batch["id"], batch["text"], strict=True)]
+        coded = code_rows(self.predictor, rows, self.batch_size)
+        records = [str(e) if rec is None else json.dumps({"file": str(f), **rec}, ensure_ascii=False)
+                   for e, f, rec in zip(batch["error"], batch["file"], coded, strict=True)]
         return {"file": [str(f) for f in batch["file"]], "row": [int(r) for r in batch["row"]],
                 "id": [str(x) for x in batch["id"]], "is_error": [bool(e) for e in batch["error"]],
                 "record": records}
