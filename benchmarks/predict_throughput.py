@@ -1,17 +1,18 @@
 """Prediction throughput: the same articles, every way, in one run.
 
     .venv/bin/python benchmarks/predict_throughput.py --model models/minilm-real-articles \
-        [--fast-model models/minilm-real-fast] [--articles 35] [--lengths]
+        [--fast-model models/minilm-real-fast models/minilm-real-fast1] [--articles 35] [--lengths]
 
 1. transformers `pipeline("text-classification")` on --model, one article at a time, truncated to
    512 tokens (event type only: the usual way people run an encoder classifier);
 2. `Predictor` on --model with each backend (torch, torch-int8, ONNX, ONNX int8): every window of
    every article, both heads, length-sorted batches;
-3. with --fast-model (a distilled student, experiment=real_fast): the same for it, plus the pipeline
-   on the student too, so the gain from the smaller encoder and the gain from the Predictor show apart.
+3. with --fast-model (distilled students, experiment=real_fast / real_fast1): the same for each, plus
+   the pipeline on the student too, so the gain from the smaller encoder and the gain from the
+   Predictor show apart.
 Prints articles/s, ratios to the pipeline on --model, each backend's agreement with its own model's
-fp32 torch and the student's agreement with its teacher. With --lengths: seconds per article at 1×,
-2×, 4× and 8× an article's length (cost should grow linearly).
+fp32 torch and each student's agreement with its teacher. With --lengths: seconds per article at 1×,
+2×, 4× and 8× an article's length with the last model's default backend (cost should grow linearly).
 """
 from __future__ import annotations
 
@@ -48,10 +49,25 @@ def pipeline_from(model_dir: Path):
     return pipeline("text-classification", model=clf, tokenizer=tok, device=-1)
 
 
+def tokens_read(model_dir: Path, texts: list[str]) -> tuple[int, int]:
+    """Tokens the Predictor feeds the encoder (all windows, with their overlap) and the pipeline's
+    (each article truncated to 512): why their speeds differ at the same cost per token."""
+    from transformers import AutoTokenizer
+
+    from eventcoder.features import article_windows
+    from eventcoder.model import EventCoderConfig
+
+    tok = AutoTokenizer.from_pretrained(str(model_dir))
+    cfg = EventCoderConfig.from_pretrained(str(model_dir))
+    windows = article_windows(tok, texts, [[] for _ in texts], int(cfg.window_length), int(cfg.window_stride))
+    cut = sum(len(ids) for ids in tok(texts, truncation=True, max_length=512)["input_ids"])
+    return sum(len(w["input_ids"]) for w in windows), cut
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--model", default="models/minilm-sample")
-    ap.add_argument("--fast-model", default=None)
+    ap.add_argument("--fast-model", nargs="+", default=[], help="students of --model (one or more)")
     ap.add_argument("--articles", type=int, default=35)
     ap.add_argument("--batch-size", type=int, default=16)
     ap.add_argument("--lengths", action="store_true")
@@ -63,7 +79,7 @@ def main() -> None:
     from eventcoder.predictor import Predictor
 
     texts = [a.text for a in load_sample("test")][: args.articles]
-    models = [Path(args.model)] + ([Path(args.fast_model)] if args.fast_model else [])
+    models = [Path(args.model)] + [Path(m) for m in args.fast_model]
     results: dict[str, float] = {}
     outputs: dict[tuple[Path, str], list] = {}
     for model_dir in models:
@@ -90,12 +106,16 @@ def main() -> None:
         return f"event type {ev:.1%}, totals {tot:.1%}"
 
     for model_dir in models:
+        read, cut = tokens_read(model_dir, texts)
+        print(f"tokens read, {model_dir.name}: Predictor {read:,} (every window), pipeline {cut:,} "
+              f"(first 512 of each article): ×{read / cut:.2f}")
+    for model_dir in models:
         for b in BACKENDS[1:]:
             print(f"agreement {model_dir.name} {b} vs its torch: "
                   f"{agreement(outputs[model_dir, 'torch'], outputs[model_dir, b])}")
-    if args.fast_model:
-        print(f"agreement {models[1].name} vs {models[0].name} (torch): "
-              f"{agreement(outputs[models[0], 'torch'], outputs[models[1], 'torch'])}")
+    for student in models[1:]:
+        print(f"agreement {student.name} vs {models[0].name} (torch): "
+              f"{agreement(outputs[models[0], 'torch'], outputs[student, 'torch'])}")
     if args.lengths:
         p = Predictor.from_pretrained(models[-1])
         one = max(texts, key=len)

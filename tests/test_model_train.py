@@ -271,7 +271,7 @@ def test_student_keeps_chosen_layers_of_its_teacher_and_learns_from_it(trained, 
     base = ["experiment=tiny", f"dataset_dir={data}", "progress=false", "max_eval_windows=20",
             f"init_from={trained}", "keep_layers=[1]", "trainer.max_steps=1", "trainer.learning_rate=0.0",
             "model.head_learning_rate=0.0", "trainer.logging_steps=1"]
-    out = train_model(compose_train(base + [f"output_dir={tmp_path / 'student'}"]))
+    out = train_model(compose_train(base + [f"output_dir={tmp_path / 'student'}", "model.window_stride=16"]))
     teacher, student = load_file(str(Path(trained) / "model.safetensors")), load_file(str(out / "model.safetensors"))
     # the student is the teacher's layer 1 renumbered as layer 0, with the same embeddings and heads
     assert not any(".layer.1." in k for k in student)
@@ -279,6 +279,7 @@ def test_student_keeps_chosen_layers_of_its_teacher_and_learns_from_it(trained, 
         assert torch.equal(v, teacher[k.replace(".layer.0.", ".layer.1.")]), k
     loaded = EventCoderModel.from_pretrained(str(out))
     assert len(loaded.encoder.encoder.layer) == 1 and loaded.config.encoder["num_hidden_layers"] == 1
+    assert loaded.config.window_stride == 16  # the model reads windows as this run cut them, not as its teacher did
     assert "encoder layers [1] of" in (out / "README.md").read_text()
     assert Predictor.from_pretrained(out)(["Two people were killed in a clash in the town."])[0]["event_type"]
 
