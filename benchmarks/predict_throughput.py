@@ -75,7 +75,7 @@ def main() -> None:
     import torch
 
     from eventcoder.data.readers import load_sample
-    from eventcoder.export import BACKENDS, export_onnx
+    from eventcoder.export import BACKENDS, agreement, export_onnx
     from eventcoder.predictor import Predictor
 
     texts = [a.text for a in load_sample("test")][: args.articles]
@@ -99,11 +99,9 @@ def main() -> None:
     for name, t in results.items():
         print(f"{name:72s} {len(texts) / t:7.2f} articles/s   ×{t_pipe / t:5.2f} vs pipeline on {models[0].name}")
 
-    def agreement(a: list, b: list) -> str:
-        pairs = list(zip(a, b, strict=True))
-        ev = sum(x["event_type"] == y["event_type"] for x, y in pairs) / len(pairs)
-        tot = sum((x["killed"], x["injured"]) == (y["killed"], y["injured"]) for x, y in pairs) / len(pairs)
-        return f"event type {ev:.1%}, totals {tot:.1%}"
+    def agreement_line(a: list, b: list) -> str:
+        same = agreement(a, b)
+        return f"event type {same['same_event_type']:.1%}, totals {same['same_totals']:.1%}"
 
     for model_dir in models:
         read, cut = tokens_read(model_dir, texts)
@@ -112,10 +110,10 @@ def main() -> None:
     for model_dir in models:
         for b in BACKENDS[1:]:
             print(f"agreement {model_dir.name} {b} vs its torch: "
-                  f"{agreement(outputs[model_dir, 'torch'], outputs[model_dir, b])}")
+                  f"{agreement_line(outputs[model_dir, 'torch'], outputs[model_dir, b])}")
     for student in models[1:]:
         print(f"agreement {student.name} vs {models[0].name} (torch): "
-              f"{agreement(outputs[models[0], 'torch'], outputs[student, 'torch'])}")
+              f"{agreement_line(outputs[models[0], 'torch'], outputs[student, 'torch'])}")
     if args.lengths:
         p = Predictor.from_pretrained(models[-1])
         one = max(texts, key=len)

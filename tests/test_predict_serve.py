@@ -226,7 +226,9 @@ def test_torch_int8_keeps_the_heads_in_fp32_and_agrees_with_torch(trained):
 
 def test_export_records_the_fastest_agreeing_backend_and_auto_uses_it(trained, tmp_path, monkeypatch, capsys):
     from eventcoder import export
-    from eventcoder.cli import main
+    from eventcoder.cli import BACKEND_CHOICES, main
+
+    assert ["auto", *export.BACKENDS] == BACKEND_CHOICES  # the CLI offers exactly the Predictor's backends
 
     d = tmp_path / "m"
     shutil.copytree(trained, d, ignore=shutil.ignore_patterns("checkpoints", "runs"))

@@ -9,6 +9,9 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+# "auto" and eventcoder.export.BACKENDS, spelt out so that building the parser does not import torch
+BACKEND_CHOICES = ["auto", "torch", "torch-int8", "onnx", "onnx-int8"]
+
 
 def _schema(args: argparse.Namespace) -> int:
     from eventcoder.schema import write_json_schemas
@@ -94,7 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", required=True, help="model directory")
     p.add_argument("--batch-size", type=int, default=16)
     p.add_argument("--chunk-size", type=int, default=256, help="rows per resumable chunk")
-    p.add_argument("--backend", choices=["auto", "torch", "torch-int8", "onnx", "onnx-int8"], default="auto")
+    p.add_argument("--backend", choices=BACKEND_CHOICES, default="auto")
     p.add_argument("--no-progress", action="store_true")
     p.add_argument("--engine", choices=["local", "ray"], default="local",
                    help="ray: Ray Data over the cluster at RAY_ADDRESS (else a local Ray); pip install eventcoder[ray]")
@@ -105,7 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", required=True)
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
-    p.add_argument("--backend", choices=["auto", "torch", "torch-int8", "onnx", "onnx-int8"], default="auto")
+    p.add_argument("--backend", choices=BACKEND_CHOICES, default="auto")
     p.set_defaults(func=_serve)
     p = sub.add_parser("export", help="write model.onnx (and model.int8.onnx with --int8), time the backends, record the default")
     p.add_argument("--model", required=True)

@@ -24,6 +24,7 @@ import torch
 INPUTS = ["input_ids", "attention_mask", "mention_spans"]
 OUTPUTS = ["event_logits", "mention_logits"]
 BACKENDS = ["torch", "torch-int8", "onnx", "onnx-int8"]
+ONNX_FILES = {"onnx": "model.onnx", "onnx-int8": "model.int8.onnx"}  # backend → file in the model dir
 BACKEND_FILE = "backend.json"
 
 
@@ -46,8 +47,8 @@ def export_onnx(model_dir: str | Path, quantize: bool = False, opset: int = 17) 
     ids = torch.ones(2, 16, dtype=torch.long)
     mask = torch.ones(2, 16, dtype=torch.long)
     spans = torch.tensor([[[1, 2], [3, 5]], [[2, 3], [0, 0]]], dtype=torch.long)
-    target = d / "model.onnx"
-    tmp = d / ".model.onnx.tmp"
+    target = d / ONNX_FILES["onnx"]
+    tmp = d / f".{target.name}.tmp"
     torch.onnx.export(_Wrapped(model), (ids, mask, spans), str(tmp), input_names=INPUTS, output_names=OUTPUTS,
                       dynamic_axes={"input_ids": {0: "batch", 1: "tokens"}, "attention_mask": {0: "batch", 1: "tokens"},
                                     "mention_spans": {0: "batch", 1: "mentions"},
@@ -58,8 +59,8 @@ def export_onnx(model_dir: str | Path, quantize: bool = False, opset: int = 17) 
     if quantize:
         from onnxruntime.quantization import QuantType, quantize_dynamic
 
-        q = d / "model.int8.onnx"
-        tmp_q = d / ".model.int8.onnx.tmp"
+        q = d / ONNX_FILES["onnx-int8"]
+        tmp_q = d / f".{q.name}.tmp"
         quantize_dynamic(str(target), str(tmp_q), weight_type=QuantType.QInt8)
         os.replace(tmp_q, q)
         written.append(q)
@@ -98,6 +99,15 @@ def quantize_encoder(model: torch.nn.Module) -> torch.nn.Module:
     return model
 
 
+def agreement(reference: Sequence[dict[str, Any]], other: Sequence[dict[str, Any]]) -> dict[str, float]:
+    """Shares of articles on which two runs' predictions give the same event type and the same
+    killed and injured totals (how a faster backend or a student is held to the reference)."""
+    pairs = list(zip(reference, other, strict=True))
+    n = max(1, len(pairs))
+    return {"same_event_type": sum(a["event_type"] == b["event_type"] for a, b in pairs) / n,
+            "same_totals": sum((a["killed"], a["injured"]) == (b["killed"], b["injured"]) for a, b in pairs) / n}
+
+
 def choose_backend(model_dir: str | Path, texts: Sequence[str], min_agreement: float = 0.99,
                    batch_size: int = 16) -> dict[str, Any]:
     """Time each available backend on `texts` (after a warm-up) and compare its event types and
@@ -111,7 +121,7 @@ def choose_backend(model_dir: str | Path, texts: Sequence[str], min_agreement: f
     measured: dict[str, dict[str, float]] = {}
     reference: list[dict[str, Any]] = []
     for name in BACKENDS:
-        if name.startswith("onnx") and not (d / ("model.int8.onnx" if name == "onnx-int8" else "model.onnx")).is_file():
+        if name in ONNX_FILES and not (d / ONNX_FILES[name]).is_file():
             continue
         predictor = Predictor.from_pretrained(d, backend=name)
         predictor(texts[:2], batch_size=batch_size)
@@ -119,12 +129,8 @@ def choose_backend(model_dir: str | Path, texts: Sequence[str], min_agreement: f
         out = predictor(texts, batch_size=batch_size)
         seconds = time.perf_counter() - start
         reference = reference or out
-        pairs = list(zip(reference, out, strict=True))
-        measured[name] = {
-            "articles_per_second": round(len(texts) / seconds, 3),
-            "same_event_type": round(sum(a["event_type"] == b["event_type"] for a, b in pairs) / len(pairs), 4),
-            "same_totals": round(sum((a["killed"], a["injured"]) == (b["killed"], b["injured"])
-                                     for a, b in pairs) / len(pairs), 4)}
+        measured[name] = {"articles_per_second": round(len(texts) / seconds, 3),
+                          **{k: round(v, 4) for k, v in agreement(reference, out).items()}}
     keeps = [n for n, m in measured.items() if min(m["same_event_type"], m["same_totals"]) >= min_agreement]
     record = {"default": max(keeps, key=lambda n: measured[n]["articles_per_second"]),
               "min_agreement": min_agreement, "articles": len(texts), "measured": measured}

@@ -93,7 +93,7 @@ class Predictor:
         else torch."""
         from transformers import AutoTokenizer
 
-        from eventcoder.export import BACKEND_FILE, BACKENDS
+        from eventcoder.export import BACKEND_FILE, BACKENDS, ONNX_FILES
         from eventcoder.model import EventCoderConfig, EventCoderModel
 
         p = check_model_dir(path)
@@ -102,10 +102,10 @@ class Predictor:
             backend = json.loads(chosen.read_text()).get("default", "torch") if chosen.is_file() else "torch"
         if backend not in BACKENDS:
             raise ValueError(f"unknown backend {backend!r} (auto, {', '.join(BACKENDS)})")
-        if backend in ("onnx", "onnx-int8"):
+        if backend in ONNX_FILES:
             from eventcoder.export import OnnxModel
 
-            onnx_file = p / ("model.int8.onnx" if backend == "onnx-int8" else "model.onnx")
+            onnx_file = p / ONNX_FILES[backend]
             if not onnx_file.is_file():
                 raise FileNotFoundError(f"model directory {p} is missing {onnx_file.name} "
                                         f"(write it with: eventcoder export --model {p})")
