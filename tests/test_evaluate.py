@@ -136,9 +136,13 @@ def test_calibration_is_fitted_and_stored(trained, tmp_path):
     assert set(stored["validation_totals_exact_by_threshold"]) == {"0.0", "0.4", "0.5", "0.6", "0.7"}
     assert json.loads((out / "metrics.json").read_text())["calibration"]["temperature"] == stored["temperature"]
     assert stored["lead_weight"] in (1.0, 2.0, 3.0, 5.0, 10.0, 100.0)
+    assert (stored["lead_chars"], stored["body_threshold"]) in \
+        [tuple(json.loads(f"[{k.replace('/', ',')}]")) for k in
+         stored["validation_totals_exact_by_lead_chars_and_body_threshold"]]
     loaded = Predictor.from_pretrained(d)
-    assert (loaded.temperature, loaded.mention_threshold, loaded.lead_weight) == \
-        (stored["temperature"], stored["mention_threshold"], stored["lead_weight"])
+    assert (loaded.temperature, loaded.mention_threshold, loaded.lead_weight, loaded.lead_chars,
+            loaded.body_threshold) == (stored["temperature"], stored["mention_threshold"], stored["lead_weight"],
+                                       stored["lead_chars"], stored["body_threshold"])
 
 
 def test_lead_weight_decides_between_windows_and_is_fitted(trained):
@@ -161,6 +165,38 @@ def test_lead_weight_decides_between_windows_and_is_fitted(trained):
     assert best in (2.0, 3.0) and by_weight["1.0"] < by_weight[str(best)]
     best, _ = fit_lead_weight(p, [sc], [1])
     assert best == 1.0
+
+
+def test_body_threshold_drops_unsure_figures_past_the_lead_and_is_fitted(trained):
+    import torch
+
+    from eventcoder.evaluate import fit_body_threshold
+    from eventcoder.numbers import find_mentions
+    from eventcoder.predictor import ArticleScores, Predictor
+
+    p = Predictor.from_pretrained(trained)
+    p.mention_threshold, p.lead_weight, p.temperature = 0.5, 1.0, 1.0
+    text = "Gunmen killed 12 villagers on Monday. " + "Talks went on. " * 40 + "In 2019, 40 people were killed."
+    mentions = [m for m in find_mentions(text, p.numbers) if m.is_count]
+    assert [m.value for m in mentions] == [12, 40]
+    killed = p.mention_labels.index("killed:unknown")
+    probs = torch.zeros(2, len(p.mention_labels))
+    probs[0, killed], probs[1, killed] = 0.97, 0.8  # the lead's toll is surer than the body's old one
+    probs[:, p.mention_labels.index("O")] = 1 - probs[:, killed]
+    ev = torch.full((1, len(p.event_labels)), -5.0)
+    ev[0, p.event_labels.index("violence_against_civilians")] = -0.01
+    sc = ArticleScores(ev, mentions, probs, torch.ones(2))
+    assert p.decode(text, sc)["killed"] == 40  # the highest figure: the background toll wins
+    p.lead_chars, p.body_threshold = 200, 0.9
+    assert mentions[1].start > 200 and p.decode(text, sc)["killed"] == 12
+    p.lead_chars = 1000  # the whole article is lead: every figure keeps the plain threshold
+    assert p.decode(text, sc)["killed"] == 40
+    # validation says the lead's figure is right: the rule is switched on; says 40: it stays off
+    best, by_setting = fit_body_threshold(p, [{"text": text, "killed_total": 12, "injured_total": 0}], [sc])
+    assert best[1] > 0 and (p.lead_chars, p.body_threshold) == best and by_setting["0/0.0"] < by_setting[
+        "/".join(map(str, best))]
+    best, _ = fit_body_threshold(p, [{"text": text, "killed_total": 40, "injured_total": 0}], [sc])
+    assert best == (0, 0.0) and (p.lead_chars, p.body_threshold) == (0, 0.0)
 
 
 def test_casualty_error_kinds_hand_made():

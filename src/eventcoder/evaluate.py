@@ -192,7 +192,9 @@ def evaluate_model(cfg: DictConfig) -> Path:
     result = {"run": run, "model": str(cfg.model_dir), "command": command, "eval_sets": sets,
               "calibration": calibration or {"temperature": predictor.temperature, "fitted_now": False,
                                              "mention_threshold": predictor.mention_threshold,
-                                             "lead_weight": predictor.lead_weight},
+                                             "lead_weight": predictor.lead_weight,
+                                             "lead_chars": predictor.lead_chars,
+                                             "body_threshold": predictor.body_threshold},
               "baseline_train": str(cfg.baseline_train), "sections": sections,
               "vague_table": predictor.numbers.vague, "count_vague_in_totals": predictor.count_vague}
     with atomic_dir(out_dir) as tmp:
@@ -205,9 +207,10 @@ def evaluate_model(cfg: DictConfig) -> Path:
 
 
 def calibrate(predictor: Any, cfg: DictConfig, model_dir: Path) -> dict[str, Any]:
-    """Fit the lead-window weight, the event-score temperature and the casualty-label threshold on
-    the validation split of `calibration_set` (default: `baseline_train`); store them in the model
-    dir. The model runs once; each setting is tried on its stored scores."""
+    """Fit the lead-window weight, the event-score temperature, the casualty-label threshold and the
+    body threshold (figures past the lead) on the validation split of `calibration_set` (default:
+    `baseline_train`); store them in the model dir. The model runs once; each setting is tried on
+    its stored scores."""
     from eventcoder import metrics as M
     from eventcoder.io import atomic_write_text
 
@@ -231,20 +234,30 @@ def calibrate(predictor: Any, cfg: DictConfig, model_dir: Path) -> dict[str, Any
     counted = [(r, sc) for r, sc in zip(rows, raw, strict=True) if r["killed_total"] >= 0]
     info["mention_threshold"], info["validation_totals_exact_by_threshold"] = fit_mention_threshold(
         predictor, [r for r, _ in counted], [sc for _, sc in counted])
+    (info["lead_chars"], info["body_threshold"]), info["validation_totals_exact_by_lead_chars_and_body_threshold"] = \
+        fit_body_threshold(predictor, [r for r, _ in counted], [sc for _, sc in counted])
     atomic_write_text(model_dir / "calibration.json", json.dumps(info, indent=2) + "\n")
     return info
 
 
-def _grid_search(predictor: Any, attr: str, grid: tuple[float, ...],
-                 score: Any) -> tuple[float, dict[str, float]]:
-    """Set `predictor.<attr>` to each grid value, score it, keep the best (ties: the smaller value)."""
+def _grid_search(predictor: Any, attrs: str | tuple[str, ...], grid: tuple[Any, ...],
+                 score: Any) -> tuple[Any, dict[str, float]]:
+    """Set `predictor.<attr>` (or each of `attrs` from a tuple value) to each grid value, score it and
+    keep the best; ties go to the first in grid order, so grids list the smallest change first."""
+    names = (attrs,) if isinstance(attrs, str) else attrs
     scores = {}
     for value in grid:
-        setattr(predictor, attr, value)
-        scores[str(value)] = float(score())
-    best = max(grid, key=lambda v: (scores[str(v)], -v))
-    setattr(predictor, attr, best)
+        for name, v in zip(names, value if len(names) > 1 else (value,), strict=True):
+            setattr(predictor, name, v)
+        scores[_grid_key(value)] = float(score())
+    best = max(grid, key=lambda v: scores[_grid_key(v)])  # max keeps the first of equals
+    for name, v in zip(names, best if len(names) > 1 else (best,), strict=True):
+        setattr(predictor, name, v)
     return best, scores
+
+
+def _grid_key(value: Any) -> str:
+    return "/".join(map(str, value)) if isinstance(value, tuple) else str(value)
 
 
 def fit_lead_weight(predictor: Any, raw: list, gold: list[int],
@@ -262,18 +275,31 @@ def fit_lead_weight(predictor: Any, raw: list, gold: list[int],
         average="macro"))
 
 
+def _totals_exact(predictor: Any, rows: list[dict], raw: list) -> float:
+    """Killed + injured total exact matches per article under the predictor's current settings."""
+    preds = [predictor.decode(r["text"], sc) for r, sc in zip(rows, raw, strict=True)]
+    hits = sum(p["killed"] == r["killed_total"] for p, r in zip(preds, rows, strict=True))
+    hits += sum(p["injured"] == r["injured_total"] for p, r in zip(preds, rows, strict=True)
+                if r["injured_total"] >= 0)
+    return hits / max(1, len(rows))
+
+
 def fit_mention_threshold(predictor: Any, rows: list[dict], raw: list,
                           grid: tuple[float, ...] = (0.0, 0.4, 0.5, 0.6, 0.7)) -> tuple[float, dict[str, float]]:
     """The casualty-label probability threshold that maximises killed + injured total exact match."""
+    return _grid_search(predictor, "mention_threshold", grid, lambda: _totals_exact(predictor, rows, raw))
 
-    def exact_totals() -> float:
-        preds = [predictor.decode(r["text"], sc) for r, sc in zip(rows, raw, strict=True)]
-        hits = sum(p["killed"] == r["killed_total"] for p, r in zip(preds, rows, strict=True))
-        hits += sum(p["injured"] == r["injured_total"] for p, r in zip(preds, rows, strict=True)
-                    if r["injured_total"] >= 0)
-        return hits / max(1, len(rows))
 
-    return _grid_search(predictor, "mention_threshold", grid, exact_totals)
+BODY_GRID = ((0, 0.0), *((chars, t) for chars in (2000, 1500, 1250, 1000, 750, 500) for t in (0.9, 0.95, 0.99)))
+
+
+def fit_body_threshold(predictor: Any, rows: list[dict], raw: list,
+                       grid: tuple[tuple[int, float], ...] = BODY_GRID) -> tuple[Any, dict[str, float]]:
+    """(lead_chars, body_threshold) maximising killed + injured total exact match: how sure the model
+    must be of a figure past the headline and lead, where earlier events' tolls are told. Ties keep
+    the rule off, then the longest lead and the lowest threshold."""
+    return _grid_search(predictor, ("lead_chars", "body_threshold"), grid,
+                        lambda: _totals_exact(predictor, rows, raw))
 
 
 def headline(result: dict[str, Any]) -> list[str]:

@@ -5,6 +5,8 @@ merged per article (event: weighted mean of log-probabilities, the lead window w
 `lead_weight`; mention: mean over the windows that hold it),
 and article figures come from `casualties.aggregate`, so each figure points to its evidence. An
 article coded `none` reports no casualty figures (accidents and figurative "killed" are not events).
+A figure past the first `lead_chars` characters needs probability `body_threshold`: news puts the
+event's toll in the headline and lead, and the body's figures are often earlier events' tolls.
 """
 from __future__ import annotations
 
@@ -71,6 +73,8 @@ class Predictor:
     temperature = 1.0  # event-score temperature, fitted on validation by `evaluate calibrate=true`
     mention_threshold = 0.0  # a casualty label needs at least this probability (else the mention is O)
     lead_weight = 1.0  # weight of the first window in the article's event type (later windows: 1)
+    lead_chars = 0  # figures starting past this many characters (the body) need `body_threshold`
+    body_threshold = 0.0  # (0: the same threshold as figures in the headline and lead)
 
     def __init__(self, model: Any, tokenizer: Any, numbers: NumbersConfig | None = None,
                  count_vague: bool = False) -> None:
@@ -132,6 +136,8 @@ class Predictor:
             predictor.temperature = float(stored.get("temperature", 1.0))
             predictor.mention_threshold = float(stored.get("mention_threshold", 0.0))
             predictor.lead_weight = float(stored.get("lead_weight", 1.0))
+            predictor.lead_chars = int(stored.get("lead_chars", 0))
+            predictor.body_threshold = float(stored.get("body_threshold", 0.0))
         return predictor
 
     def __call__(self, texts: str | Sequence[str], batch_size: int = 16) -> list[dict[str, Any]]:
@@ -200,7 +206,9 @@ class Predictor:
                 continue
             lab = int(mprobs[k].argmax())
             name = self.mention_labels[lab]
-            if name == OUTSIDE or float(mprobs[k, lab]) < self.mention_threshold:
+            need = self.mention_threshold if m.start < self.lead_chars else \
+                max(self.mention_threshold, self.body_threshold)
+            if name == OUTSIDE or float(mprobs[k, lab]) < need:
                 continue
             outcome, group = name.split(":", 1)
             labelled.append({"outcome": outcome, "group": group, "count": m.value if m.vague is None else None,

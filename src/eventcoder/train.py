@@ -251,8 +251,10 @@ def train_model(cfg: DictConfig) -> Path:
     weights = {"event_class_weights": class_weights(train_w["event_labels"], len(taxonomy.event_labels), mode),
                "mention_class_weights": class_weights(mention_train, len(taxonomy.mention_labels), mode)}
     if init_from:
-        # the windows are cut with this run's settings, so the saved model must read them the same way
-        model = continue_from(backbone, taxonomy, window_length=wl, window_stride=ws, **weights)
+        # the windows are cut with this run's settings, so the saved model must read them the same way;
+        # the loss weighting is this run's too
+        model = continue_from(backbone, taxonomy, window_length=wl, window_stride=ws,
+                              mention_loss_weight=float(cfg.model.mention_loss_weight), **weights)
         if cfg.get("keep_layers"):
             from eventcoder.model import keep_encoder_layers
 
