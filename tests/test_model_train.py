@@ -239,8 +239,12 @@ def test_second_stage_continues_from_a_trained_model_on_chosen_sources(trained, 
     data = Path(trained).parent / "data" / "sample"
     cfg = compose_train(["experiment=tiny", f"output_dir={tmp_path / 'stage2'}", f"dataset_dir={data}",
                          "progress=false", "max_eval_windows=20", f"init_from={trained}", "train_sources=[sample]",
-                         "trainer.max_steps=1", "trainer.learning_rate=0.0", "model.head_learning_rate=0.0"])
+                         "trainer.max_steps=1", "trainer.learning_rate=0.0", "model.head_learning_rate=0.0",
+                         "model.mention_loss_weight=3.5"])
     out = train_model(cfg)
+    # the stage's own loss weighting, not the first stage's, is used and saved
+    assert json.loads((Path(trained) / "config.json").read_text())["mention_loss_weight"] != 3.5
+    assert json.loads((out / "config.json").read_text())["mention_loss_weight"] == 3.5
     # with a zero learning rate the second stage must hand back exactly the weights it started from
     before, after = load_file(str(Path(trained) / "model.safetensors")), load_file(str(out / "model.safetensors"))
     assert before.keys() == after.keys()
