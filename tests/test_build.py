@@ -135,6 +135,25 @@ def test_records_jsonl_csv_and_txt_folder(tmp_path):
         assert ok[0].provenance.file and ok[0].provenance.row == 1
 
 
+def test_headline_goes_first_with_offsets_shifted(tmp_path):
+    from eventcoder.data.readers import read_records, split_items
+
+    body = "Police said 3 protesters were hurt and 2 died."
+    rows = [{"id": "h1", "title": "Two dead in clashes", "text": body, "event_type": "riots",
+             "casualties": [{"outcome": "injured", "group": "civilians", "count": 3, "quote": "3"},
+                            {"outcome": "killed", "group": "civilians", "count": 2,
+                             "start": body.index("2"), "end": body.index("2") + 1}]},
+            {"id": "h2", "title": "Two dead", "text": "Two dead\n\n" + body, "event_type": "riots"},
+            {"id": "h3", "text": body, "event_type": "riots"}]
+    (tmp_path / "h.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    ok, bad = split_items(read_records(tmp_path / "h.jsonl", TAX))
+    assert not bad
+    assert ok[0].text == "Two dead in clashes\n\n" + body
+    assert [ok[0].text[c.start:c.end] for c in ok[0].casualties] == ["3", "2"]
+    assert ok[1].text == rows[1]["text"]  # a text that already starts with its headline is kept
+    assert ok[2].text == body  # no headline: nothing added
+
+
 def test_bad_rows_are_counted_exactly_and_written_to_errors(tmp_path):
     f = tmp_path / "acled.csv"
     good = ACLED_ROWS[0]

@@ -136,13 +136,13 @@ def test_calibration_is_fitted_and_stored(trained, tmp_path):
     assert set(stored["validation_totals_exact_by_threshold"]) == {"0.0", "0.4", "0.5", "0.6", "0.7"}
     assert json.loads((out / "metrics.json").read_text())["calibration"]["temperature"] == stored["temperature"]
     assert stored["lead_weight"] in (1.0, 2.0, 3.0, 5.0, 10.0, 100.0)
-    assert (stored["lead_chars"], stored["body_threshold"]) in \
-        [tuple(json.loads(f"[{k.replace('/', ',')}]")) for k in
-         stored["validation_totals_exact_by_lead_chars_and_body_threshold"]]
+    assert "/".join(map(str, (stored["lead_chars"], stored["body_threshold"], stored["body_needs_lead_toll"]))) in \
+        stored["validation_totals_exact_by_lead_chars_body_threshold_and_lead_toll"]
     loaded = Predictor.from_pretrained(d)
     assert (loaded.temperature, loaded.mention_threshold, loaded.lead_weight, loaded.lead_chars,
-            loaded.body_threshold) == (stored["temperature"], stored["mention_threshold"], stored["lead_weight"],
-                                       stored["lead_chars"], stored["body_threshold"])
+            loaded.body_threshold, loaded.body_needs_lead_toll) == (
+        stored["temperature"], stored["mention_threshold"], stored["lead_weight"], stored["lead_chars"],
+        stored["body_threshold"], stored["body_needs_lead_toll"])
 
 
 def test_lead_weight_decides_between_windows_and_is_fitted(trained):
@@ -191,12 +191,20 @@ def test_body_threshold_drops_unsure_figures_past_the_lead_and_is_fitted(trained
     assert mentions[1].start > 200 and p.decode(text, sc)["killed"] == 12
     p.lead_chars = 1000  # the whole article is lead: every figure keeps the plain threshold
     assert p.decode(text, sc)["killed"] == 40
+    # only when the lead already has a toll of that outcome: here it has (12), so 40 is still doubted
+    p.lead_chars, p.body_needs_lead_toll = 200, True
+    assert p.decode(text, sc)["killed"] == 12
+    probs[0, killed], probs[0, p.mention_labels.index("O")] = 0.3, 0.7  # the lead gives no toll now
+    assert p.decode(text, sc)["killed"] == 40  # the body's figure is the event's: plain threshold
+    p.body_needs_lead_toll = False
+    assert p.decode(text, sc)["killed"] == 0
+    probs[0, killed], probs[0, p.mention_labels.index("O")] = 0.97, 0.03
     # validation says the lead's figure is right: the rule is switched on; says 40: it stays off
     best, by_setting = fit_body_threshold(p, [{"text": text, "killed_total": 12, "injured_total": 0}], [sc])
-    assert best[1] > 0 and (p.lead_chars, p.body_threshold) == best and by_setting["0/0.0"] < by_setting[
-        "/".join(map(str, best))]
+    assert best[1] > 0 and (p.lead_chars, p.body_threshold, p.body_needs_lead_toll) == best
+    assert by_setting["0/0.0/False"] < by_setting["/".join(map(str, best))]
     best, _ = fit_body_threshold(p, [{"text": text, "killed_total": 40, "injured_total": 0}], [sc])
-    assert best == (0, 0.0) and (p.lead_chars, p.body_threshold) == (0, 0.0)
+    assert best == (0, 0.0, False) and (p.lead_chars, p.body_threshold, p.body_needs_lead_toll) == best
 
 
 def test_casualty_error_kinds_hand_made():

@@ -194,7 +194,8 @@ def evaluate_model(cfg: DictConfig) -> Path:
                                              "mention_threshold": predictor.mention_threshold,
                                              "lead_weight": predictor.lead_weight,
                                              "lead_chars": predictor.lead_chars,
-                                             "body_threshold": predictor.body_threshold},
+                                             "body_threshold": predictor.body_threshold,
+                                             "body_needs_lead_toll": predictor.body_needs_lead_toll},
               "baseline_train": str(cfg.baseline_train), "sections": sections,
               "vague_table": predictor.numbers.vague, "count_vague_in_totals": predictor.count_vague}
     with atomic_dir(out_dir) as tmp:
@@ -234,8 +235,9 @@ def calibrate(predictor: Any, cfg: DictConfig, model_dir: Path) -> dict[str, Any
     counted = [(r, sc) for r, sc in zip(rows, raw, strict=True) if r["killed_total"] >= 0]
     info["mention_threshold"], info["validation_totals_exact_by_threshold"] = fit_mention_threshold(
         predictor, [r for r, _ in counted], [sc for _, sc in counted])
-    (info["lead_chars"], info["body_threshold"]), info["validation_totals_exact_by_lead_chars_and_body_threshold"] = \
-        fit_body_threshold(predictor, [r for r, _ in counted], [sc for _, sc in counted])
+    (info["lead_chars"], info["body_threshold"], info["body_needs_lead_toll"]), \
+        info["validation_totals_exact_by_lead_chars_body_threshold_and_lead_toll"] = fit_body_threshold(
+            predictor, [r for r, _ in counted], [sc for _, sc in counted])
     atomic_write_text(model_dir / "calibration.json", json.dumps(info, indent=2) + "\n")
     return info
 
@@ -290,15 +292,17 @@ def fit_mention_threshold(predictor: Any, rows: list[dict], raw: list,
     return _grid_search(predictor, "mention_threshold", grid, lambda: _totals_exact(predictor, rows, raw))
 
 
-BODY_GRID = ((0, 0.0), *((chars, t) for chars in (2000, 1500, 1250, 1000, 750, 500) for t in (0.9, 0.95, 0.99)))
+BODY_GRID = ((0, 0.0, False), *((chars, t, lead_toll) for lead_toll in (False, True)
+                                 for chars in (2000, 1500, 1250, 1000, 750, 500) for t in (0.9, 0.95, 0.99)))
 
 
 def fit_body_threshold(predictor: Any, rows: list[dict], raw: list,
-                       grid: tuple[tuple[int, float], ...] = BODY_GRID) -> tuple[Any, dict[str, float]]:
-    """(lead_chars, body_threshold) maximising killed + injured total exact match: how sure the model
-    must be of a figure past the headline and lead, where earlier events' tolls are told. Ties keep
-    the rule off, then the longest lead and the lowest threshold."""
-    return _grid_search(predictor, ("lead_chars", "body_threshold"), grid,
+                       grid: tuple[tuple[int, float, bool], ...] = BODY_GRID) -> tuple[Any, dict[str, float]]:
+    """(lead_chars, body_threshold, body_needs_lead_toll) maximising killed + injured total exact
+    match: how sure the model must be of a figure past the headline and lead, where earlier events'
+    tolls are told, and whether only when the lead already gave that outcome a figure. Ties keep the
+    rule off, then apply it to every body figure, then the longest lead and the lowest threshold."""
+    return _grid_search(predictor, ("lead_chars", "body_threshold", "body_needs_lead_toll"), grid,
                         lambda: _totals_exact(predictor, rows, raw))
 
 

@@ -6,7 +6,10 @@ merged per article (event: weighted mean of log-probabilities, the lead window w
 and article figures come from `casualties.aggregate`, so each figure points to its evidence. An
 article coded `none` reports no casualty figures (accidents and figurative "killed" are not events).
 A figure past the first `lead_chars` characters needs probability `body_threshold`: news puts the
-event's toll in the headline and lead, and the body's figures are often earlier events' tolls.
+event's toll in the headline and lead, and the body's figures are often earlier events' tolls. With
+`body_needs_lead_toll` that doubt applies only to an outcome the lead already gives a figure for: a
+story whose lead tells no toll (a clash reported first, its dead in the ninth paragraph) keeps its
+body figures at the plain threshold.
 """
 from __future__ import annotations
 
@@ -75,6 +78,7 @@ class Predictor:
     lead_weight = 1.0  # weight of the first window in the article's event type (later windows: 1)
     lead_chars = 0  # figures starting past this many characters (the body) need `body_threshold`
     body_threshold = 0.0  # (0: the same threshold as figures in the headline and lead)
+    body_needs_lead_toll = False  # True: the body threshold only for outcomes the lead has a figure for
 
     def __init__(self, model: Any, tokenizer: Any, numbers: NumbersConfig | None = None,
                  count_vague: bool = False) -> None:
@@ -138,6 +142,7 @@ class Predictor:
             predictor.lead_weight = float(stored.get("lead_weight", 1.0))
             predictor.lead_chars = int(stored.get("lead_chars", 0))
             predictor.body_threshold = float(stored.get("body_threshold", 0.0))
+            predictor.body_needs_lead_toll = bool(stored.get("body_needs_lead_toll", False))
         return predictor
 
     def __call__(self, texts: str | Sequence[str], batch_size: int = 16) -> list[dict[str, Any]]:
@@ -200,17 +205,20 @@ class Predictor:
     def _article(self, text: str, probs: torch.Tensor, mentions: list, mprobs: torch.Tensor,
                  seen: torch.Tensor) -> dict[str, Any]:
         best = int(probs.argmax())
-        labelled = []
+        read = []  # (index, mention, label) of every mention read as a casualty figure
         for k, m in enumerate(mentions):
             if seen[k] == 0:
                 continue
             lab = int(mprobs[k].argmax())
-            name = self.mention_labels[lab]
-            need = self.mention_threshold if m.start < self.lead_chars else \
-                max(self.mention_threshold, self.body_threshold)
-            if name == OUTSIDE or float(mprobs[k, lab]) < need:
+            if self.mention_labels[lab] != OUTSIDE and float(mprobs[k, lab]) >= self.mention_threshold:
+                read.append((k, m, lab))
+        lead_outcomes = {self.mention_labels[lab].split(":", 1)[0] for _, m, lab in read if m.start < self.lead_chars}
+        labelled = []
+        for k, m, lab in read:
+            outcome, group = self.mention_labels[lab].split(":", 1)
+            doubted = m.start >= self.lead_chars and (not self.body_needs_lead_toll or outcome in lead_outcomes)
+            if doubted and float(mprobs[k, lab]) < self.body_threshold:
                 continue
-            outcome, group = name.split(":", 1)
             labelled.append({"outcome": outcome, "group": group, "count": m.value if m.vague is None else None,
                              "vague": m.vague, "vague_value": m.value if m.vague else None,
                              "start": m.start, "end": m.end, "text": m.text,

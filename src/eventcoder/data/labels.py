@@ -53,6 +53,27 @@ def resolve_quotes(article: Article, file: str | None = None, row: int | None = 
     return article.model_copy(update={"casualties": fixed})
 
 
+HEADLINE_SEPARATOR = "\n\n"
+
+
+def headline_first(article: Article) -> Article:
+    """The article as the model reads it: its headline, a blank line, then its body.
+
+    The headline names the main event and often its toll (coding rule: the event is the one the
+    headline and lead report), and the project's corpus and the reference article carry it at the
+    top of the text. A record whose `title` its text does not already start with gets it put first,
+    with every casualty offset shifted, so training, evaluation and gold spans all see one text.
+    """
+    title = (article.title or "").strip()
+    if not title or article.text.lstrip().startswith(title):
+        return article
+    shift = len(title) + len(HEADLINE_SEPARATOR)
+    casualties = None if article.casualties is None else [
+        c if c.start is None else c.model_copy(update={"start": c.start + shift, "end": c.end + shift})
+        for c in article.casualties]
+    return article.model_copy(update={"text": title + HEADLINE_SEPARATOR + article.text, "casualties": casualties})
+
+
 def overlaps(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:
     return a_start < b_end and b_start < a_end
 

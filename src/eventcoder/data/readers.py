@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from eventcoder.data.labels import resolve_quotes
+from eventcoder.data.labels import headline_first, resolve_quotes
 from eventcoder.paths import SAMPLE_DIR
 from eventcoder.schema import Article, RecordError, parse_article
 from eventcoder.taxonomy import Taxonomy
@@ -26,7 +26,7 @@ csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 def _finish(raw: Any, file: str, row: int, taxonomy: Taxonomy | None) -> Item:
     try:
         article = parse_article(raw, file=file, row=row, taxonomy=taxonomy)
-        return resolve_quotes(article, file=file, row=row)
+        return headline_first(resolve_quotes(article, file=file, row=row))
     except RecordError as e:
         return e
 

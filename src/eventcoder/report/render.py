@@ -132,7 +132,9 @@ def render_report(result: dict[str, Any], plots: dict[str, Any], out: Path) -> N
     doc.para(f"An article's event type weighs its first window (headline and lead) {cal.get('lead_weight', 1.0):g}× "
              f"each later window; event scores use temperature {cal.get('temperature', 1.0):.3f} and casualty "
              f"labels need probability ≥ {cal.get('mention_threshold', 0.0):.2f}"
-             + (f" (≥ {cal['body_threshold']:.2f} for figures past the first {cal['lead_chars']} characters)"
+             + (f" (≥ {cal['body_threshold']:.2f} for figures past the first {cal['lead_chars']} characters"
+                + (" when the lead already gives a figure of that outcome)" if cal.get("body_needs_lead_toll")
+                   else ")")
                 if cal.get("lead_chars") and cal.get("body_threshold") else "")
              + (f", all fitted in this run on {cal['fitted_on']}." if cal.get("fitted_now") else "."))
     for name, sec in result["sections"].items():
