@@ -135,13 +135,15 @@ def test_calibration_is_fitted_and_stored(trained, tmp_path):
     assert stored["mention_threshold"] in (0.0, 0.4, 0.5, 0.6, 0.7)
     assert set(stored["validation_totals_exact_by_threshold"]) == {"0.0", "0.4", "0.5", "0.6", "0.7"}
     assert json.loads((out / "metrics.json").read_text())["calibration"]["temperature"] == stored["temperature"]
-    assert stored["lead_weight"] in (1.0, 2.0, 3.0, 5.0, 10.0, 100.0)
+    assert "/".join(map(str, (stored["lead_weight"], stored["headline_weight"]))) in \
+        stored["validation_macro_f1_by_lead_and_headline_weight"]
     assert "/".join(map(str, (stored["lead_chars"], stored["body_threshold"], stored["body_needs_lead_toll"]))) in \
         stored["validation_totals_exact_by_lead_chars_body_threshold_and_lead_toll"]
     loaded = Predictor.from_pretrained(d)
-    assert (loaded.temperature, loaded.mention_threshold, loaded.lead_weight, loaded.lead_chars,
+    assert (loaded.temperature, loaded.mention_threshold, loaded.lead_weight, loaded.headline_weight, loaded.lead_chars,
             loaded.body_threshold, loaded.body_needs_lead_toll) == (
-        stored["temperature"], stored["mention_threshold"], stored["lead_weight"], stored["lead_chars"],
+        stored["temperature"], stored["mention_threshold"], stored["lead_weight"], stored["headline_weight"],
+        stored["lead_chars"],
         stored["body_threshold"], stored["body_needs_lead_toll"])
 
 
@@ -162,9 +164,37 @@ def test_lead_weight_decides_between_windows_and_is_fitted(trained):
     assert int(p.event_probs(sc.window_event_log_probs).argmax()) == 0
     # validation says the lead is right: the smallest weight of the grid that makes it win is chosen
     best, by_weight = fit_lead_weight(p, [sc], [0])
-    assert best in (2.0, 3.0) and by_weight["1.0"] < by_weight[str(best)]
+    assert best in ((2.0, 0.0), (3.0, 0.0)) and by_weight["1.0/0.0"] < by_weight["/".join(map(str, best))]
     best, _ = fit_lead_weight(p, [sc], [1])
-    assert best == 1.0
+    assert best == (1.0, 0.0)
+    # the headline read alone says label 2: it decides once it weighs enough, and is fitted
+    head = torch.full((n,), -5.0)
+    head[2] = -0.01
+    sc = sc._replace(headline_event_log_probs=head)
+    p.lead_weight, p.headline_weight = 1.0, 0.0
+    assert int(p.event_probs(sc.window_event_log_probs, sc.headline_event_log_probs).argmax()) == 1
+    p.headline_weight = 5.0
+    assert int(p.event_probs(sc.window_event_log_probs, sc.headline_event_log_probs).argmax()) == 2
+    best, by_weight = fit_lead_weight(p, [sc], [2])
+    assert best[1] > 0 and by_weight["1.0/0.0"] < by_weight["/".join(map(str, best))]
+    assert (p.lead_weight, p.headline_weight) == best
+
+
+def test_headline_is_read_alone_only_when_the_text_has_one(trained):
+    import torch
+
+    from eventcoder.predictor import Predictor, headline_of
+
+    body = "Gunmen attacked a police post on Monday, killing 4 officers. " * 3
+    assert headline_of("Gunmen kill four police in raid\n\n" + body) == "Gunmen kill four police in raid"
+    assert headline_of(body) is None  # one paragraph (an export summary): no headline
+    assert headline_of("Gunmen\n\n" + body) is None  # too short to be a headline
+    assert headline_of(body * 2 + "\n" + body) is None  # a long first paragraph is not a headline
+    p = Predictor.from_pretrained(trained)
+    with_head, without = p.score(["Gunmen kill four police in raid\n\n" + body, body])
+    assert with_head.headline_event_log_probs is not None and without.headline_event_log_probs is None
+    alone = p.score(["Gunmen kill four police in raid"])[0].window_event_log_probs[0]
+    assert torch.allclose(with_head.headline_event_log_probs, alone, atol=1e-5)
 
 
 def test_body_threshold_drops_unsure_figures_past_the_lead_and_is_fitted(trained):

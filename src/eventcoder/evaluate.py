@@ -193,6 +193,7 @@ def evaluate_model(cfg: DictConfig) -> Path:
               "calibration": calibration or {"temperature": predictor.temperature, "fitted_now": False,
                                              "mention_threshold": predictor.mention_threshold,
                                              "lead_weight": predictor.lead_weight,
+                                             "headline_weight": predictor.headline_weight,
                                              "lead_chars": predictor.lead_chars,
                                              "body_threshold": predictor.body_threshold,
                                              "body_needs_lead_toll": predictor.body_needs_lead_toll},
@@ -208,7 +209,7 @@ def evaluate_model(cfg: DictConfig) -> Path:
 
 
 def calibrate(predictor: Any, cfg: DictConfig, model_dir: Path) -> dict[str, Any]:
-    """Fit the lead-window weight, the event-score temperature, the casualty-label threshold and the
+    """Fit the lead-window and headline weights, the event-score temperature, the casualty-label threshold and the
     body threshold (figures past the lead) on the validation split of `calibration_set` (default:
     `baseline_train`); store them in the model dir. The model runs once; each setting is tried on
     its stored scores."""
@@ -225,8 +226,9 @@ def calibrate(predictor: Any, cfg: DictConfig, model_dir: Path) -> dict[str, Any
     gold = [labels.index(r["event_type"]) for r in rows]
     predictor.temperature = 1.0
     info: dict[str, Any] = {"fitted_on": f"{spec} validation ({len(rows)} articles)", "fitted_now": True}
-    info["lead_weight"], info["validation_macro_f1_by_lead_weight"] = fit_lead_weight(predictor, raw, gold)
-    scores = [predictor.event_probs(sc.window_event_log_probs).tolist() for sc in raw]
+    (info["lead_weight"], info["headline_weight"]), info["validation_macro_f1_by_lead_and_headline_weight"] = \
+        fit_lead_weight(predictor, raw, gold)
+    scores = [predictor.event_probs(sc.window_event_log_probs, sc.headline_event_log_probs).tolist() for sc in raw]
     info["temperature"] = M.fit_temperature(scores, gold)
     info["validation_ece_before"] = M.expected_calibration_error(
         [max(sc) for sc in scores], [max(range(len(sc)), key=sc.__getitem__) == g
@@ -262,19 +264,24 @@ def _grid_key(value: Any) -> str:
     return "/".join(map(str, value)) if isinstance(value, tuple) else str(value)
 
 
+LEAD_GRID = tuple((lead, head) for head in (0.0, 1.0, 2.0, 5.0) for lead in (1.0, 2.0, 3.0, 5.0, 10.0, 100.0))
+
+
 def fit_lead_weight(predictor: Any, raw: list, gold: list[int],
-                    grid: tuple[float, ...] = (1.0, 2.0, 3.0, 5.0, 10.0, 100.0)) -> tuple[float, dict[str, float]]:
-    """The first-window weight that maximises event macro-F1 on the validation articles with more
-    than one window (a one-window article is the same under every weight); 1.0 when there are none."""
+                    grid: tuple[tuple[float, float], ...] = LEAD_GRID) -> tuple[tuple[float, float], dict[str, float]]:
+    """The first-window and headline weights (lead_weight, headline_weight) that maximise event
+    macro-F1 on the validation articles with more than one window or a headline (an article of one
+    window without a headline is the same under every weight); (1.0, 0.0) when there are none."""
     from sklearn.metrics import f1_score
 
-    multi = [(sc, g) for sc, g in zip(raw, gold, strict=True) if sc.window_event_log_probs.shape[0] > 1]
+    multi = [(sc, g) for sc, g in zip(raw, gold, strict=True)
+             if sc.window_event_log_probs.shape[0] > 1 or sc.headline_event_log_probs is not None]
     if not multi:
-        predictor.lead_weight = 1.0
-        return 1.0, {}
-    return _grid_search(predictor, "lead_weight", grid, lambda: f1_score(
-        [g for _, g in multi], [int(predictor.event_probs(sc.window_event_log_probs).argmax()) for sc, _ in multi],
-        average="macro"))
+        predictor.lead_weight, predictor.headline_weight = 1.0, 0.0
+        return (1.0, 0.0), {}
+    return _grid_search(predictor, ("lead_weight", "headline_weight"), grid, lambda: f1_score(
+        [g for _, g in multi], [int(predictor.event_probs(sc.window_event_log_probs, sc.headline_event_log_probs)
+                                    .argmax()) for sc, _ in multi], average="macro"))
 
 
 def _totals_exact(predictor: Any, rows: list[dict], raw: list) -> float:

@@ -2,7 +2,8 @@
 
 Every window of every article is read (length-sorted batches, dynamic padding); window logits are
 merged per article (event: weighted mean of log-probabilities, the lead window weighing
-`lead_weight`; mention: mean over the windows that hold it),
+`lead_weight` and the headline, read on its own as one more short window, `headline_weight`;
+mention: mean over the windows that hold it),
 and article figures come from `casualties.aggregate`, so each figure points to its evidence. An
 article coded `none` reports no casualty figures (accidents and figurative "killed" are not events).
 A figure past the first `lead_chars` characters needs probability `body_threshold`: news puts the
@@ -32,6 +33,17 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 REQUIRED_FILES = ("config.json", "model.safetensors", "tokenizer.json", "label_maps.json")
 SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+|\n+")
+HEADLINE_MAX_CHARS = 250
+
+
+def headline_of(text: str) -> str | None:
+    """The text's first line when it reads as a headline: short (≤ 250 characters, 3+ words) and
+    followed by more text. Exports and snippets (one paragraph) have none."""
+    first, sep, rest = text.strip().partition("\n")
+    first = first.strip()
+    if not sep or not rest.strip() or len(first) > HEADLINE_MAX_CHARS or len(first.split()) < 3:
+        return None
+    return first
 
 
 def sentence_around(text: str, start: int, end: int) -> str:
@@ -67,6 +79,7 @@ class ArticleScores(NamedTuple):
     mentions: list  # candidate count mentions (numbers.Mention)
     mention_probs: torch.Tensor  # [mentions, mention labels], averaged over the windows holding each
     mention_windows: torch.Tensor  # [mentions] how many windows held each mention whole
+    headline_event_log_probs: torch.Tensor | None = None  # [event labels] the headline read alone, if any
 
 
 class Predictor:
@@ -76,6 +89,7 @@ class Predictor:
     temperature = 1.0  # event-score temperature, fitted on validation by `evaluate calibrate=true`
     mention_threshold = 0.0  # a casualty label needs at least this probability (else the mention is O)
     lead_weight = 1.0  # weight of the first window in the article's event type (later windows: 1)
+    headline_weight = 0.0  # weight of the headline read alone (0: not used)
     lead_chars = 0  # figures starting past this many characters (the body) need `body_threshold`
     body_threshold = 0.0  # (0: the same threshold as figures in the headline and lead)
     body_needs_lead_toll = False  # True: the body threshold only for outcomes the lead has a figure for
@@ -140,6 +154,7 @@ class Predictor:
             predictor.temperature = float(stored.get("temperature", 1.0))
             predictor.mention_threshold = float(stored.get("mention_threshold", 0.0))
             predictor.lead_weight = float(stored.get("lead_weight", 1.0))
+            predictor.headline_weight = float(stored.get("headline_weight", 0.0))
             predictor.lead_chars = int(stored.get("lead_chars", 0))
             predictor.body_threshold = float(stored.get("body_threshold", 0.0))
             predictor.body_needs_lead_toll = bool(stored.get("body_needs_lead_toll", False))
@@ -162,6 +177,11 @@ class Predictor:
         mentions = [[m for m in find_mentions(t, self.numbers) if m.is_count] for t in texts]
         windows = article_windows(self.tokenizer, texts, [[(m.start, m.end) for m in ms] for ms in mentions],
                                   int(self.config.window_length), int(self.config.window_stride))
+        headlines = [(a, h) for a, h in enumerate(map(headline_of, texts)) if h]
+        n_article_windows = len(windows)
+        for w in article_windows(self.tokenizer, [h for _, h in headlines], [[] for _ in headlines],
+                                 int(self.config.window_length), 0) if headlines else []:
+            windows.append({**w, "article": headlines[w["article"]][0], "headline": True})
         collate = WindowCollator(self.tokenizer.pad_token_id)
         order = sorted(range(len(windows)), key=lambda k: len(windows[k]["input_ids"]))
         window_ev: list[torch.Tensor | None] = [None] * len(windows)
@@ -182,24 +202,34 @@ class Predictor:
                     men_sum[a][mi] += mp[j, slot]
                     men_n[a][mi] += 1
         per_article: list[list[torch.Tensor]] = [[] for _ in texts]
-        for k, w in enumerate(windows):  # windows come in reading order within each article
+        for k, w in enumerate(windows[:n_article_windows]):  # windows come in reading order within each article
             per_article[w["article"]].append(window_ev[k])
+        headline_ev: list[torch.Tensor | None] = [None] * len(texts)
+        for k in range(n_article_windows, len(windows)):
+            headline_ev[windows[k]["article"]] = window_ev[k]
         empty = torch.zeros(1, len(self.event_labels))
         return [ArticleScores(torch.stack(per_article[a]) if per_article[a] else empty, mentions[a],
-                              men_sum[a] / men_n[a].clamp(min=1)[:, None], men_n[a]) for a in range(len(texts))]
+                              men_sum[a] / men_n[a].clamp(min=1)[:, None], men_n[a], headline_ev[a])
+                for a in range(len(texts))]
 
-    def event_probs(self, window_log_probs: torch.Tensor) -> torch.Tensor:
+    def event_probs(self, window_log_probs: torch.Tensor,
+                    headline_log_probs: torch.Tensor | None = None) -> torch.Tensor:
         """Article event probabilities: a weighted mean of the windows' log-probabilities in which
-        the first window (headline and lead, where the main event is reported) weighs `lead_weight`
-        and every later window 1, then the temperature."""
+        the first window (headline and lead, where the main event is reported) weighs `lead_weight`,
+        every later window 1 and the headline read alone `headline_weight`, then the temperature."""
         weights = torch.ones(window_log_probs.shape[0])
         weights[0] = self.lead_weight
-        merged = (window_log_probs * weights[:, None]).sum(0) / weights.sum()
-        return torch.softmax(merged / self.temperature, -1)
+        merged = (window_log_probs * weights[:, None]).sum(0)
+        total = weights.sum()
+        if headline_log_probs is not None and self.headline_weight > 0:
+            merged = merged + self.headline_weight * headline_log_probs
+            total = total + self.headline_weight
+        return torch.softmax(merged / total / self.temperature, -1)
 
     def decode(self, text: str, scores: ArticleScores) -> dict[str, Any]:
         """One article's prediction from its raw scores and the current calibration."""
-        return self._article(text, self.event_probs(scores.window_event_log_probs), scores.mentions,
+        return self._article(text, self.event_probs(scores.window_event_log_probs, scores.headline_event_log_probs),
+                             scores.mentions,
                              scores.mention_probs, scores.mention_windows)
 
     def _article(self, text: str, probs: torch.Tensor, mentions: list, mprobs: torch.Tensor,

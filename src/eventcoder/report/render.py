@@ -130,7 +130,9 @@ def render_report(result: dict[str, Any], plots: dict[str, Any], out: Path) -> N
              f" added to them; the vague table for users who count them: {vague}.")
     cal = result.get("calibration") or {}
     doc.para(f"An article's event type weighs its first window (headline and lead) {cal.get('lead_weight', 1.0):g}× "
-             f"each later window; event scores use temperature {cal.get('temperature', 1.0):.3f} and casualty "
+             f"each later window"
+             + (f" and its headline read alone {cal['headline_weight']:g}×" if cal.get("headline_weight") else "")
+             + f"; event scores use temperature {cal.get('temperature', 1.0):.3f} and casualty "
              f"labels need probability ≥ {cal.get('mention_threshold', 0.0):.2f}"
              + (f" (≥ {cal['body_threshold']:.2f} for figures past the first {cal['lead_chars']} characters"
                 + (" when the lead already gives a figure of that outcome)" if cal.get("body_needs_lead_toll")
