@@ -246,3 +246,14 @@ def test_casualty_error_kinds_hand_made():
     kinds = M.casualty_error_kinds(gold, pred, {"killed": 12, "injured": 3}, {"killed": 52, "injured": 0}, text)
     assert sorted(kinds) == ["group confusion", "missed mention", "spurious or background figure"]
     assert M.casualty_error_kinds(None, [], {"killed": 4}, {"killed": 5}, "x") == ["total wrong (no gold spans)"]
+
+
+def test_a_missing_eval_dataset_is_built_inside_a_running_hydra_app(tmp_path):
+    """`python -m eventcoder.evaluate` runs under Hydra: building a missing set must not start a second Hydra."""
+    from eventcoder.evaluate import load_eval_set
+
+    with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
+        cfg = compose("evaluate", overrides=[f"processed_dir={tmp_path}"])
+        rows, bad = load_eval_set("sample", cfg, "test")
+    assert (tmp_path / "sample" / "dataset").is_dir() and not bad
+    assert len(rows) == 35 and all(r["event_type"] and r["text"] for r in rows)

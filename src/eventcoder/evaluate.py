@@ -42,9 +42,14 @@ def load_eval_set(spec: str, cfg: DictConfig, split: str = "test") -> tuple[list
     ddir = repo_path(cfg.get("processed_dir", "data/processed")) / spec
     if not (ddir / "dataset").is_dir():
         from hydra import compose, initialize_config_dir
+        from hydra.core.global_hydra import GlobalHydra
 
-        with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
-            build_cfg = compose("build_data", overrides=[f"data={spec}", "progress=false"])
+        overrides = [f"data={spec}", "progress=false"]
+        if GlobalHydra.instance().is_initialized():  # under `python -m eventcoder.evaluate`: Hydra's own configs
+            build_cfg = compose("build_data", overrides=overrides)
+        else:
+            with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
+                build_cfg = compose("build_data", overrides=overrides)
         build_dataset(build_cfg, output_dir=ddir.parent)
     ds = datasets.load_from_disk(str(ddir / "dataset"))[split]
     if only_source:
