@@ -132,14 +132,17 @@ def test_calibration_is_fitted_and_stored(trained, tmp_path):
     out = evaluate_model(cfg)
     stored = json.loads((d / "calibration.json").read_text())
     assert stored["fitted_now"] and 0.25 <= stored["temperature"] <= 8
-    assert stored["mention_threshold"] in (0.0, 0.4, 0.5, 0.6, 0.7)
-    assert set(stored["validation_totals_exact_by_threshold"]) == {"0.0", "0.4", "0.5", "0.6", "0.7"}
+    from eventcoder.evaluate import MENTION_GRID
+
+    assert (stored["mention_threshold"], stored["casualty_mass"]) in MENTION_GRID
+    assert set(stored["validation_totals_exact_by_threshold_and_mass"]) == {f"{t}/{m}" for t, m in MENTION_GRID}
     assert json.loads((out / "metrics.json").read_text())["calibration"]["temperature"] == stored["temperature"]
     assert "/".join(map(str, (stored["lead_weight"], stored["headline_weight"]))) in \
         stored["validation_macro_f1_by_lead_and_headline_weight"]
     assert "/".join(map(str, (stored["lead_chars"], stored["body_threshold"], stored["body_needs_lead_toll"]))) in \
         stored["validation_totals_exact_by_lead_chars_body_threshold_and_lead_toll"]
     loaded = Predictor.from_pretrained(d)
+    assert loaded.casualty_mass == stored["casualty_mass"]
     assert (loaded.temperature, loaded.mention_threshold, loaded.lead_weight, loaded.headline_weight, loaded.lead_chars,
             loaded.body_threshold, loaded.body_needs_lead_toll) == (
         stored["temperature"], stored["mention_threshold"], stored["lead_weight"], stored["headline_weight"],
@@ -257,3 +260,37 @@ def test_a_missing_eval_dataset_is_built_inside_a_running_hydra_app(tmp_path):
         rows, bad = load_eval_set("sample", cfg, "test")
     assert (tmp_path / "sample" / "dataset").is_dir() and not bad
     assert len(rows) == 35 and all(r["event_type"] and r["text"] for r in rows)
+
+
+def test_casualty_mass_reads_a_figure_whose_groups_share_the_probability(trained):
+    import torch
+
+    from eventcoder.evaluate import fit_mention_threshold
+    from eventcoder.numbers import find_mentions
+    from eventcoder.predictor import ArticleScores, Predictor
+
+    p = Predictor.from_pretrained(trained)
+    p.lead_weight, p.temperature, p.mention_threshold = 1.0, 1.0, 0.4
+    text = "Troops killed 20 fighters in the clash on Monday."
+    mentions = [m for m in find_mentions(text, p.numbers) if m.is_count]
+    assert [m.value for m in mentions] == [20]
+    probs = torch.zeros(1, len(p.mention_labels))
+    probs[0, p.mention_labels.index("O")] = 0.4  # O is the likeliest label, but a casualty is likelier
+    probs[0, p.mention_labels.index("killed:militants")] = 0.35
+    probs[0, p.mention_labels.index("killed:unknown")] = 0.25
+    ev = torch.full((1, len(p.event_labels)), -5.0)
+    ev[0, p.event_labels.index("battles")] = -0.01
+    sc = ArticleScores(ev, mentions, probs, torch.ones(1))
+    p.casualty_mass = False
+    assert p.decode(text, sc)["killed"] == 0
+    p.casualty_mass = True
+    out = p.decode(text, sc)
+    assert out["killed"] == 20 and out["casualties"]["killed"] == {"militants": 20}
+    assert out["evidence"][0]["score"] == 0.6  # the sureness that was thresholded: 1 - P(O)
+    p.mention_threshold = 0.7
+    assert p.decode(text, sc)["killed"] == 0
+    best, by_setting = fit_mention_threshold(p, [{"text": text, "killed_total": 20, "injured_total": 0}], [sc])
+    assert best[1] is True and (p.mention_threshold, p.casualty_mass) == best
+    assert by_setting["0.4/False"] < by_setting["/".join(map(str, best))]
+    best, _ = fit_mention_threshold(p, [{"text": text, "killed_total": 0, "injured_total": 0}], [sc])
+    assert best[1] is False and p.decode(text, sc)["killed"] == 0  # O stays O: the plain argmax rule

@@ -38,7 +38,7 @@ def load_eval_set(spec: str, cfg: DictConfig, split: str = "test") -> tuple[list
     from eventcoder.data.build import build_dataset
     from eventcoder.paths import CONFIG_DIR
 
-    spec, _, only_source = spec.partition(":")  # "real_quick:acled" = that dataset's ACLED rows
+    spec, _, only_source = spec.partition(":")  # "real_quick:acled" = that dataset's ACLED rows; "a+b": both
     ddir = repo_path(cfg.get("processed_dir", "data/processed")) / spec
     if not (ddir / "dataset").is_dir():
         from hydra import compose, initialize_config_dir
@@ -53,7 +53,8 @@ def load_eval_set(spec: str, cfg: DictConfig, split: str = "test") -> tuple[list
         build_dataset(build_cfg, output_dir=ddir.parent)
     ds = datasets.load_from_disk(str(ddir / "dataset"))[split]
     if only_source:
-        ds = ds.filter(lambda r: r["source"] == only_source)
+        keep = set(only_source.split("+"))
+        ds = ds.filter(lambda r: r["source"] in keep)
     rows = []
     for r in ds:
         gold = json.loads(r["gold_casualties"]) if r["casualty_status"].startswith("gold") else None
@@ -197,6 +198,7 @@ def evaluate_model(cfg: DictConfig) -> Path:
     result = {"run": run, "model": str(cfg.model_dir), "command": command, "eval_sets": sets,
               "calibration": calibration or {"temperature": predictor.temperature, "fitted_now": False,
                                              "mention_threshold": predictor.mention_threshold,
+                                             "casualty_mass": predictor.casualty_mass,
                                              "lead_weight": predictor.lead_weight,
                                              "headline_weight": predictor.headline_weight,
                                              "lead_chars": predictor.lead_chars,
@@ -240,7 +242,8 @@ def calibrate(predictor: Any, cfg: DictConfig, model_dir: Path) -> dict[str, Any
                                      for sc, g in zip(scores, gold, strict=True)])["ece"]
     predictor.temperature = info["temperature"]
     counted = [(r, sc) for r, sc in zip(rows, raw, strict=True) if r["killed_total"] >= 0]
-    info["mention_threshold"], info["validation_totals_exact_by_threshold"] = fit_mention_threshold(
+    (info["mention_threshold"], info["casualty_mass"]), info["validation_totals_exact_by_threshold_and_mass"] = \
+        fit_mention_threshold(
         predictor, [r for r, _ in counted], [sc for _, sc in counted])
     (info["lead_chars"], info["body_threshold"], info["body_needs_lead_toll"]), \
         info["validation_totals_exact_by_lead_chars_body_threshold_and_lead_toll"] = fit_body_threshold(
@@ -298,10 +301,17 @@ def _totals_exact(predictor: Any, rows: list[dict], raw: list) -> float:
     return hits / max(1, len(rows))
 
 
+MENTION_GRID = ((0.0, False), (0.4, False), (0.5, False), (0.6, False), (0.7, False),
+                (0.3, True), (0.4, True), (0.5, True), (0.6, True), (0.7, True))
+
+
 def fit_mention_threshold(predictor: Any, rows: list[dict], raw: list,
-                          grid: tuple[float, ...] = (0.0, 0.4, 0.5, 0.6, 0.7)) -> tuple[float, dict[str, float]]:
-    """The casualty-label probability threshold that maximises killed + injured total exact match."""
-    return _grid_search(predictor, "mention_threshold", grid, lambda: _totals_exact(predictor, rows, raw))
+                          grid: tuple[tuple[float, bool], ...] = MENTION_GRID) -> tuple[Any, dict[str, float]]:
+    """(mention_threshold, casualty_mass) maximising killed + injured total exact match: how sure a
+    casualty label must be, and whether the sureness is of the likeliest label (argmax against O) or
+    of any casualty label (1 − P(O), the mass a figure's groups share)."""
+    return _grid_search(predictor, ("mention_threshold", "casualty_mass"), grid,
+                        lambda: _totals_exact(predictor, rows, raw))
 
 
 BODY_GRID = ((0, 0.0, False), *((chars, t, lead_toll) for lead_toll in (False, True)

@@ -88,6 +88,8 @@ class Predictor:
     backend = "torch"
     temperature = 1.0  # event-score temperature, fitted on validation by `evaluate calibrate=true`
     mention_threshold = 0.0  # a casualty label needs at least this probability (else the mention is O)
+    casualty_mass = False  # True: a mention is a figure when P(not O) passes the threshold, its label the
+    # likeliest casualty label (the mass split over groups no longer loses to O); False: argmax label
     lead_weight = 1.0  # weight of the first window in the article's event type (later windows: 1)
     headline_weight = 0.0  # weight of the headline read alone (0: not used)
     lead_chars = 0  # figures starting past this many characters (the body) need `body_threshold`
@@ -153,6 +155,7 @@ class Predictor:
             stored = json.loads(calib.read_text())
             predictor.temperature = float(stored.get("temperature", 1.0))
             predictor.mention_threshold = float(stored.get("mention_threshold", 0.0))
+            predictor.casualty_mass = bool(stored.get("casualty_mass", False))
             predictor.lead_weight = float(stored.get("lead_weight", 1.0))
             predictor.headline_weight = float(stored.get("headline_weight", 0.0))
             predictor.lead_chars = int(stored.get("lead_chars", 0))
@@ -235,25 +238,31 @@ class Predictor:
     def _article(self, text: str, probs: torch.Tensor, mentions: list, mprobs: torch.Tensor,
                  seen: torch.Tensor) -> dict[str, Any]:
         best = int(probs.argmax())
-        read = []  # (index, mention, label) of every mention read as a casualty figure
+        outside = self.mention_labels.index(OUTSIDE)
+        read = []  # (mention, label, probability) of every mention read as a casualty figure
         for k, m in enumerate(mentions):
             if seen[k] == 0:
                 continue
-            lab = int(mprobs[k].argmax())
-            if self.mention_labels[lab] != OUTSIDE and float(mprobs[k, lab]) >= self.mention_threshold:
-                read.append((k, m, lab))
-        lead_outcomes = {self.mention_labels[lab].split(":", 1)[0] for _, m, lab in read if m.start < self.lead_chars}
+            if self.casualty_mass:  # is it a casualty figure at all, then which one
+                sure = 1.0 - float(mprobs[k, outside])
+                lab = max((j for j in range(len(self.mention_labels)) if j != outside), key=lambda j: float(mprobs[k, j]))
+            else:
+                lab = int(mprobs[k].argmax())
+                sure = float(mprobs[k, lab])
+            if lab != outside and sure >= self.mention_threshold:
+                read.append((m, lab, sure))
+        lead_outcomes = {self.mention_labels[lab].split(":", 1)[0] for m, lab, _ in read if m.start < self.lead_chars}
         labelled = []
-        for k, m, lab in read:
+        for m, lab, sure in read:
             outcome, group = self.mention_labels[lab].split(":", 1)
             doubted = m.start >= self.lead_chars and (not self.body_needs_lead_toll or outcome in lead_outcomes)
-            if doubted and float(mprobs[k, lab]) < self.body_threshold:
+            if doubted and sure < self.body_threshold:
                 continue
             labelled.append({"outcome": outcome, "group": group, "count": m.value if m.vague is None else None,
                              "vague": m.vague, "vague_value": m.value if m.vague else None,
                              "start": m.start, "end": m.end, "text": m.text,
                              "sentence": sentence_around(text, m.start, m.end),
-                             "score": round(float(mprobs[k, lab]), 4)})
+                             "score": round(sure, 4)})
         if self.event_labels[best] == (self.config.taxonomy or {}).get("none_label", "none"):
             labelled = []  # no political-violence event: no casualty figures to report
         agg = aggregate(labelled, outcomes=self.outcomes, unknown_group=self.unknown_group,

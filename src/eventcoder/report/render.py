@@ -134,6 +134,7 @@ def render_report(result: dict[str, Any], plots: dict[str, Any], out: Path) -> N
              + (f" and its headline read alone {cal['headline_weight']:g}×" if cal.get("headline_weight") else "")
              + f"; event scores use temperature {cal.get('temperature', 1.0):.3f} and casualty "
              f"labels need probability ≥ {cal.get('mention_threshold', 0.0):.2f}"
+             + (" (that the number is a casualty figure of any group: 1 − P(O))" if cal.get("casualty_mass") else "")
              + (f" (≥ {cal['body_threshold']:.2f} for figures past the first {cal['lead_chars']} characters"
                 + (" when the lead already gives a figure of that outcome)" if cal.get("body_needs_lead_toll")
                    else ")")
