@@ -106,6 +106,48 @@ def test_report_for_a_tiny_model_with_bad_rows(trained, tmp_path):
     assert "## Evaluation (`pytest`)" in card and "event macro-F1" in card
 
 
+def test_decode_settings_apply_for_one_run_and_are_reported(trained, tmp_path):
+    from eventcoder.evaluate import apply_decode_settings, evaluate_model
+    from eventcoder.predictor import Predictor
+
+    p = Predictor.from_pretrained(trained)
+    with pytest.raises(ValueError, match="decode_settings.nonsense: not a decoding setting"):
+        apply_decode_settings(p, {"nonsense": 1})
+    assert apply_decode_settings(p, {"casualty_mass": True, "lead_chars": 500}) == {"casualty_mass": True,
+                                                                                    "lead_chars": 500}
+    assert p.casualty_mass is True and p.lead_chars == 500
+    with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
+        cfg = compose("evaluate", overrides=[f"model_dir={trained}", "eval_sets=[sample]", "command=pytest",
+                                             f"output_dir={tmp_path / 'r'}", "run_name=set", "reference=false",
+                                             f"processed_dir={Path(trained).parent / 'data'}",
+                                             "decode_settings={mention_threshold:0.9}"])
+    out = evaluate_model(cfg)
+    result = json.loads((out / "metrics.json").read_text())
+    assert result["decode_settings"] == {"mention_threshold": 0.9} and result["reference"] == []
+    assert "Set by hand for this run (not fitted, not stored): mention_threshold=0.9" in (out / "report.md").read_text()
+
+
+def test_reference_articles_are_scored_without_their_text():
+    from eventcoder.evaluate import reference_results
+    from eventcoder.seeds import load_seed_cases
+
+    cases = [c for c in load_seed_cases() if c.text is not None]
+    if not cases:
+        pytest.skip("reference article text (../shared/seeds) not found")
+
+    def right(texts):
+        return [{**cases[0].expected, "evidence": [], "vague": []} for _ in texts]
+
+    def wrong(texts):
+        return [{**cases[0].expected, "killed": 0, "evidence": [], "vague": []} for _ in texts]
+
+    got = reference_results(right)
+    assert [r["id"] for r in got] == [c.id for c in cases] and got[0]["exact"] is True
+    assert got[0]["predicted"] == {k: cases[0].expected[k] for k in ("event_type", "killed", "injured", "casualties")}
+    assert reference_results(wrong)[0]["exact"] is False
+    assert cases[0].text[:40] not in json.dumps(got)  # figures only: the third-party text stays out
+
+
 def test_fit_temperature_recovers_overconfidence():
     import numpy as np
 

@@ -155,6 +155,7 @@ def evaluate_model(cfg: DictConfig) -> Path:
     calibration = None
     if cfg.get("calibrate"):
         calibration = calibrate(predictor, cfg, model_dir)
+    settings = apply_decode_settings(predictor, cfg.get("decode_settings") or {})
     train_texts, train_labels = baseline_training_texts(cfg)
     majority = MajorityBaseline().fit(train_labels)
     tfidf = TfidfLogReg().fit(train_texts, train_labels)
@@ -196,6 +197,7 @@ def evaluate_model(cfg: DictConfig) -> Path:
     command = " ".join(["python -m eventcoder.evaluate", *sys.argv[1:]]) if cfg.get("command") is None \
         else str(cfg.command)
     result = {"run": run, "model": str(cfg.model_dir), "command": command, "eval_sets": sets,
+              "decode_settings": settings, "reference": reference_results(predictor) if cfg.get("reference", True) else [],
               "calibration": calibration or {"temperature": predictor.temperature, "fitted_now": False,
                                              "mention_threshold": predictor.mention_threshold,
                                              "casualty_mass": predictor.casualty_mass,
@@ -213,6 +215,42 @@ def evaluate_model(cfg: DictConfig) -> Path:
         render_report(result, plots_data, tmp)
     update_model_card(model_dir, result)
     return out_dir
+
+
+DECODE_SETTINGS = ("lead_weight", "headline_weight", "temperature", "mention_threshold", "casualty_mass",
+                   "lead_chars", "body_threshold", "body_needs_lead_toll", "count_vague")
+
+
+def apply_decode_settings(predictor: Any, settings: Any) -> dict[str, Any]:
+    """Set decoding settings by hand for this run only (after any calibration; not stored): a way to
+    measure a setting calibration did not choose. Unknown names fail naming the allowed ones."""
+    from omegaconf import OmegaConf
+
+    plain = OmegaConf.to_container(settings, resolve=True) if OmegaConf.is_config(settings) else dict(settings)
+    for name, value in plain.items():
+        if name not in DECODE_SETTINGS:
+            raise ValueError(f"decode_settings.{name}: not a decoding setting (one of {', '.join(DECODE_SETTINGS)})")
+        setattr(predictor, name, type(getattr(predictor, name))(value))
+    return plain
+
+
+def reference_results(predictor: Any) -> list[dict[str, Any]]:
+    """The reference articles (`seeds/`) whose text is found: expected and predicted record, and
+    whether event type, totals and figures by group are all exactly right. No article text is kept."""
+    from eventcoder.seeds import load_seed_cases
+
+    out = []
+    for case in load_seed_cases():
+        if case.text is None:
+            continue
+        p = predictor([case.text])[0]
+        got = {"event_type": p["event_type"], "killed": p["killed"], "injured": p["injured"],
+               "casualties": p["casualties"]}
+        want = {k: case.expected[k] for k in got}
+        out.append({"id": case.id, "expected": want, "predicted": got, "exact": got == want,
+                    "evidence": [{k: e[k] for k in ("outcome", "group", "count", "vague", "start", "end", "score")}
+                                 for e in p["evidence"] + p["vague"]]})
+    return out
 
 
 def calibrate(predictor: Any, cfg: DictConfig, model_dir: Path) -> dict[str, Any]:

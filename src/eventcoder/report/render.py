@@ -119,6 +119,11 @@ def _plots(result: dict[str, Any], plots: dict[str, Any], out: Path) -> dict[str
     return files
 
 
+def _record(r: dict[str, Any]) -> str:
+    groups = "; ".join(f"{o} {g} {v}" for o, gs in r["casualties"].items() for g, v in gs.items())
+    return f"{r['event_type']}, killed {r['killed']}, injured {r['injured']}" + (f" ({groups})" if groups else "")
+
+
 def render_report(result: dict[str, Any], plots: dict[str, Any], out: Path) -> None:
     files = _plots(result, plots, out)
     doc = Doc()
@@ -140,6 +145,14 @@ def render_report(result: dict[str, Any], plots: dict[str, Any], out: Path) -> N
                    else ")")
                 if cal.get("lead_chars") and cal.get("body_threshold") else "")
              + (f", all fitted in this run on {cal['fitted_on']}." if cal.get("fitted_now") else "."))
+    if result.get("decode_settings"):
+        doc.para("Set by hand for this run (not fitted, not stored): "
+                 + ", ".join(f"{k}={v}" for k, v in result["decode_settings"].items()) + ".")
+    if result.get("reference"):
+        doc.heading("Reference articles")
+        doc.table(["article", "exactly right", "expected", "predicted"],
+                  [[r["id"], "yes" if r["exact"] else "no", _record(r["expected"]), _record(r["predicted"])]
+                   for r in result["reference"]])
     for name, sec in result["sections"].items():
         doc.heading(f"Eval set `{name}` ({sec['n_articles']} articles, {sec['bad_rows']} bad rows reported)")
         if "event" in sec:
