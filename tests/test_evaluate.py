@@ -236,7 +236,9 @@ def test_headline_is_read_alone_only_when_the_text_has_one(trained):
     assert headline_of("Gunmen\n\n" + body) is None  # too short to be a headline
     assert headline_of(body * 2 + "\n" + body) is None  # a long first paragraph is not a headline
     p = Predictor.from_pretrained(trained)
-    with_head, without = p.score(["Gunmen kill four police in raid\n\n" + body, body])
+    texts = ["Gunmen kill four police in raid\n\n" + body, body]
+    assert all(sc.headline_event_log_probs is None for sc in p.score(texts))  # weight 0: not read
+    with_head, without = p.score(texts, headlines=True)
     assert with_head.headline_event_log_probs is not None and without.headline_event_log_probs is None
     alone = p.score(["Gunmen kill four police in raid"])[0].window_event_log_probs[0]
     assert torch.allclose(with_head.headline_event_log_probs, alone, atol=1e-5)

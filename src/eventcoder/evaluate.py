@@ -266,7 +266,7 @@ def calibrate(predictor: Any, cfg: DictConfig, model_dir: Path) -> dict[str, Any
     rows = [r for r in rows if r["event_type"]]
     if not rows:
         raise ValueError(f"calibrate=true needs a validation split with event labels; {spec} has none")
-    raw = predictor.score([r["text"] for r in rows], batch_size=int(cfg.batch_size))
+    raw = predictor.score([r["text"] for r in rows], batch_size=int(cfg.batch_size), headlines=True)
     labels = predictor.event_labels
     gold = [labels.index(r["event_type"]) for r in rows]
     predictor.temperature = 1.0

@@ -169,9 +169,10 @@ class Predictor:
         return [self.decode(text, sc) for text, sc in zip(texts, self.score(texts, batch_size), strict=True)]
 
     @torch.inference_mode()
-    def score(self, texts: Sequence[str], batch_size: int = 16) -> list[ArticleScores]:
+    def score(self, texts: Sequence[str], batch_size: int = 16, headlines: bool | None = None) -> list[ArticleScores]:
         """Run the model once over every window; the raw scores `decode` turns into predictions
-        (calibration tries its settings on these without running the model again)."""
+        (calibration tries its settings on these without running the model again). Headlines are
+        read alone when `headlines` is true (default: when `headline_weight` uses them)."""
         from eventcoder.features import WindowCollator, article_windows
 
         for i, t in enumerate(texts):
@@ -180,7 +181,8 @@ class Predictor:
         mentions = [[m for m in find_mentions(t, self.numbers) if m.is_count] for t in texts]
         windows = article_windows(self.tokenizer, texts, [[(m.start, m.end) for m in ms] for ms in mentions],
                                   int(self.config.window_length), int(self.config.window_stride))
-        headlines = [(a, h) for a, h in enumerate(map(headline_of, texts)) if h]
+        use = self.headline_weight > 0 if headlines is None else headlines
+        headlines = [(a, h) for a, h in enumerate(map(headline_of, texts)) if h] if use else []
         n_article_windows = len(windows)
         for w in article_windows(self.tokenizer, [h for _, h in headlines], [[] for _ in headlines],
                                  int(self.config.window_length), 0) if headlines else []:
