@@ -254,8 +254,8 @@ def reference_results(predictor: Any) -> list[dict[str, Any]]:
 
 
 def calibrate(predictor: Any, cfg: DictConfig, model_dir: Path) -> dict[str, Any]:
-    """Fit the lead-window and headline weights, the event-score temperature, the casualty-label threshold and the
-    body threshold (figures past the lead) on the validation split of `calibration_set` (default:
+    """Fit the lead-window and headline weights, the event-score temperature, the casualty-label
+    threshold and the body threshold (figures past the lead) on the validation split of `calibration_set` (default:
     `baseline_train`); store them in the model dir. The model runs once; each setting is tried on
     its stored scores."""
     from eventcoder import metrics as M
@@ -281,8 +281,7 @@ def calibrate(predictor: Any, cfg: DictConfig, model_dir: Path) -> dict[str, Any
     predictor.temperature = info["temperature"]
     counted = [(r, sc) for r, sc in zip(rows, raw, strict=True) if r["killed_total"] >= 0]
     (info["mention_threshold"], info["casualty_mass"]), info["validation_totals_exact_by_threshold_and_mass"] = \
-        fit_mention_threshold(
-        predictor, [r for r, _ in counted], [sc for _, sc in counted])
+        fit_mention_threshold(predictor, [r for r, _ in counted], [sc for _, sc in counted])
     (info["lead_chars"], info["body_threshold"], info["body_needs_lead_toll"]), \
         info["validation_totals_exact_by_lead_chars_body_threshold_and_lead_toll"] = fit_body_threshold(
             predictor, [r for r, _ in counted], [sc for _, sc in counted])

@@ -181,12 +181,12 @@ class Predictor:
         mentions = [[m for m in find_mentions(t, self.numbers) if m.is_count] for t in texts]
         windows = article_windows(self.tokenizer, texts, [[(m.start, m.end) for m in ms] for ms in mentions],
                                   int(self.config.window_length), int(self.config.window_stride))
-        use = self.headline_weight > 0 if headlines is None else headlines
-        headlines = [(a, h) for a, h in enumerate(map(headline_of, texts)) if h] if use else []
-        n_article_windows = len(windows)
-        for w in article_windows(self.tokenizer, [h for _, h in headlines], [[] for _ in headlines],
-                                 int(self.config.window_length), 0) if headlines else []:
-            windows.append({**w, "article": headlines[w["article"]][0], "headline": True})
+        read_heads = self.headline_weight > 0 if headlines is None else headlines
+        heads = [(a, h) for a, h in enumerate(map(headline_of, texts)) if h] if read_heads else []
+        n_article_windows = len(windows)  # headline windows follow the articles' own
+        for w in article_windows(self.tokenizer, [h for _, h in heads], [[] for _ in heads],
+                                 int(self.config.window_length), 0) if heads else []:
+            windows.append({**w, "article": heads[w["article"]][0]})
         collate = WindowCollator(self.tokenizer.pad_token_id)
         order = sorted(range(len(windows)), key=lambda k: len(windows[k]["input_ids"]))
         window_ev: list[torch.Tensor | None] = [None] * len(windows)
