@@ -233,9 +233,8 @@ class Predictor:
 
     def decode(self, text: str, scores: ArticleScores) -> dict[str, Any]:
         """One article's prediction from its raw scores and the current calibration."""
-        return self._article(text, self.event_probs(scores.window_event_log_probs, scores.headline_event_log_probs),
-                             scores.mentions,
-                             scores.mention_probs, scores.mention_windows)
+        probs = self.event_probs(scores.window_event_log_probs, scores.headline_event_log_probs)
+        return self._article(text, probs, scores.mentions, scores.mention_probs, scores.mention_windows)
 
     def _article(self, text: str, probs: torch.Tensor, mentions: list, mprobs: torch.Tensor,
                  seen: torch.Tensor) -> dict[str, Any]:
