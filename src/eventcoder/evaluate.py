@@ -198,14 +198,7 @@ def evaluate_model(cfg: DictConfig) -> Path:
         else str(cfg.command)
     result = {"run": run, "model": str(cfg.model_dir), "command": command, "eval_sets": sets,
               "decode_settings": settings, "reference": reference_results(predictor) if cfg.get("reference", True) else [],
-              "calibration": calibration or {"temperature": predictor.temperature, "fitted_now": False,
-                                             "mention_threshold": predictor.mention_threshold,
-                                             "casualty_mass": predictor.casualty_mass,
-                                             "lead_weight": predictor.lead_weight,
-                                             "headline_weight": predictor.headline_weight,
-                                             "lead_chars": predictor.lead_chars,
-                                             "body_threshold": predictor.body_threshold,
-                                             "body_needs_lead_toll": predictor.body_needs_lead_toll},
+              "calibration": calibration or {**predictor.settings(), "fitted_now": False},
               "baseline_train": str(cfg.baseline_train), "sections": sections,
               "vague_table": predictor.numbers.vague, "count_vague_in_totals": predictor.count_vague}
     with atomic_dir(out_dir) as tmp:
@@ -217,19 +210,16 @@ def evaluate_model(cfg: DictConfig) -> Path:
     return out_dir
 
 
-DECODE_SETTINGS = ("lead_weight", "headline_weight", "temperature", "mention_threshold", "casualty_mass",
-                   "lead_chars", "body_threshold", "body_needs_lead_toll", "count_vague")
-
-
 def apply_decode_settings(predictor: Any, settings: Any) -> dict[str, Any]:
     """Set decoding settings by hand for this run only (after any calibration; not stored): a way to
     measure a setting calibration did not choose. Unknown names fail naming the allowed ones."""
     from omegaconf import OmegaConf
 
     plain = OmegaConf.to_container(settings, resolve=True) if OmegaConf.is_config(settings) else dict(settings)
+    allowed = (*predictor.CALIBRATED, "count_vague")
     for name, value in plain.items():
-        if name not in DECODE_SETTINGS:
-            raise ValueError(f"decode_settings.{name}: not a decoding setting (one of {', '.join(DECODE_SETTINGS)})")
+        if name not in allowed:
+            raise ValueError(f"decode_settings.{name}: not a decoding setting (one of {', '.join(allowed)})")
         setattr(predictor, name, type(getattr(predictor, name))(value))
     return plain
 

@@ -95,6 +95,9 @@ class Predictor:
     lead_chars = 0  # figures starting past this many characters (the body) need `body_threshold`
     body_threshold = 0.0  # (0: the same threshold as figures in the headline and lead)
     body_needs_lead_toll = False  # True: the body threshold only for outcomes the lead has a figure for
+    # the decoding settings above that `evaluate calibrate=true` fits and calibration.json stores
+    CALIBRATED = ("temperature", "mention_threshold", "casualty_mass", "lead_weight", "headline_weight",
+                  "lead_chars", "body_threshold", "body_needs_lead_toll")
 
     def __init__(self, model: Any, tokenizer: Any, numbers: NumbersConfig | None = None,
                  count_vague: bool = False) -> None:
@@ -153,15 +156,14 @@ class Predictor:
         calib = p / "calibration.json"
         if calib.is_file():
             stored = json.loads(calib.read_text())
-            predictor.temperature = float(stored.get("temperature", 1.0))
-            predictor.mention_threshold = float(stored.get("mention_threshold", 0.0))
-            predictor.casualty_mass = bool(stored.get("casualty_mass", False))
-            predictor.lead_weight = float(stored.get("lead_weight", 1.0))
-            predictor.headline_weight = float(stored.get("headline_weight", 0.0))
-            predictor.lead_chars = int(stored.get("lead_chars", 0))
-            predictor.body_threshold = float(stored.get("body_threshold", 0.0))
-            predictor.body_needs_lead_toll = bool(stored.get("body_needs_lead_toll", False))
+            for name in cls.CALIBRATED:  # a setting the file lacks keeps its class default
+                if name in stored:
+                    setattr(predictor, name, type(getattr(cls, name))(stored[name]))
         return predictor
+
+    def settings(self) -> dict[str, Any]:
+        """The calibrated decoding settings in use, by name."""
+        return {name: getattr(self, name) for name in self.CALIBRATED}
 
     def __call__(self, texts: str | Sequence[str], batch_size: int = 16) -> list[dict[str, Any]]:
         """Code articles: one prediction dict per text (the contract in DESIGN.md)."""
