@@ -59,7 +59,8 @@ def tokens_read(model_dir: Path, texts: list[str]) -> tuple[int, int]:
 
     tok = AutoTokenizer.from_pretrained(str(model_dir))
     cfg = EventCoderConfig.from_pretrained(str(model_dir))
-    windows = article_windows(tok, texts, [[] for _ in texts], int(cfg.window_length), int(cfg.window_stride))
+    windows = article_windows(tok, texts, [[] for _ in texts], int(cfg.window_length), int(cfg.window_stride),
+                              bool(cfg.headline_context))
     cut = sum(len(ids) for ids in tok(texts, truncation=True, max_length=512)["input_ids"])
     return sum(len(w["input_ids"]) for w in windows), cut
 

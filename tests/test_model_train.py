@@ -89,6 +89,29 @@ def test_windows_cover_a_long_text_and_hold_mentions_whole(tiny_backbone):
     assert tok.decode(ids[s:e]) == "14"
 
 
+def test_headline_context_repeats_the_headline_in_every_window(tiny_backbone):
+    tok = AutoTokenizer.from_pretrained(tiny_backbone)
+    head = "Gunmen kill 3 police officers in raid"
+    text = head + "\n\n" + "The weather was calm. " * 60 + "Later 14 soldiers were killed. " + "Talks went on. " * 40
+    spans = [(text.index("3 "), text.index("3 ") + 1), (text.index("14"), text.index("14") + 2)]
+    plain = article_windows(tok, [text, "One paragraph: 5 people died."], [spans, [(15, 16)]], 64, 16)
+    wins = article_windows(tok, [text, "One paragraph: 5 people died."], [spans, [(15, 16)]], 64, 16,
+                           headline_context=True)
+    head_ids = tok(head, add_special_tokens=False)["input_ids"]
+    article = [w for w in wins if w["article"] == 0]
+    assert len(article) > 3 and all(w["input_ids"][1:1 + len(head_ids)] == head_ids for w in article)
+    assert all(w["article"] == 0 for w in wins[:len(article)])  # reading order, article by article
+    # the headline's figure belongs to every window; the body's to those holding it, decoded right
+    for w in article:
+        by_index = {mi: tok.decode(w["input_ids"][s:e]) for mi, s, e in w["mentions"]}
+        assert by_index[0] == "3" and by_index.get(1, "14") == "14"
+    assert sum(1 for w in article if any(mi == 1 for mi, _, _ in w["mentions"])) >= 1
+    # a text without a headline is cut exactly as before
+    assert [w["input_ids"] for w in wins if w["article"] == 1] == [w["input_ids"] for w in plain if w["article"] == 1]
+    # without the flag the headline appears in the first window only
+    assert plain[1]["input_ids"][1:1 + len(head_ids)] != head_ids
+
+
 def test_predictor_reads_every_window(trained, monkeypatch):
     p = Predictor.from_pretrained(trained)
     text = "Officials met to discuss the budget. " * 150 + "Gunmen killed 14 villagers on Sunday."
@@ -301,3 +324,24 @@ def test_student_keeps_chosen_layers_of_its_teacher_and_learns_from_it(trained, 
                                    f"output_dir={tmp_path / 'bad'}"]))
     with pytest.raises(ValueError, match=r"keep_layers \[3\]"):
         train_model(compose_train(base[:-5] + ["keep_layers=[3]", f"output_dir={tmp_path / 'bad2'}"]))
+
+
+def test_predictor_cuts_windows_the_way_the_model_was_trained(trained, monkeypatch):
+    p = Predictor.from_pretrained(trained)
+    head = "Gunmen kill 3 police officers in raid"
+    text = head + "\n\n" + "Officials met to discuss the budget. " * 120 + "Gunmen killed 14 villagers on Sunday."
+    head_ids = p.tokenizer(head, add_special_tokens=False)["input_ids"]
+    monkeypatch.setattr(p.config, "headline_context", True)
+    batches = []
+    forward = p.model.forward
+
+    def recording(**kw):
+        batches.append(kw["input_ids"])
+        return forward(**kw)
+
+    monkeypatch.setattr(p.model, "forward", recording)
+    scores = p.score([text], batch_size=4)[0]
+    windows = [row for ids in batches for row in ids.tolist()]
+    assert len(windows) > 4 and all(row[1:1 + len(head_ids)] == head_ids for row in windows)
+    held = {m.text: int(n) for m, n in zip(scores.mentions, scores.mention_windows, strict=True)}
+    assert held["3"] == len(windows) and 1 <= held["14"] < len(windows)  # headline figure: every window

@@ -3,6 +3,9 @@
 Used by training (with labels) and prediction (without), so both see exactly the same inputs.
 A long article becomes several windows (stride overlap); a mention is given to every window that
 contains all of its tokens, and the window logits are merged per article at prediction time.
+With `headline_context` every window of an article that has a headline starts with that headline
+([CLS] headline [SEP] body part [SEP]): a window deep in the body still knows which event the
+story is about, so a figure there can be told apart from an earlier event's toll.
 """
 from __future__ import annotations
 
@@ -11,33 +14,70 @@ from typing import Any
 
 import torch
 
+HEADLINE_MAX_CHARS = 250
+
+
+def headline_of(text: str) -> str | None:
+    """The text's first line when it reads as a headline: short (≤ 250 characters, 3+ words) and
+    followed by more text. Exports and snippets (one paragraph) have none."""
+    first, sep, rest = text.strip().partition("\n")
+    first = first.strip()
+    if not sep or not rest.strip() or len(first) > HEADLINE_MAX_CHARS or len(first.split()) < 3:
+        return None
+    return first
+
 
 def article_windows(tokenizer: Any, texts: Sequence[str], mention_spans: Sequence[Sequence[tuple[int, int]]],
-                    max_length: int, stride: int) -> list[dict[str, Any]]:
+                    max_length: int, stride: int, headline_context: bool = False) -> list[dict[str, Any]]:
     """One dict per window: input_ids, attention_mask, article index, and its mentions.
 
     `mention_spans[i]` are the character spans of article i's candidates; each window lists
-    (mention index, token start, token end) for candidates it holds whole.
+    (mention index, token start, token end) for candidates it holds whole. Windows come in article
+    order and, within an article, in reading order. With `headline_context`, articles with a
+    headline are cut as (headline, body) pairs so that every window repeats the headline; a
+    mention in the headline then belongs to every window of its article.
     """
-    enc = tokenizer(list(texts), truncation=True, max_length=max_length, stride=stride,
-                    return_overflowing_tokens=True, return_offsets_mapping=True, padding=False)
-    windows = []
-    for w, art in enumerate(enc["overflow_to_sample_mapping"]):
-        offsets = enc["offset_mapping"][w]
-        seq_ids = enc.sequence_ids(w)
-        content = [k for k, s in enumerate(seq_ids) if s == 0]
-        if not content:
+    pieces: list[tuple[int, str, int, str | None, int]] = []  # (article, body, body offset, headline, its offset)
+    for a, text in enumerate(texts):
+        head = headline_of(text) if headline_context else None
+        if head is None:
+            pieces.append((a, text, 0, None, 0))
             continue
-        w_start, w_end = offsets[content[0]][0], offsets[content[-1]][1]
-        mentions = []
-        for mi, (cs, ce) in enumerate(mention_spans[art]):
-            if cs < w_start or ce > w_end:
+        h0 = text.index(head)
+        b0 = text.index("\n", h0 + len(head)) + 1
+        pieces.append((a, text[b0:], b0, head, h0))
+    windows: list[dict[str, Any]] = []
+    for paired in (False, True):
+        group = [p for p in pieces if (p[3] is not None) == paired]
+        if not group:
+            continue
+        args = ([p[3] for p in group], [p[1] for p in group]) if paired else ([p[1] for p in group],)
+        enc = tokenizer(*args, truncation="only_second" if paired else True, max_length=max_length, stride=stride,
+                        return_overflowing_tokens=True, return_offsets_mapping=True, padding=False)
+        for w, g in enumerate(enc["overflow_to_sample_mapping"]):
+            art, _, b0, _, h0 = group[g]
+            seq_ids = enc.sequence_ids(w)
+            body_seq = 1 if paired else 0
+            shift = {0: h0, 1: b0} if paired else {0: b0}
+            tokens = [(k, enc["offset_mapping"][w][k][0] + shift[s], enc["offset_mapping"][w][k][1] + shift[s], s)
+                      for k, s in enumerate(seq_ids) if s is not None]
+            body = [t for t in tokens if t[3] == body_seq]
+            if not body:
                 continue
-            toks = [k for k in content if offsets[k][0] < ce and cs < offsets[k][1]]
-            if toks:
-                mentions.append((mi, toks[0], toks[-1] + 1))
-        windows.append({"input_ids": enc["input_ids"][w], "attention_mask": enc["attention_mask"][w],
-                        "article": int(art), "mentions": mentions})
+            ranges = [(body[0][1], body[-1][2])]
+            if paired:
+                head = [t for t in tokens if t[3] == 0]
+                ranges.append((head[0][1], head[-1][2]))
+            mentions = []
+            for mi, (cs, ce) in enumerate(mention_spans[art]):
+                if not any(lo <= cs and ce <= hi for lo, hi in ranges):
+                    continue
+                toks = [k for k, ts, te, _ in tokens if ts < ce and cs < te]
+                if toks:
+                    mentions.append((mi, toks[0], toks[-1] + 1))
+            windows.append({"input_ids": enc["input_ids"][w], "attention_mask": enc["attention_mask"][w],
+                            "article": int(art), "mentions": mentions})
+    windows.sort(key=lambda w: w["article"])  # stable: reading order kept within each article
     return windows
 
 
@@ -71,11 +111,12 @@ class WindowCollator:
         return out
 
 
-def windows_for_training(tokenizer: Any, batch: dict[str, list], max_length: int, stride: int) -> dict[str, list]:
+def windows_for_training(tokenizer: Any, batch: dict[str, list], max_length: int, stride: int,
+                         headline_context: bool = False) -> dict[str, list]:
     """`datasets.map(batched=True)` function: dataset rows → window rows with labels."""
     spans = [list(zip(s, e, strict=True)) for s, e in zip(batch["mention_start"], batch["mention_end"],
                                                           strict=True)]
-    wins = article_windows(tokenizer, batch["text"], spans, max_length, stride)
+    wins = article_windows(tokenizer, batch["text"], spans, max_length, stride, headline_context)
     out: dict[str, list] = {"input_ids": [], "event_labels": [], "mention_token_start": [],
                             "mention_token_end": [], "mention_labels": [], "article_id": []}
     for w in wins:

@@ -26,7 +26,7 @@ class EventCoderConfig(PretrainedConfig):
                  window_length: int = 256, window_stride: int = 64, mention_loss_weight: float = 1.0,
                  event_class_weights: list[float] | None = None,
                  mention_class_weights: list[float] | None = None, classifier_dropout: float = 0.1,
-                 mention_context: int = 0, **kwargs: Any) -> None:
+                 mention_context: int = 0, headline_context: bool = False, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.encoder = encoder or {}
         self.event_labels = list(event_labels or [])
@@ -39,6 +39,7 @@ class EventCoderConfig(PretrainedConfig):
         self.mention_class_weights = mention_class_weights
         self.classifier_dropout = classifier_dropout
         self.mention_context = mention_context  # tokens either side pooled as the mention's context (0: none)
+        self.headline_context = headline_context  # every window of a headlined article starts with its headline
 
     def encoder_config(self) -> PretrainedConfig:
         enc = dict(self.encoder)

@@ -25,6 +25,7 @@ from typing import Any, NamedTuple
 import torch
 
 from eventcoder.casualties import aggregate
+from eventcoder.features import headline_of
 from eventcoder.numbers import NumbersConfig, find_mentions
 from eventcoder.taxonomy import OUTSIDE
 
@@ -33,17 +34,6 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 REQUIRED_FILES = ("config.json", "model.safetensors", "tokenizer.json", "label_maps.json")
 SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+|\n+")
-HEADLINE_MAX_CHARS = 250
-
-
-def headline_of(text: str) -> str | None:
-    """The text's first line when it reads as a headline: short (≤ 250 characters, 3+ words) and
-    followed by more text. Exports and snippets (one paragraph) have none."""
-    first, sep, rest = text.strip().partition("\n")
-    first = first.strip()
-    if not sep or not rest.strip() or len(first) > HEADLINE_MAX_CHARS or len(first.split()) < 3:
-        return None
-    return first
 
 
 def sentence_around(text: str, start: int, end: int) -> str:
@@ -182,7 +172,8 @@ class Predictor:
                 raise ValueError(f"text {i} is empty or not a string")
         mentions = [[m for m in find_mentions(t, self.numbers) if m.is_count] for t in texts]
         windows = article_windows(self.tokenizer, texts, [[(m.start, m.end) for m in ms] for ms in mentions],
-                                  int(self.config.window_length), int(self.config.window_stride))
+                                  int(self.config.window_length), int(self.config.window_stride),
+                                  bool(getattr(self.config, "headline_context", False)))
         read_heads = self.headline_weight > 0 if headlines is None else headlines
         heads = [(a, h) for a, h in enumerate(map(headline_of, texts)) if h] if read_heads else []
         n_article_windows = len(windows)  # headline windows follow the articles' own

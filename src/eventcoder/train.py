@@ -236,9 +236,10 @@ def train_model(cfg: DictConfig) -> Path:
                 else resolve_backbone_dir(str(cfg.model.backbone), REPO_ROOT / "models" / ".cache"))
     tokenizer = AutoTokenizer.from_pretrained(backbone)
     wl, ws = int(cfg.model.window_length), int(cfg.model.window_stride)
+    hc = bool(cfg.model.get("headline_context", False))
 
     def to_windows(ds, cap):
-        w = ds.map(lambda b: windows_for_training(tokenizer, b, wl, ws), batched=True,
+        w = ds.map(lambda b: windows_for_training(tokenizer, b, wl, ws, hc), batched=True,
                    remove_columns=ds.column_names, desc="windows")
         if cap:
             w = w.select(range(min(int(cap), len(w))))
@@ -253,7 +254,7 @@ def train_model(cfg: DictConfig) -> Path:
     if init_from:
         # the windows are cut with this run's settings, so the saved model must read them the same way;
         # the loss weighting is this run's too
-        model = continue_from(backbone, taxonomy, window_length=wl, window_stride=ws,
+        model = continue_from(backbone, taxonomy, window_length=wl, window_stride=ws, headline_context=hc,
                               mention_loss_weight=float(cfg.model.mention_loss_weight), **weights)
         if cfg.get("keep_layers"):
             from eventcoder.model import keep_encoder_layers
@@ -264,8 +265,8 @@ def train_model(cfg: DictConfig) -> Path:
     else:
         model = EventCoderModel.from_backbone(
             backbone, taxonomy.event_labels, taxonomy.mention_labels, taxonomy=taxonomy.to_dict(),
-            window_length=wl, window_stride=ws, mention_loss_weight=float(cfg.model.mention_loss_weight),
-            classifier_dropout=float(cfg.model.classifier_dropout),
+            window_length=wl, window_stride=ws, headline_context=hc,
+            mention_loss_weight=float(cfg.model.mention_loss_weight), classifier_dropout=float(cfg.model.classifier_dropout),
             mention_context=int(cfg.model.get("mention_context", 0)), **weights)
     args = training_arguments(cfg, out_dir)
     callbacks = []
