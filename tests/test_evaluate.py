@@ -124,7 +124,9 @@ def test_decode_settings_apply_for_one_run_and_are_reported(trained, tmp_path):
     out = evaluate_model(cfg)
     result = json.loads((out / "metrics.json").read_text())
     assert result["decode_settings"] == {"mention_threshold": 0.9} and result["reference"] == []
-    assert "Set by hand for this run (not fitted, not stored): mention_threshold=0.9" in (out / "report.md").read_text()
+    report = (out / "report.md").read_text()
+    assert "Set by hand for this run (not fitted, not stored): mention_threshold=0.9" in report
+    assert "casualty labels need probability ≥ 0.90" in report  # the paragraph states the threshold in use
 
 
 def test_reference_articles_are_scored_without_their_text():
@@ -183,8 +185,11 @@ def test_calibration_is_fitted_and_stored(trained, tmp_path):
         stored["validation_macro_f1_by_lead_and_headline_weight"]
     assert "/".join(map(str, (stored["lead_chars"], stored["body_threshold"], stored["body_needs_lead_toll"]))) in \
         stored["validation_totals_exact_by_lead_chars_body_threshold_and_lead_toll"]
+    assert stored["prior_correction"] in (0.0, 0.25, 0.5, 0.75, 1.0)
     loaded = Predictor.from_pretrained(d)
+    assert len(stored["event_prior"]) == len(loaded.event_labels) and abs(sum(stored["event_prior"]) - 1) < 1e-3
     assert loaded.casualty_mass == stored["casualty_mass"]
+    assert (loaded.prior_correction, list(loaded.event_prior)) == (stored["prior_correction"], stored["event_prior"])
     assert (loaded.temperature, loaded.mention_threshold, loaded.lead_weight, loaded.headline_weight, loaded.lead_chars,
             loaded.body_threshold, loaded.body_needs_lead_toll) == (
         stored["temperature"], stored["mention_threshold"], stored["lead_weight"], stored["headline_weight"],
@@ -223,6 +228,31 @@ def test_lead_weight_decides_between_windows_and_is_fitted(trained):
     best, by_weight = fit_lead_weight(p, [sc], [2])
     assert best[1] > 0 and by_weight["1.0/0.0"] < by_weight["/".join(map(str, best))]
     assert (p.lead_weight, p.headline_weight) == best
+
+
+def test_prior_correction_divides_out_the_training_mix_and_is_fitted(trained):
+    import torch
+
+    from eventcoder.evaluate import event_prior, fit_prior_correction
+    from eventcoder.predictor import ArticleScores, Predictor
+
+    p = Predictor.from_pretrained(trained)
+    n = len(p.event_labels)
+    prior = event_prior([p.event_labels[0]] * 90 + [p.event_labels[1]] * 10, p.event_labels)
+    assert prior[:2] == (0.9, 0.1) and sum(prior) == 1.0
+    scores = torch.full((n,), -6.0)
+    scores[0], scores[1] = -0.5, -1.0  # the model leans to label 0, which the training mix was full of
+    sc = ArticleScores(scores[None], [], torch.zeros(0, len(p.mention_labels)), torch.zeros(0))
+    p.event_prior, p.prior_correction = prior, 0.0
+    assert int(p.event_probs(sc.window_event_log_probs).argmax()) == 0
+    p.prior_correction = 1.0  # log(0.9/0.1) = 2.2 > 0.5: divided out, label 1 wins
+    probs = p.event_probs(sc.window_event_log_probs)
+    assert int(probs.argmax()) == 1 and abs(float(probs.sum()) - 1) < 1e-5
+    assert float(probs[2]) < 0.01  # types the mix never had are not boosted
+    # validation says label 1: the smallest α that makes it win is chosen, and set
+    best, by_alpha = fit_prior_correction(p, [sc], [1])
+    assert best == 0.25 and by_alpha["0.0"] < by_alpha["0.25"] and p.prior_correction == 0.25
+    assert fit_prior_correction(p, [sc], [0])[0] == 0.0
 
 
 def test_headline_is_read_alone_only_when_the_text_has_one(trained):

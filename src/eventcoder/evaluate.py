@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -244,7 +245,7 @@ def reference_results(predictor: Any) -> list[dict[str, Any]]:
 
 
 def calibrate(predictor: Any, cfg: DictConfig, model_dir: Path) -> dict[str, Any]:
-    """Fit the lead-window and headline weights, the event-score temperature, the casualty-label
+    """Fit the lead-window and headline weights, the training-prior correction, the event-score temperature, the casualty-label
     threshold and the body threshold (figures past the lead) on the validation split of `calibration_set` (default:
     `baseline_train`); store them in the model dir. The model runs once; each setting is tried on
     its stored scores."""
@@ -259,10 +260,15 @@ def calibrate(predictor: Any, cfg: DictConfig, model_dir: Path) -> dict[str, Any
     raw = predictor.score([r["text"] for r in rows], batch_size=int(cfg.batch_size), headlines=True)
     labels = predictor.event_labels
     gold = [labels.index(r["event_type"]) for r in rows]
-    predictor.temperature = 1.0
+    for name in predictor.CALIBRATED:  # start from the uncalibrated model, not an earlier calibration
+        setattr(predictor, name, getattr(type(predictor), name))
     info: dict[str, Any] = {"fitted_on": f"{spec} validation ({len(rows)} articles)", "fitted_now": True}
     (info["lead_weight"], info["headline_weight"]), info["validation_macro_f1_by_lead_and_headline_weight"] = \
         fit_lead_weight(predictor, raw, gold)
+    _, train_labels = baseline_training_texts(cfg)
+    predictor.event_prior = info["event_prior"] = event_prior(train_labels, labels)
+    info["prior_correction"], info["validation_macro_f1_by_prior_correction"] = fit_prior_correction(
+        predictor, raw, gold)
     scores = [predictor.event_probs(sc.window_event_log_probs, sc.headline_event_log_probs).tolist() for sc in raw]
     info["temperature"] = M.fit_temperature(scores, gold)
     info["validation_ece_before"] = M.expected_calibration_error(
@@ -317,6 +323,27 @@ def fit_lead_weight(predictor: Any, raw: list, gold: list[int],
     return _grid_search(predictor, ("lead_weight", "headline_weight"), grid, lambda: f1_score(
         [g for _, g in multi], [int(predictor.event_probs(sc.window_event_log_probs, sc.headline_event_log_probs)
                                     .argmax()) for sc, _ in multi], average="macro"))
+
+
+def event_prior(train_labels: list[str], labels: list[str]) -> tuple[float, ...]:
+    """Each event type's share of the training rows (`baseline_train`, the mix the model learned from)."""
+    counts = Counter(train_labels)
+    total = max(1, sum(counts[lab] for lab in labels))
+    return tuple(round(counts[lab] / total, 6) for lab in labels)
+
+
+PRIOR_GRID = (0.0, 0.25, 0.5, 0.75, 1.0)
+
+
+def fit_prior_correction(predictor: Any, raw: list, gold: list[int],
+                         grid: tuple[float, ...] = PRIOR_GRID) -> tuple[float, dict[str, float]]:
+    """The share α of the training prior to divide out of event scores that maximises event
+    macro-F1 on all validation articles (0 keeps the model as trained; 1 is a uniform prior)."""
+    from sklearn.metrics import f1_score
+
+    return _grid_search(predictor, "prior_correction", grid, lambda: f1_score(
+        gold, [int(predictor.event_probs(sc.window_event_log_probs, sc.headline_event_log_probs).argmax())
+               for sc in raw], average="macro"))
 
 
 def _totals_exact(predictor: Any, rows: list[dict], raw: list) -> float:

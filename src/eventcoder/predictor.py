@@ -85,9 +85,11 @@ class Predictor:
     lead_chars = 0  # figures starting past this many characters (the body) need `body_threshold`
     body_threshold = 0.0  # (0: the same threshold as figures in the headline and lead)
     body_needs_lead_toll = False  # True: the body threshold only for outcomes the lead has a figure for
+    prior_correction = 0.0  # α: event scores lose α·log(training prior) of each type (0: as trained)
+    event_prior: tuple = ()  # event-type frequencies of the training mix, in event_labels order
     # the decoding settings above that `evaluate calibrate=true` fits and calibration.json stores
     CALIBRATED = ("temperature", "mention_threshold", "casualty_mass", "lead_weight", "headline_weight",
-                  "lead_chars", "body_threshold", "body_needs_lead_toll")
+                  "lead_chars", "body_threshold", "body_needs_lead_toll", "prior_correction", "event_prior")
 
     def __init__(self, model: Any, tokenizer: Any, numbers: NumbersConfig | None = None,
                  count_vague: bool = False) -> None:
@@ -214,7 +216,9 @@ class Predictor:
                     headline_log_probs: torch.Tensor | None = None) -> torch.Tensor:
         """Article event probabilities: a weighted mean of the windows' log-probabilities in which
         the first window (headline and lead, where the main event is reported) weighs `lead_weight`,
-        every later window 1 and the headline read alone `headline_weight`, then the temperature."""
+        every later window 1 and the headline read alone `headline_weight`; then the training mix's
+        class prior is divided out to the power `prior_correction` (the export-heavy mix makes battles
+        and bombings likelier than in the articles users send) and the temperature applied."""
         weights = torch.ones(window_log_probs.shape[0])
         weights[0] = self.lead_weight
         merged = (window_log_probs * weights[:, None]).sum(0)
@@ -222,7 +226,12 @@ class Predictor:
         if headline_log_probs is not None and self.headline_weight > 0:
             merged = merged + self.headline_weight * headline_log_probs
             total = total + self.headline_weight
-        return torch.softmax(merged / total / self.temperature, -1)
+        logits = merged / total
+        if self.prior_correction and self.event_prior:
+            prior = torch.tensor(self.event_prior, dtype=logits.dtype)
+            prior = torch.where(prior > 0, prior, prior.max())  # a type the mix lacked gets no boost
+            logits = logits - self.prior_correction * prior.log()
+        return torch.softmax(logits / self.temperature, -1)
 
     def decode(self, text: str, scores: ArticleScores) -> dict[str, Any]:
         """One article's prediction from its raw scores and the current calibration."""

@@ -133,10 +133,13 @@ def render_report(result: dict[str, Any], plots: dict[str, Any], out: Path) -> N
     vague = ", ".join(f"{k}→{v}" for k, v in result["vague_table"].items() if v is not None)
     doc.para(f"Vague quantities are reported beside totals and {'are' if result['count_vague_in_totals'] else 'are not'}"
              f" added to them; the vague table for users who count them: {vague}.")
-    cal = result.get("calibration") or {}
+    hand = result.get("decode_settings") or {}
+    cal = {**(result.get("calibration") or {}), **hand}  # the settings in use: fitted, then any set by hand
     doc.para(f"An article's event type weighs its first window (headline and lead) {cal.get('lead_weight', 1.0):g}× "
              f"each later window"
              + (f" and its headline read alone {cal['headline_weight']:g}×" if cal.get("headline_weight") else "")
+             + (f"; the training mix's event-type prior is divided out to the power {cal['prior_correction']:g}"
+                if cal.get("prior_correction") else "")
              + f"; event scores use temperature {cal.get('temperature', 1.0):.3f} and casualty "
              f"labels need probability ≥ {cal.get('mention_threshold', 0.0):.2f}"
              + (" (that the number is a casualty figure of any group: 1 − P(O))" if cal.get("casualty_mass") else "")
@@ -144,8 +147,9 @@ def render_report(result: dict[str, Any], plots: dict[str, Any], out: Path) -> N
                 + (" when the lead already gives a figure of that outcome)" if cal.get("body_needs_lead_toll")
                    else ")")
                 if cal.get("lead_chars") and cal.get("body_threshold") else "")
-             + (f", all fitted in this run on {cal['fitted_on']}." if cal.get("fitted_now") else "."))
-    if result.get("decode_settings"):
+             + (f", fitted in this run on {cal['fitted_on']}" + (" except those set by hand below." if hand else ".")
+                if cal.get("fitted_now") else "."))
+    if hand:
         doc.para("Set by hand for this run (not fitted, not stored): "
                  + ", ".join(f"{k}={v}" for k, v in result["decode_settings"].items()) + ".")
     if result.get("reference"):
