@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 from eventcoder.casualties import aggregate
@@ -14,17 +15,13 @@ from eventcoder.numbers import count_candidates
 KILLED = re.compile(r"\b(kill\w*|dead|died|dies|death\w*|slain|lives|bodies|shot dead|massacre\w*|executed|"
                     r"beheaded|lynched|fatalit\w*|perish\w*)\b", re.I)
 INJURED = re.compile(r"\b(injur\w*|wound\w*|hurt|hospitali[sz]ed|casualt\w*)\b", re.I)
-GROUP_WORDS = {
-    "security_forces": {"soldier", "soldiers", "troops", "police", "policemen", "policeman", "officers",
-                        "officer", "personnel", "security", "army", "guards", "gendarmes", "servicemen",
-                        "marines", "militiamen", "jawans", "commandos", "forces", "trooper", "constable"},
-    "militants": {"militants", "militant", "rebels", "rebel", "insurgents", "insurgent", "gunmen", "gunman",
-                  "attackers", "attacker", "fighters", "fighter", "terrorists", "jihadists", "extremists",
-                  "assailants", "bomber", "bombers", "maoists", "separatists"},
-    "civilians": {"civilians", "civilian", "villagers", "residents", "children", "women", "students",
-                  "worshippers", "passengers", "farmers", "protesters", "demonstrators", "pilgrims",
-                  "journalists", "teachers", "workers", "traders", "bystanders", "family"},
-}
+
+
+@lru_cache(maxsize=1)
+def _taxonomy() -> Any:
+    from eventcoder.taxonomy import load_taxonomy
+
+    return load_taxonomy("acled")  # its group nouns
 
 
 class MajorityBaseline:
@@ -86,7 +83,7 @@ def rule_based_casualties(text: str) -> dict[str, Any]:
         outcome = _cue(text, m.start, m.end)
         if outcome is None:
             continue
-        group = next((g for g, ws in GROUP_WORDS.items() if m.noun in ws), "unknown")
+        group = _taxonomy().group_of_noun(m.noun) or _taxonomy().unknown_group
         labelled.append({"outcome": outcome, "group": group, "count": m.value if m.vague is None else None,
                          "vague": m.vague, "start": m.start, "end": m.end})
     agg = aggregate(labelled)

@@ -28,6 +28,7 @@ class Taxonomy(BaseModel):
     outcomes: list[str] = Field(default_factory=lambda: ["killed", "injured"])
     groups: list[str]
     unknown_group: str = "unknown"
+    group_nouns: dict[str, list[str]] = Field(default_factory=dict)  # nouns that name a victim group
     descriptions: dict[str, str] = Field(default_factory=dict)
 
     @model_validator(mode="after")
@@ -40,6 +41,8 @@ class Taxonomy(BaseModel):
             raise ValueError("none_label must not also be listed in event_types")
         if self.unknown_group not in self.groups:
             raise ValueError(f"unknown_group {self.unknown_group!r} must be one of groups")
+        if set(self.group_nouns) - set(self.groups):
+            raise ValueError(f"group_nouns names groups outside {self.groups}: {sorted(set(self.group_nouns) - set(self.groups))}")
         return self
 
     @cached_property
@@ -51,6 +54,11 @@ class Taxonomy(BaseModel):
     def mention_labels(self) -> list[str]:
         """Labels of the casualty head: O, then every outcome:group pair."""
         return [OUTSIDE] + [f"{o}:{g}" for o in self.outcomes for g in self.groups]
+
+    def group_of_noun(self, noun: str | None) -> str | None:
+        """The victim group a counted noun names ("militants" → militants), or None."""
+        low = (noun or "").lower()
+        return next((g for g, nouns in self.group_nouns.items() if low in nouns), None)
 
     def mention_label(self, outcome: str, group: str) -> str:
         return f"{outcome}:{group}"

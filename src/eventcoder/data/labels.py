@@ -6,6 +6,8 @@ it says so (the caller masks the record's casualty labels); it never guesses.
 """
 from __future__ import annotations
 
+from typing import Any
+
 from eventcoder.schema import Article, RecordError
 
 
@@ -108,18 +110,24 @@ def align_counts(counts: dict[str, dict[str, int]], totals: dict[str, int], cand
 
     Per outcome: each group's count is matched to candidates of that value (a repeated figure labels
     every repeat); a total larger than every group is matched as the containing total (group
-    `unknown`, the convention of our records). An outcome with a positive total and no matching
-    candidate, or a candidate claimed by two different figures, makes the alignment unsure: status
-    "masked:<reason>" and all labels None. Unmatched candidates are "O" when every outcome of the
-    record is known, else None (unknown, ignored by the loss).
+    `unknown`, the convention of our records) unless the number counts a noun that names a group
+    ("killed 18 Taliban militants": the export has no group column, the text says who). An outcome
+    with a positive total and no matching candidate, or a candidate claimed by two different
+    figures, makes the alignment unsure: status "masked:<reason>" and all labels None. Unmatched
+    candidates are "O" when every outcome of the record is known, else None (unknown, ignored by
+    the loss); so is an unmatched count of a named group smaller than a total the export gives
+    without its groups ("four officers and five assailants were wounded", 9 wounded): a part of
+    that total, not "not a casualty".
     """
     from eventcoder.taxonomy import OUTSIDE
 
     claimed: dict[int, str] = {}
 
-    def claim(value: int, label: str) -> bool | None:
+    def claim(value: int, outcome: str, group: str) -> bool | None:
         hits = [k for k, m in enumerate(candidates) if m.value == value and m.vague is None]
         for k in hits:
+            named = taxonomy.group_of_noun(candidates[k].noun) if group == taxonomy.unknown_group else None
+            label = taxonomy.mention_label(outcome, named or group)
             if claimed.get(k, label) != label:
                 return None
             claimed[k] = label
@@ -130,16 +138,24 @@ def align_counts(counts: dict[str, dict[str, int]], totals: dict[str, int], cand
         matched = False
         for group, count in groups.items():
             if count > 0:
-                ok = claim(count, taxonomy.mention_label(outcome, group))
+                ok = claim(count, outcome, group)
                 if ok is None:
                     return [None] * len(candidates), "masked:ambiguous mention"
                 matched |= ok
         if total > 0 and all(total != c for c in groups.values()):
-            ok = claim(total, taxonomy.mention_label(outcome, taxonomy.unknown_group))
+            ok = claim(total, outcome, taxonomy.unknown_group)
             if ok is None:
                 return [None] * len(candidates), "masked:ambiguous mention"
             matched |= ok
         if total > 0 and not matched:
             return [None] * len(candidates), f"masked:{outcome} count not found among the numbers"
     all_known = set(taxonomy.outcomes) <= known_outcomes
-    return [claimed.get(k, OUTSIDE if all_known else None) for k in range(len(candidates))], "aligned"
+    ungrouped = max((t for o, t in totals.items() if set(counts.get(o, {})) <= {taxonomy.unknown_group}), default=0)
+
+    def unmatched(m: Any) -> str | None:
+        if not all_known:
+            return None
+        part_of_total = m.value is not None and m.value < ungrouped and taxonomy.group_of_noun(m.noun)
+        return None if part_of_total else OUTSIDE
+
+    return [claimed.get(k) or unmatched(m) for k, m in enumerate(candidates)], "aligned"
