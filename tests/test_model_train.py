@@ -345,3 +345,10 @@ def test_predictor_cuts_windows_the_way_the_model_was_trained(trained, monkeypat
     assert len(windows) > 4 and all(row[1:1 + len(head_ids)] == head_ids for row in windows)
     held = {m.text: int(n) for m, n in zip(scores.mentions, scores.mention_windows, strict=True)}
     assert held["3"] == len(windows) and 1 <= held["14"] < len(windows)  # headline figure: every window
+
+
+def test_headline_context_skips_a_headline_too_long_for_the_window(tiny_backbone):
+    tok = AutoTokenizer.from_pretrained(tiny_backbone)
+    text = "Gunmen kill police officers " * 8 + "in raid\n\n" + "The weather was calm. " * 40
+    paired = article_windows(tok, [text], [[]], 32, 8, headline_context=True)
+    assert [w["input_ids"] for w in paired] == [w["input_ids"] for w in article_windows(tok, [text], [[]], 32, 8)]

@@ -40,6 +40,8 @@ def article_windows(tokenizer: Any, texts: Sequence[str], mention_spans: Sequenc
     pieces: list[tuple[int, str, int, str | None, int]] = []  # (article, body, body offset, headline, its offset)
     for a, text in enumerate(texts):
         head = headline_of(text) if headline_context else None
+        if head is not None and len(tokenizer(head, add_special_tokens=False)["input_ids"]) > max_length // 4:
+            head = None  # a headline that would crowd the body out of every window is read once, as text
         if head is None:
             pieces.append((a, text, 0, None, 0))
             continue
