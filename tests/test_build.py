@@ -206,19 +206,21 @@ def test_alignment_total_breakdown_ambiguous_and_missing():
 def test_alignment_takes_the_group_the_text_names_when_the_export_has_none():
     text = "Afghan special forces killed 18 Taliban militants in Laman on Sunday."
     labels, status = align_counts({"killed": {"unknown": 18}}, {"killed": 18}, count_candidates(text), TAX,
-                                  {"killed"})
+                                  {"killed"}, named_groups=True)
     assert status == "aligned" and labels == ["killed:militants"]  # not killed:unknown
+    assert align_counts({"killed": {"unknown": 18}}, {"killed": 18}, count_candidates(text), TAX,
+                        {"killed"})[0] == ["killed:unknown"]  # the records' convention when off
     text = "Nine people were wounded, four officers and five assailants, and 7 were killed."
     cands = count_candidates(text)
     labels, status = align_counts({"killed": {"unknown": 7}, "injured": {"unknown": 9}}, {"killed": 7, "injured": 9},
-                                  cands, TAX, {"killed", "injured"})
+                                  cands, TAX, {"killed", "injured"}, named_groups=True)
     by_text = dict(zip([m.text for m in cands], labels, strict=True))
     assert status == "aligned" and by_text["Nine"] == "injured:unknown" and by_text["7"] == "killed:unknown"
     # parts of a total given without its groups are unknown (ignored by the loss), not "not a casualty"
     assert by_text["four"] is None and by_text["five"] is None
     # when the export gives the groups, the other counts stay O
     labels, _ = align_counts({"killed": {"security_forces": 7}, "injured": {"security_forces": 4, "militants": 5}},
-                             {"killed": 7, "injured": 9}, cands, TAX, {"killed", "injured"})
+                             {"killed": 7, "injured": 9}, cands, TAX, {"killed", "injured"}, named_groups=True)
     assert dict(zip([m.text for m in cands], labels, strict=True))["four"] == "injured:security_forces"
 
 def test_near_duplicates_never_cross_splits():

@@ -105,19 +105,19 @@ IGNORE = -100  # label id of a candidate whose label is unknown (masked in the l
 
 
 def align_counts(counts: dict[str, dict[str, int]], totals: dict[str, int], candidates: list, taxonomy,
-                 known_outcomes: set[str]) -> tuple[list[str | None], str]:
+                 known_outcomes: set[str], named_groups: bool = False) -> tuple[list[str | None], str]:
     """Label candidates from counts without spans; returns (labels, status).
 
     Per outcome: each group's count is matched to candidates of that value (a repeated figure labels
     every repeat); a total larger than every group is matched as the containing total (group
-    `unknown`, the convention of our records) unless the number counts a noun that names a group
-    ("killed 18 Taliban militants": the export has no group column, the text says who). An outcome
+    `unknown`, the convention of our records). With `named_groups`, a figure the export gives no
+    group for takes the group of the noun it counts ("killed 18 Taliban militants": killed:militants,
+    not unknown), and an unmatched count of a named group smaller than such a total is a part of it
+    ("four officers and five assailants were wounded", 9 wounded): unknown, not O. An outcome
     with a positive total and no matching candidate, or a candidate claimed by two different
     figures, makes the alignment unsure: status "masked:<reason>" and all labels None. Unmatched
     candidates are "O" when every outcome of the record is known, else None (unknown, ignored by
-    the loss); so is an unmatched count of a named group smaller than a total the export gives
-    without its groups ("four officers and five assailants were wounded", 9 wounded): a part of
-    that total, not "not a casualty".
+    the loss).
     """
     from eventcoder.taxonomy import OUTSIDE
 
@@ -126,7 +126,8 @@ def align_counts(counts: dict[str, dict[str, int]], totals: dict[str, int], cand
     def claim(value: int, outcome: str, group: str) -> bool | None:
         hits = [k for k, m in enumerate(candidates) if m.value == value and m.vague is None]
         for k in hits:
-            named = taxonomy.group_of_noun(candidates[k].noun) if group == taxonomy.unknown_group else None
+            named = taxonomy.group_of_noun(candidates[k].noun) if named_groups and group == taxonomy.unknown_group \
+                else None
             label = taxonomy.mention_label(outcome, named or group)
             if claimed.get(k, label) != label:
                 return None
@@ -155,7 +156,7 @@ def align_counts(counts: dict[str, dict[str, int]], totals: dict[str, int], cand
     def unmatched(m: Any) -> str | None:
         if not all_known:
             return None
-        part_of_total = m.value is not None and m.value < ungrouped and taxonomy.group_of_noun(m.noun)
+        part_of_total = named_groups and m.value is not None and m.value < ungrouped and taxonomy.group_of_noun(m.noun)
         return None if part_of_total else OUTSIDE
 
     return [claimed.get(k) or unmatched(m) for k, m in enumerate(candidates)], "aligned"
