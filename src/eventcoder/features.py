@@ -68,8 +68,8 @@ def article_windows(tokenizer: Any, texts: Sequence[str], mention_spans: Sequenc
                 continue
             ranges = [(body[0][1], body[-1][2])]
             if paired:
-                head = [t for t in tokens if t[3] == 0]
-                ranges.append((head[0][1], head[-1][2]))
+                head_tokens = [t for t in tokens if t[3] == 0]
+                ranges.append((head_tokens[0][1], head_tokens[-1][2]))
             mentions = []
             for mi, (cs, ce) in enumerate(mention_spans[art]):
                 if not any(lo <= cs and ce <= hi for lo, hi in ranges):
