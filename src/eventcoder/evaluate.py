@@ -153,11 +153,11 @@ def evaluate_model(cfg: DictConfig) -> Path:
         raise ValueError(f"{model_dir / 'config.json'}: the model's labels are of taxonomy "
                          f"{(predictor.config.taxonomy or {}).get('name')!r}, not {wanted.name!r}")
     labels = predictor.event_labels
+    train_texts, train_labels = baseline_training_texts(cfg)
     calibration = None
     if cfg.get("calibrate"):
-        calibration = calibrate(predictor, cfg, model_dir)
+        calibration = calibrate(predictor, cfg, model_dir, train_labels)
     settings = apply_decode_settings(predictor, cfg.get("decode_settings") or {})
-    train_texts, train_labels = baseline_training_texts(cfg)
     majority = MajorityBaseline().fit(train_labels)
     tfidf = TfidfLogReg().fit(train_texts, train_labels)
     sets = list(cfg.eval_sets) if cfg.get("eval_sets") else [str(cfg.data.name if "name" in cfg.data else cfg.data)]
@@ -244,11 +244,12 @@ def reference_results(predictor: Any) -> list[dict[str, Any]]:
     return out
 
 
-def calibrate(predictor: Any, cfg: DictConfig, model_dir: Path) -> dict[str, Any]:
+def calibrate(predictor: Any, cfg: DictConfig, model_dir: Path, train_labels: list[str]) -> dict[str, Any]:
     """Fit the lead-window and headline weights, the training-prior correction, the event-score temperature, the casualty-label
     threshold and the body threshold (figures past the lead) on the validation split of `calibration_set` (default:
     `baseline_train`); store them in the model dir. The model runs once; each setting is tried on
-    its stored scores."""
+    its stored scores. `train_labels`: the event types of the mix the model learned from (the prior
+    that `prior_correction` divides out)."""
     from eventcoder import metrics as M
     from eventcoder.io import atomic_write_text
 
@@ -265,7 +266,6 @@ def calibrate(predictor: Any, cfg: DictConfig, model_dir: Path) -> dict[str, Any
     info: dict[str, Any] = {"fitted_on": f"{spec} validation ({len(rows)} articles)", "fitted_now": True}
     (info["lead_weight"], info["headline_weight"]), info["validation_macro_f1_by_lead_and_headline_weight"] = \
         fit_lead_weight(predictor, raw, gold)
-    _, train_labels = baseline_training_texts(cfg)
     predictor.event_prior = info["event_prior"] = event_prior(train_labels, labels)
     info["prior_correction"], info["validation_macro_f1_by_prior_correction"] = fit_prior_correction(
         predictor, raw, gold)
@@ -313,16 +313,21 @@ def fit_lead_weight(predictor: Any, raw: list, gold: list[int],
     """The first-window and headline weights (lead_weight, headline_weight) that maximise event
     macro-F1 on the validation articles with more than one window or a headline (an article of one
     window without a headline is the same under every weight); (1.0, 0.0) when there are none."""
-    from sklearn.metrics import f1_score
-
     multi = [(sc, g) for sc, g in zip(raw, gold, strict=True)
              if sc.window_event_log_probs.shape[0] > 1 or sc.headline_event_log_probs is not None]
     if not multi:
         predictor.lead_weight, predictor.headline_weight = 1.0, 0.0
         return (1.0, 0.0), {}
-    return _grid_search(predictor, ("lead_weight", "headline_weight"), grid, lambda: f1_score(
-        [g for _, g in multi], [int(predictor.event_probs(sc.window_event_log_probs, sc.headline_event_log_probs)
-                                    .argmax()) for sc, _ in multi], average="macro"))
+    return _grid_search(predictor, ("lead_weight", "headline_weight"), grid, lambda: _event_macro_f1(
+        predictor, [sc for sc, _ in multi], [g for _, g in multi]))
+
+
+def _event_macro_f1(predictor: Any, raw: list, gold: list[int]) -> float:
+    """Event macro-F1 of the articles' stored scores under the predictor's current settings."""
+    from sklearn.metrics import f1_score
+
+    return f1_score(gold, [int(predictor.event_probs(sc.window_event_log_probs, sc.headline_event_log_probs)
+                               .argmax()) for sc in raw], average="macro")
 
 
 def event_prior(train_labels: list[str], labels: list[str]) -> tuple[float, ...]:
@@ -339,11 +344,7 @@ def fit_prior_correction(predictor: Any, raw: list, gold: list[int],
                          grid: tuple[float, ...] = PRIOR_GRID) -> tuple[float, dict[str, float]]:
     """The share α of the training prior to divide out of event scores that maximises event
     macro-F1 on all validation articles (0 keeps the model as trained; 1 is a uniform prior)."""
-    from sklearn.metrics import f1_score
-
-    return _grid_search(predictor, "prior_correction", grid, lambda: f1_score(
-        gold, [int(predictor.event_probs(sc.window_event_log_probs, sc.headline_event_log_probs).argmax())
-               for sc in raw], average="macro"))
+    return _grid_search(predictor, "prior_correction", grid, lambda: _event_macro_f1(predictor, raw, gold))
 
 
 def _totals_exact(predictor: Any, rows: list[dict], raw: list) -> float:
