@@ -11,7 +11,8 @@
    the pipeline on the student too, so the gain from the smaller encoder and the gain from the
    Predictor show apart.
 Prints articles/s, ratios to the pipeline on --model, each backend's agreement with its own model's
-fp32 torch and each student's agreement with its teacher. With --lengths: seconds per article at 1×,
+fp32 torch (with --agreement-dataset also on every text of a built dataset, untimed) and each
+student's agreement with its teacher. With --lengths: seconds per article at 1×,
 2×, 4× and 8× an article's length with the last model's default backend (cost should grow linearly).
 """
 from __future__ import annotations
@@ -72,6 +73,9 @@ def main() -> None:
     ap.add_argument("--articles", type=int, default=35)
     ap.add_argument("--batch-size", type=int, default=16)
     ap.add_argument("--lengths", action="store_true")
+    ap.add_argument("--agreement-dataset", default=None,
+                    help="a built dataset (e.g. data/processed/dev_articles/dataset): each backend's agreement "
+                         "with torch on all its texts too, untimed")
     args = ap.parse_args()
     import torch
 
@@ -112,6 +116,17 @@ def main() -> None:
         for b in BACKENDS[1:]:
             print(f"agreement {model_dir.name} {b} vs its torch: "
                   f"{agreement_line(outputs[model_dir, 'torch'], outputs[model_dir, b])}")
+    if args.agreement_dataset:
+        from datasets import concatenate_datasets, load_from_disk
+
+        ds = load_from_disk(args.agreement_dataset)
+        more = list((concatenate_datasets(list(ds.values())) if hasattr(ds, "values") else ds)["text"])
+        for model_dir in models:
+            runs = {b: Predictor.from_pretrained(model_dir, backend=b)(more, batch_size=args.batch_size)
+                    for b in BACKENDS}
+            for b in BACKENDS[1:]:
+                print(f"agreement on {len(more)} texts of {args.agreement_dataset}, {model_dir.name} {b} vs its torch: "
+                      f"{agreement_line(runs['torch'], runs[b])}")
     for student in models[1:]:
         print(f"agreement {student.name} vs {models[0].name} (torch): "
               f"{agreement_line(outputs[models[0], 'torch'], outputs[student, 'torch'])}")

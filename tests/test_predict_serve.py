@@ -217,6 +217,8 @@ def test_torch_int8_keeps_the_heads_in_fp32_and_agrees_with_torch(trained):
     int8 = Predictor.from_pretrained(trained, backend="torch-int8")
     quantised = {n for n, m in int8.model.named_modules() if "quantized" in type(m).__module__}
     assert quantised and all(n.startswith("encoder.") for n in quantised)
+    layer = int8.model.get_submodule(sorted(quantised)[0])
+    assert layer.weight().qscheme() == torch.per_channel_affine  # one scale per output channel
     assert isinstance(int8.model.event_head, torch.nn.Linear) and int8.model.event_head.weight.dtype == torch.float32
     torch_out, int8_out = Predictor.from_pretrained(trained, backend="torch")(texts), int8(texts)
     pairs = list(zip(torch_out, int8_out, strict=True))
