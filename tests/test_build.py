@@ -278,3 +278,25 @@ def test_case2021_reader_is_test_only_event_labels(tmp_path):
     assert (len(dd["train"]), len(dd["validation"]), len(dd["test"])) == (0, 0, 3)
     assert [r["event_type"] for r in dd["test"]] == ["explosions_remote_violence", "protests", "none"]
     assert all(r["casualty_status"] == "masked:no casualty labels" for r in dd["test"])
+
+
+def test_split_by_source_gives_a_small_source_its_share():
+    """split.by_source: a source of 200 rows beside 2,000 export rows gets its tenth of validation and
+    of test rows (stratified by source and type, not left to chance), and the big source keeps its tenth."""
+    from omegaconf import OmegaConf
+
+    from eventcoder.data.build import _split
+
+    def row(source: str, i: int, event: str) -> dict:
+        words = " ".join(f"w{source}{i}x{k}" for k in range(12))  # no two rows near-duplicates
+        return {"source": source, "split": None, "text": words, "event_type": event, "date": None}
+
+    rows = [row("exports", i, ["battles", "protests", "riots"][i % 3]) for i in range(2000)]
+    rows += [row("articles", i, ["battles", "protests"][i % 2]) for i in range(200)]
+    data = OmegaConf.create({"split": {"validation": 0.1, "test": 0.1, "seed": 13, "by_date": None,
+                                       "by_source": True}})
+    _split(rows, data, {}, 0.8, 13)
+    for source, n in (("exports", 2000), ("articles", 200)):
+        got = [r["split"] for r in rows if r["source"] == source]
+        for split in ("validation", "test"):
+            assert 0.09 * n <= got.count(split) <= 0.11 * n, (source, split, got.count(split))

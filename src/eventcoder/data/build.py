@@ -194,7 +194,12 @@ def _split(rows: list[dict[str, Any]], data: DictConfig, fixed: dict[str, Any], 
             r["split"] = forced[r["group"]]
     sp = data.split
     by_date = OmegaConf.to_container(sp.by_date) if sp.get("by_date") else None
-    splits = assign_splits([r["event_type"] or "_masked" for r in rest], [r["group"] for r in rest],
+    # by_source: stratify by (source, event type), so a small source (the full-length articles beside
+    # thousands of export rows) still gets its share of validation and test rows
+    by_source = bool(sp.get("by_source", False))
+    strata = [f"{r['source']}/{r['event_type'] or '_masked'}" if by_source else r["event_type"] or "_masked"
+              for r in rest]
+    splits = assign_splits(strata, [r["group"] for r in rest],
                            float(sp.validation), float(sp.test), seed,
                            dates=[r["date"] for r in rest], by_date=by_date)
     for r, s in zip(rest, splits, strict=True):
