@@ -20,6 +20,11 @@ def test_event_metrics_hand_computed():
     assert m["accuracy"] == pytest.approx(0.5)
     # F1: a = 2*1*0.5/1.5 = 0.667, b = 2*(1/3)*1/(4/3) = 0.5, c = 0 → macro 0.3889
     assert m["macro_f1"] == pytest.approx((2 / 3 + 0.5 + 0) / 3)
+    assert m["macro_f1_gold_types"] == m["macro_f1"]  # every predicted type is in the gold
+    # a stray prediction of a type the gold never has: a class at F1 0 in the first, not the second
+    stray = M.event_metrics(["a", "a", "b", "b"], ["a", "a", "b", "c"], ["a", "b", "c"])
+    assert stray["macro_f1"] == pytest.approx((1 + 2 / 3 + 0) / 3)
+    assert stray["macro_f1_gold_types"] == pytest.approx((1 + 2 / 3) / 2)
     assert m["per_class"]["b"]["precision"] == pytest.approx(1 / 3)
     assert m["confusion_matrix"] == [[1, 1, 0], [0, 1, 0], [0, 1, 0]]
 

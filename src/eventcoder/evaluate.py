@@ -391,6 +391,11 @@ def headline(result: dict[str, Any]) -> list[str]:
             m = sec["event"]["model"]
             parts.append(f"event macro-F1 {m['macro_f1']:.3f} (TF-IDF {sec['event']['tfidf_logreg']['macro_f1']:.3f}, "
                          f"majority {sec['event']['majority']['macro_f1']:.3f})")
+            tf = sec["event"]["tfidf_logreg"]
+            if "macro_f1_gold_types" in m and (m["macro_f1_gold_types"], tf["macro_f1_gold_types"]) != \
+                    (m["macro_f1"], tf["macro_f1"]):
+                parts.append(f"over the gold's types {m['macro_f1_gold_types']:.3f} "
+                             f"(TF-IDF {tf['macro_f1_gold_types']:.3f})")
         for o in ("killed", "injured"):
             if o in sec["casualties"]:
                 c = sec["casualties"][o]

@@ -162,8 +162,9 @@ def render_report(result: dict[str, Any], plots: dict[str, Any], out: Path) -> N
         if "event" in sec:
             ev = sec["event"]
             doc.heading("Event type", 3)
-            rows = [[sys_, ev[sys_]["accuracy"], ev[sys_]["macro_f1"]] for sys_ in ("model", "tfidf_logreg", "majority")]
-            doc.table(["system", "accuracy", "macro-F1"], rows)
+            rows = [[sys_, ev[sys_]["accuracy"], ev[sys_]["macro_f1"], ev[sys_].get("macro_f1_gold_types", "")]
+                    for sys_ in ("model", "tfidf_logreg", "majority")]
+            doc.table(["system", "accuracy", "macro-F1", "macro-F1 over the gold's types"], rows)
             lead = ev["model"]["macro_f1"] - max(ev["tfidf_logreg"]["macro_f1"], ev["majority"]["macro_f1"])
             doc.para(f"Model lead in macro-F1 over the best baseline: {lead:+.3f}. Expected calibration error: "
                      f"{sec['calibration']['ece']:.3f}.")
