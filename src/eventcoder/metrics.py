@@ -18,7 +18,7 @@ def event_metrics(gold: Sequence[str], pred: Sequence[str], labels: Sequence[str
     """Accuracy, macro-F1 over the labels present in gold or pred (sklearn's default), macro-F1 over
     the labels present in gold only, per-class P/R/F1, confusion matrix. The second is for a source
     that codes only some types (GTD has no protests): there one stray prediction of a type the source
-    never codes adds a class at F1 0 to the first, a fifth of it when the source has four types."""
+    never codes adds a class at F1 0 to the first."""
     from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
 
     present = [lab for lab in labels if lab in set(gold) | set(pred)]
