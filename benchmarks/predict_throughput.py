@@ -87,6 +87,7 @@ def main() -> None:
     models = [Path(args.model)] + [Path(m) for m in args.fast_model]
     results: dict[str, float] = {}
     outputs: dict[tuple[Path, str], list] = {}
+    predictors: dict[tuple[Path, str], Predictor] = {}
     for model_dir in models:
         if not (model_dir / "model.int8.onnx").is_file():
             export_onnx(model_dir, quantize=True)
@@ -95,7 +96,7 @@ def main() -> None:
         t, _ = timed(lambda pipe=pipe: [pipe(t, truncation=True, max_length=512) for t in texts])
         results[f"{model_dir.name}: pipeline (1 at a time, 512 max, event only)"] = t
         for b in BACKENDS:
-            p = Predictor.from_pretrained(model_dir, backend=b)
+            p = predictors[model_dir, b] = Predictor.from_pretrained(model_dir, backend=b)
             p(texts[:2], batch_size=args.batch_size)
             t, outputs[model_dir, b] = timed(p, texts, batch_size=args.batch_size)
             results[f"{model_dir.name}: Predictor {b} (all windows, both heads)"] = t
@@ -122,8 +123,7 @@ def main() -> None:
         ds = load_from_disk(args.agreement_dataset)
         more = list((concatenate_datasets(list(ds.values())) if hasattr(ds, "values") else ds)["text"])
         for model_dir in models:
-            runs = {b: Predictor.from_pretrained(model_dir, backend=b)(more, batch_size=args.batch_size)
-                    for b in BACKENDS}
+            runs = {b: predictors[model_dir, b](more, batch_size=args.batch_size) for b in BACKENDS}
             for b in BACKENDS[1:]:
                 print(f"agreement on {len(more)} texts of {args.agreement_dataset}, {model_dir.name} {b} vs its torch: "
                       f"{agreement_line(runs['torch'], runs[b])}")

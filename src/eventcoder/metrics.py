@@ -21,13 +21,14 @@ def event_metrics(gold: Sequence[str], pred: Sequence[str], labels: Sequence[str
     never codes adds a class at F1 0 to the first."""
     from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
 
-    present = [lab for lab in labels if lab in set(gold) | set(pred)]
+    gold_types = set(gold)
+    present = [lab for lab in labels if lab in gold_types | set(pred)]
     p, r, f, s = precision_recall_fscore_support(gold, pred, labels=list(labels), zero_division=0)
     return {
         "n": len(gold),
         "accuracy": float(accuracy_score(gold, pred)) if gold else 0.0,
         "macro_f1": float(f1_score(gold, pred, labels=present, average="macro", zero_division=0)) if gold else 0.0,
-        "macro_f1_gold_types": float(f1_score(gold, pred, labels=[lab for lab in labels if lab in set(gold)],
+        "macro_f1_gold_types": float(f1_score(gold, pred, labels=[lab for lab in labels if lab in gold_types],
                                               average="macro", zero_division=0)) if gold else 0.0,
         "per_class": {lab: {"precision": float(p[i]), "recall": float(r[i]), "f1": float(f[i]), "support": int(s[i])}
                       for i, lab in enumerate(labels)},
