@@ -352,3 +352,52 @@ def test_headline_context_skips_a_headline_too_long_for_the_window(tiny_backbone
     text = "Gunmen kill police officers " * 8 + "in raid\n\n" + "The weather was calm. " * 40
     paired = article_windows(tok, [text], [[]], 32, 8, headline_context=True)
     assert [w["input_ids"] for w in paired] == [w["input_ids"] for w in article_windows(tok, [text], [[]], 32, 8)]
+
+
+def test_cross_fitting_scores_every_row_with_a_model_that_left_it_out(trained, tmp_path):
+    from datasets import load_from_disk
+
+    from eventcoder.crossfit import cross_fit, fold_index, load_oof_scores
+
+    data = Path(trained).parent / "data" / "sample"
+    cfg = compose_train(["experiment=tiny", f"dataset_dir={data}", "progress=false", "max_eval_windows=20",
+                         f"init_from={trained}", "trainer.max_steps=1", f"output_dir={tmp_path / 'final'}",
+                         "crossfit.folds=2", "crossfit.sources=[sample]"])
+    scores = cross_fit(cfg)
+    pool = [r for r in load_from_disk(str(data / "dataset"))["train"] if r["source"] == "sample"]
+    predictor = Predictor.from_pretrained(tmp_path / "final-crossfit" / "fold0")
+    rows, raw = load_oof_scores(scores, predictor)
+    # every train row of the source is scored once, by the model of its own fold
+    assert sorted(r["id"] for r in rows) == sorted(r["id"] for r in pool) and len(raw) == len(rows)
+    held0 = [r for r in rows if fold_index(r["id"], 2) == 0]
+    assert 0 < len(held0) < len(rows)
+    card = (tmp_path / "final-crossfit" / "fold0" / "README.md").read_text()
+    assert f"fold 0 of 2 of the sample train rows left out: {len(held0)} rows" in card  # the fold model never saw them
+    again = predictor.score([held0[0]["text"]], headlines=True)[0]
+    first = next(sc for r, sc in zip(rows, raw, strict=True) if r["id"] == held0[0]["id"])
+    assert torch.allclose(again.mention_probs, first.mention_probs, atol=1e-5)
+    assert torch.allclose(again.window_event_log_probs, first.window_event_log_probs, atol=1e-5)
+    # a second call finds the fold models and does not train again
+    before = {p: p.stat().st_mtime for p in (tmp_path / "final-crossfit").glob("fold*/model.safetensors")}
+    cross_fit(cfg)
+    assert before == {p: p.stat().st_mtime for p in (tmp_path / "final-crossfit").glob("fold*/model.safetensors")}
+    # calibration fits on them beside the validation rows (calibration_oof)
+    import shutil
+
+    from hydra import compose, initialize_config_dir
+
+    from eventcoder.evaluate import calibrate
+
+    d = tmp_path / "m"
+    shutil.copytree(trained, d, ignore=shutil.ignore_patterns("checkpoints", "runs"))
+    final = Predictor.from_pretrained(d)
+    with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
+        ecfg = compose("evaluate", overrides=[f"model_dir={d}", "data=sample", f"processed_dir={data.parent}",
+                                              f"calibration_oof={scores}"])
+    info = calibrate(final, ecfg, d, ["battles"])
+    assert info["fitted_on"].endswith(f"+ {len(rows)} out-of-fold training articles ({scores})")
+    assert json.loads((d / "calibration.json").read_text())["fitted_on"] == info["fitted_on"]
+    other = TAX.mention_labels[::-1]
+    final.mention_labels = other  # scores of another label set are refused, not decoded with wrong names
+    with pytest.raises(ValueError, match="its labels are not the model's"):
+        load_oof_scores(scores, final)

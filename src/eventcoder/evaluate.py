@@ -247,7 +247,7 @@ def reference_results(predictor: Any) -> list[dict[str, Any]]:
 def calibrate(predictor: Any, cfg: DictConfig, model_dir: Path, train_labels: list[str]) -> dict[str, Any]:
     """Fit the lead-window and headline weights, the training-prior correction, the event-score temperature, the casualty-label
     threshold and the body threshold (figures past the lead) on the validation split of `calibration_set` (default:
-    `baseline_train`); store them in the model dir. The model runs once; each setting is tried on
+    `baseline_train`), plus the out-of-fold training articles of `calibration_oof` when given; store them in the model dir. The model runs once; each setting is tried on
     its stored scores. `train_labels`: the event types of the mix the model learned from (the prior
     that `prior_correction` divides out)."""
     from eventcoder import metrics as M
@@ -259,11 +259,18 @@ def calibrate(predictor: Any, cfg: DictConfig, model_dir: Path, train_labels: li
     if not rows:
         raise ValueError(f"calibrate=true needs a validation split with event labels; {spec} has none")
     raw = predictor.score([r["text"] for r in rows], batch_size=int(cfg.batch_size), headlines=True)
+    fitted_on = f"{spec} validation ({len(rows)} articles)"
+    if cfg.get("calibration_oof"):  # out-of-fold scores of the training articles (eventcoder.crossfit)
+        from eventcoder.crossfit import load_oof_scores
+
+        oof_rows, oof_raw = load_oof_scores(repo_path(cfg.calibration_oof), predictor)
+        rows, raw = rows + oof_rows, raw + oof_raw
+        fitted_on += f" + {len(oof_rows)} out-of-fold training articles ({cfg.calibration_oof})"
     labels = predictor.event_labels
     gold = [labels.index(r["event_type"]) for r in rows]
     for name in predictor.CALIBRATED:  # start from the uncalibrated model, not an earlier calibration
         setattr(predictor, name, getattr(type(predictor), name))
-    info: dict[str, Any] = {"fitted_on": f"{spec} validation ({len(rows)} articles)", "fitted_now": True}
+    info: dict[str, Any] = {"fitted_on": fitted_on, "fitted_now": True}
     (info["lead_weight"], info["headline_weight"]), info["validation_macro_f1_by_lead_and_headline_weight"] = \
         fit_lead_weight(predictor, raw, gold)
     predictor.event_prior = info["event_prior"] = event_prior(train_labels, labels)

@@ -231,6 +231,14 @@ def train_model(cfg: DictConfig) -> Path:
         keep = set(cfg.train_sources)
         for split in ("train", "validation"):
             dsd[split] = dsd[split].filter(lambda r: r["source"] in keep, desc=f"{split}: sources {sorted(keep)}")
+    holdout = cfg.get("holdout_fold")
+    if holdout:  # cross-fitting: one fold of these sources' train rows stays out (eventcoder.crossfit)
+        from eventcoder.crossfit import in_fold
+
+        before = len(dsd["train"])
+        dsd["train"] = dsd["train"].filter(
+            lambda r: not in_fold(r, holdout), desc=f"train: fold {holdout.fold} of {holdout.folds} left out")
+        stats["holdout_rows"] = before - len(dsd["train"])
     init_from = cfg.get("init_from")
     backbone = (str(repo_path(init_from)) if init_from
                 else resolve_backbone_dir(str(cfg.model.backbone), REPO_ROOT / "models" / ".cache"))
@@ -321,6 +329,10 @@ def model_card(cfg: DictConfig, stats: dict[str, Any], val: dict[str, float], tr
     if distill.get("teacher"):
         stage += (f"\n- Distilled from `{distill.teacher}` (loss weight {distill.weight}, "
                   f"temperature {distill.temperature}).")
+    if cfg.get("holdout_fold"):
+        h = cfg.holdout_fold
+        stage += (f"\n- A cross-fitting fold model: fold {h.fold} of {h.folds} of the {', '.join(h.sources)} "
+                  f"train rows left out: {stats.get('holdout_rows')} rows (python -m eventcoder.crossfit).")
     sources = ", ".join(cfg.train_sources if cfg.get("train_sources") else stats["sources"])
     return f"""---
 library_name: transformers
