@@ -198,9 +198,48 @@ def test_alignment_total_breakdown_ambiguous_and_missing():
     _, status = align_counts({"killed": {"unknown": 2}, "injured": {"unknown": 2}},
                              {"killed": 2, "injured": 2}, cands("2 dead, 2 hurt"), TAX, {"killed", "injured"})
     assert status == "masked:ambiguous mention"
+    # with the text, each 2 is claimed only by the outcome its words name
+    labels, status = align_counts({"killed": {"unknown": 2}, "injured": {"unknown": 2}},
+                                  {"killed": 2, "injured": 2}, cands("2 dead, 2 hurt"), TAX, {"killed", "injured"},
+                                  text="2 dead, 2 hurt")
+    assert status == "aligned" and labels == ["killed:unknown", "injured:unknown"]
     labels, status = align_counts({"killed": {"unknown": 9}}, {"killed": 9}, cands("Three were killed."),
                                   TAX, {"killed"})
     assert status.startswith("masked:") and labels == [None]
+
+
+@pytest.mark.parametrize("text,cues", [
+    ("Russian forces shelled the town, killing one civilian and wounding four others.", ["killed", "injured"]),
+    ("1 security personnel killed 5 injured in bomb blast", ["killed", "injured"]),
+    ("One man died and a girl was injured during the clash.", ["killed", "injured"]),
+    ("Militants set off a bomb, injuring a soldier.", ["injured"]),
+    ("The troops had killed 20 extremists.", ["killed"]),
+    ("The attack killed 27 people, including 20 militants and 7 soldiers.", ["killed", None, None]),
+    ("Police arrested 12 suspects in the village.", [None]),
+])
+def test_outcome_cue_reads_the_words_at_a_number(text, cues):
+    from eventcoder.data.labels import outcome_cue
+
+    assert [outcome_cue(text, m.start, m.end) for m in count_candidates(text)] == cues
+
+
+def test_alignment_does_not_give_an_export_count_to_a_number_of_the_other_outcome():
+    # an ACLED-style note: one killed, one injured, and no injured column
+    text = "Gunmen attacked a village, killing one man. 1 fatality and 1 injured."
+    cands = count_candidates(text)
+    without, _ = align_counts({"killed": {"unknown": 1}}, {"killed": 1}, cands, TAX, {"killed"})
+    assert without == ["killed:unknown"] * 3  # every 1 was taken for the fatality
+    labels, status = align_counts({"killed": {"unknown": 1}}, {"killed": 1}, cands, TAX, {"killed"}, text=text)
+    # the injured 1 is an injured figure (the note names it), not the fatality
+    assert status == "aligned" and labels == ["killed:unknown", "killed:unknown", "injured:unknown"]
+    # an export that counts both outcomes: a number named as injured that no count matches is O
+    labels, _ = align_counts({"killed": {"unknown": 1}, "injured": {"unknown": 0}}, {"killed": 1, "injured": 0},
+                             cands, TAX, {"killed", "injured"}, text=text)
+    assert labels == ["killed:unknown", "killed:unknown", "O"]
+    # a count only a number of the other outcome could match leaves the alignment unsure
+    _, status = align_counts({"killed": {"unknown": 5}}, {"killed": 5}, count_candidates("5 injured."), TAX,
+                             {"killed"}, text="5 injured.")
+    assert status == "masked:killed count not found among the numbers"
 
 
 def test_alignment_takes_the_group_the_text_names_when_the_export_has_none():

@@ -58,7 +58,8 @@ def article_example(article: Article, taxonomy: Taxonomy, numbers: NumbersConfig
         totals = {o: t for o, t in (("killed", article.killed_total), ("injured", article.injured_total))
                   if t is not None}
         counts = article.counts or {o: {taxonomy.unknown_group: t} for o, t in totals.items() if t}
-        labels, status = align_counts(counts, totals, mentions, taxonomy, set(totals), named_groups)
+        labels, status = align_counts(counts, totals, mentions, taxonomy, set(totals), named_groups,
+                                      text=article.text)
         mention_labels = [IGNORE if lab is None else label_ids[lab] for lab in labels]
     else:
         status = "masked:no casualty labels"

@@ -6,6 +6,7 @@ it says so (the caller masks the record's casualty labels); it never guesses.
 """
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from eventcoder.schema import Article, RecordError
@@ -103,9 +104,38 @@ def gold_mention_labels(article: Article, candidates: list, taxonomy) -> tuple[l
 
 IGNORE = -100  # label id of a candidate whose label is unknown (masked in the loss)
 
+OUTCOME_WORDS = {
+    "killed": re.compile(r"(?:killed|killing|kills?|dead|deaths?|died|dies|die|fatalit(?:y|ies)|fatally|slain|"
+                         r"lives|bodies|murdered)\b", re.I),
+    "injured": re.compile(r"(?:injur(?:ed|ing|ies|y)|wound(?:ed|ing|s)?|hurt)\b", re.I),
+}
+_CUE_BEFORE = re.compile(r"\b(kill(?:ed|ing|s)?|wound(?:ed|ing|s)?|injur(?:ed|ing|es)?)\s+"
+                         r"(?:at\s+least\s+|about\s+|some\s+|another\s+)?$", re.I)
+_CUE_STOP = re.compile(r"[.;:!?]|\d|\b(?:and|but|while|whereas)\b", re.I)
+
+
+def outcome_cue(text: str, start: int, end: int) -> str | None:
+    """The outcome the words at a number name, if they name one: the first outcome word after it
+    before the next number, clause or sentence ("1 killed 5 injured"; "a girl was injured"), else a
+    verb just before it ("killing one civilian and wounding four others", "troops killed 20
+    extremists"); None when neither is there. Used so an export's count is not matched to a number
+    the text says is the other outcome (ACLED gives no injured count: "1 fatality and 1 injured"
+    has two 1s)."""
+    after = text[end:end + 60]
+    stop = _CUE_STOP.search(after)
+    after = after[:stop.start()] if stop else after
+    found = [(m.start(), outcome) for outcome, rx in OUTCOME_WORDS.items() for m in [rx.search(after)] if m]
+    if found:
+        return min(found)[1]
+    before = _CUE_BEFORE.search(text[max(0, start - 40):start])
+    if before:
+        return "killed" if before.group(1).lower().startswith("kill") else "injured"
+    return None
+
 
 def align_counts(counts: dict[str, dict[str, int]], totals: dict[str, int], candidates: list, taxonomy,
-                 known_outcomes: set[str], named_groups: bool = False) -> tuple[list[str | None], str]:
+                 known_outcomes: set[str], named_groups: bool = False,
+                 text: str | None = None) -> tuple[list[str | None], str]:
     """Label candidates from counts without spans; returns (labels, status).
 
     Per outcome: each group's count is matched to candidates of that value (a repeated figure labels
@@ -117,14 +147,19 @@ def align_counts(counts: dict[str, dict[str, int]], totals: dict[str, int], cand
     with a positive total and no matching candidate, or a candidate claimed by two different
     figures, makes the alignment unsure: status "masked:<reason>" and all labels None. Unmatched
     candidates are "O" when every outcome of the record is known, else None (unknown, ignored by
-    the loss).
+    the loss). With `text`, a count is not matched to a number whose words name the other outcome
+    (`outcome_cue`): a killed count of 1 does not label "1 injured"; and a number whose words name an
+    outcome the export does not count (ACLED has no injured column) takes that outcome, group unknown
+    (or the named group with `named_groups`), instead of None, so notes teach injured figures too.
     """
     from eventcoder.taxonomy import OUTSIDE
 
     claimed: dict[int, str] = {}
+    cues = [outcome_cue(text, m.start, m.end) for m in candidates] if text is not None else [None] * len(candidates)
 
     def claim(value: int, outcome: str, group: str) -> bool | None:
-        hits = [k for k, m in enumerate(candidates) if m.value == value and m.vague is None]
+        hits = [k for k, m in enumerate(candidates)
+                if m.value == value and m.vague is None and cues[k] in (None, outcome)]
         for k in hits:
             named = taxonomy.group_of_noun(candidates[k].noun) if named_groups and group == taxonomy.unknown_group \
                 else None
@@ -153,10 +188,13 @@ def align_counts(counts: dict[str, dict[str, int]], totals: dict[str, int], cand
     all_known = set(taxonomy.outcomes) <= known_outcomes
     ungrouped = max((t for o, t in totals.items() if set(counts.get(o, {})) <= {taxonomy.unknown_group}), default=0)
 
-    def unmatched(m: Any) -> str | None:
+    def unmatched(k: int, m: Any) -> str | None:
         if not all_known:
+            if cues[k] is not None and cues[k] not in known_outcomes:  # "5 injured" in a note without injured counts
+                named = taxonomy.group_of_noun(m.noun) if named_groups else None
+                return taxonomy.mention_label(cues[k], named or taxonomy.unknown_group)
             return None
         part_of_total = named_groups and m.value is not None and m.value < ungrouped and taxonomy.group_of_noun(m.noun)
         return None if part_of_total else OUTSIDE
 
-    return [claimed.get(k) or unmatched(m) for k, m in enumerate(candidates)], "aligned"
+    return [claimed.get(k) or unmatched(k, m) for k, m in enumerate(candidates)], "aligned"
