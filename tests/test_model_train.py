@@ -366,7 +366,12 @@ def test_cross_fitting_scores_every_row_with_a_model_that_left_it_out(trained, t
     scores = cross_fit(cfg)
     pool = [r for r in load_from_disk(str(data / "dataset"))["train"] if r["source"] == "sample"]
     predictor = Predictor.from_pretrained(tmp_path / "final-crossfit" / "fold0")
-    rows, raw = load_oof_scores(scores, predictor)
+    rows, raw, summary = load_oof_scores(scores, predictor)
+    # the leak check scores each fold model on its held-out rows and on validation rows alike
+    assert [f["held_out"]["articles"] for f in summary["per_fold"]] == [
+        sum(fold_index(r["id"], 2) == f for r in rows) for f in range(2)]
+    assert all(set(f["validation"]) == {"articles", "event_accuracy", "killed_exact", "injured_exact"}
+               for f in summary["per_fold"])
     # every train row of the source is scored once, by the model of its own fold
     assert sorted(r["id"] for r in rows) == sorted(r["id"] for r in pool) and len(raw) == len(rows)
     held0 = [r for r in rows if fold_index(r["id"], 2) == 0]
@@ -397,6 +402,7 @@ def test_cross_fitting_scores_every_row_with_a_model_that_left_it_out(trained, t
     info = calibrate(final, ecfg, d, ["battles"])
     assert info["fitted_on"].endswith(f"+ {len(rows)} out-of-fold training articles ({scores})")
     assert json.loads((d / "calibration.json").read_text())["fitted_on"] == info["fitted_on"]
+    assert info["crossfit"] == summary
     other = TAX.mention_labels[::-1]
     final.mention_labels = other  # scores of another label set are refused, not decoded with wrong names
     with pytest.raises(ValueError, match="its labels are not the model's"):

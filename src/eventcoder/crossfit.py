@@ -10,8 +10,9 @@ The out-of-fold scores go to `<crossfit.output_dir>/oof_scores.pt`, which `evalu
 calibration_oof=...` adds to the validation articles it fits on. The final model is the run's own
 (trained on every fold); the settings it uses are fitted on how models of the same recipe score
 articles they have not seen. Fold models continue from the same `init_from` as the run, so when that
-earlier stage saw these articles the out-of-fold scores are a little more confident than unseen
-text (the report compares them with the untouched validation articles).
+earlier stage saw these articles the out-of-fold scores are more confident than unseen text:
+`crossfit.json` (and the calibration record) compares each fold model on its held-out rows and on
+the validation rows of the same sources, which no stage trained on.
 """
 from __future__ import annotations
 
@@ -45,6 +46,7 @@ def cross_fit(cfg: DictConfig) -> Path:
     score each fold's held-out rows with its model and save the out-of-fold scores; return the file."""
     import torch
 
+    from eventcoder.io import atomic_write_text
     from eventcoder.paths import repo_path
     from eventcoder.predictor import Predictor
     from eventcoder.train import load_or_build_dataset, train_model
@@ -57,6 +59,7 @@ def cross_fit(cfg: DictConfig) -> Path:
     pool = [r for r in dsd["train"] if r["source"] in set(sources)]
     if not pool:
         raise ValueError(f"crossfit.sources {sources}: no train rows of these sources in {cfg.dataset_dir}")
+    validation = [{k: r[k] for k in ROW_FIELDS} for r in dsd["validation"] if r["source"] in set(sources)]
     rows: list[dict[str, Any]] = []
     raw: list[Any] = []
     per_fold = []
@@ -72,22 +75,41 @@ def cross_fit(cfg: DictConfig) -> Path:
         predictor = Predictor.from_pretrained(fold_dir, backend="torch")
         labels = {"event_labels": predictor.event_labels, "mention_labels": predictor.mention_labels}
         held = [{k: r[k] for k in ROW_FIELDS} for r in pool if in_fold(r, fold_cfg.holdout_fold)]
+        held_raw = predictor.score([r["text"] for r in held], batch_size=16, headlines=True)
         rows += held
-        raw += predictor.score([r["text"] for r in held], batch_size=16, headlines=True)
-        per_fold.append({"fold": fold, "held_out_rows": len(held), "model": str(fold_dir)})
+        raw += held_raw
+        # the leak check: a fold model on its held-out rows against the validation rows no stage saw
+        val_raw = predictor.score([r["text"] for r in validation], batch_size=16, headlines=True) if validation else []
+        per_fold.append({"fold": fold, "held_out_rows": len(held), "model": fold_dir.name,
+                         "held_out": fold_check(predictor, held, held_raw),
+                         "validation": fold_check(predictor, validation, val_raw)})
     target = out / SCORES_FILE
     tmp = out / f".{SCORES_FILE}.tmp"
-    torch.save({"rows": rows, "raw": raw, "folds": folds, "sources": sources, **labels,
-                "per_fold": per_fold}, tmp)
+    summary = {"folds": folds, "sources": sources, "rows": len(rows), "run": str(cfg.run_name), "per_fold": per_fold}
+    torch.save({"rows": rows, "raw": raw, **labels, "summary": summary}, tmp)
     os.replace(tmp, target)
-    (out / "crossfit.json").write_text(json.dumps({"folds": folds, "sources": sources, "per_fold": per_fold,
-                                                   "rows": len(rows), "config": cfg.run_name}, indent=2) + "\n")
+    atomic_write_text(out / "crossfit.json", json.dumps(summary, indent=2) + "\n")
     return target
 
 
-def load_oof_scores(path: str | Path, predictor: Any) -> tuple[list[dict[str, Any]], list[Any]]:
-    """The out-of-fold rows and raw scores saved by `cross_fit`; fails when its labels are not the
-    predictor's (scores of another taxonomy would be decoded with the wrong names)."""
+def fold_check(predictor: Any, rows: list[dict[str, Any]], raw: list[Any]) -> dict[str, float]:
+    """Event accuracy and killed / injured exact match of stored scores under the predictor's
+    uncalibrated settings: the same yardstick for held-out rows and for validation rows."""
+    if not rows:
+        return {}
+    preds = [predictor.decode(r["text"], sc) for r, sc in zip(rows, raw, strict=True)]
+    out = {"articles": len(rows),
+           "event_accuracy": sum(p["event_type"] == r["event_type"] for p, r in zip(preds, rows, strict=True)) / len(rows)}
+    for o in ("killed", "injured"):
+        pairs = [(p[o], r[f"{o}_total"]) for p, r in zip(preds, rows, strict=True) if r[f"{o}_total"] >= 0]
+        out[f"{o}_exact"] = sum(a == b for a, b in pairs) / max(1, len(pairs))
+    return {k: round(v, 4) for k, v in out.items()}
+
+
+def load_oof_scores(path: str | Path, predictor: Any) -> tuple[list[dict[str, Any]], list[Any], dict[str, Any]]:
+    """The out-of-fold rows, raw scores and summary (folds, leak check) saved by `cross_fit`; fails
+    when its labels are not the predictor's (scores of another taxonomy would be decoded with the
+    wrong names)."""
     import torch
 
     p = Path(path)
@@ -97,7 +119,7 @@ def load_oof_scores(path: str | Path, predictor: Any) -> tuple[list[dict[str, An
     data = torch.load(p, weights_only=False)
     if data["event_labels"] != predictor.event_labels or data["mention_labels"] != predictor.mention_labels:
         raise ValueError(f"{p}: its labels are not the model's")
-    return data["rows"], data["raw"]
+    return data["rows"], data["raw"], data["summary"]
 
 
 def main() -> None:

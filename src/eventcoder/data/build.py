@@ -43,9 +43,10 @@ class SourceStats:
 
 
 def article_example(article: Article, taxonomy: Taxonomy, numbers: NumbersConfig,
-                    named_groups: bool = False) -> dict[str, Any]:
+                    named_groups: bool = False, outcome_cues: bool = True) -> dict[str, Any]:
     """One dataset row: text, event label, candidate mentions with labels, totals, provenance.
-    `named_groups`: export totals take the group the text names (`labels.align_counts`)."""
+    `named_groups`: export totals take the group the text names; `outcome_cues`: a count is matched
+    only to numbers whose words do not name the other outcome (both: `labels.align_counts`)."""
     mentions = [m for m in find_mentions(article.text, numbers) if m.is_count]
     label_ids = {lab: i for i, lab in enumerate(taxonomy.mention_labels)}
     unmatched = 0
@@ -59,7 +60,7 @@ def article_example(article: Article, taxonomy: Taxonomy, numbers: NumbersConfig
                   if t is not None}
         counts = article.counts or {o: {taxonomy.unknown_group: t} for o, t in totals.items() if t}
         labels, status = align_counts(counts, totals, mentions, taxonomy, set(totals), named_groups,
-                                      text=article.text)
+                                      text=article.text if outcome_cues else None)
         mention_labels = [IGNORE if lab is None else label_ids[lab] for lab in labels]
     else:
         status = "masked:no casualty labels"
@@ -133,7 +134,8 @@ def build_dataset(cfg: DictConfig | dict, output_dir: str | Path | None = None,
             if item.id in exclude or (item.provenance.source_id or "") in exclude:
                 st.rows_excluded += 1
                 continue
-            ex = article_example(item, taxonomy, numbers, bool(data.get("align_named_groups", False)))
+            ex = article_example(item, taxonomy, numbers, bool(data.get("align_named_groups", False)),
+                                 bool(data.get("align_outcome_cues", True)))
             st.gold_mentions += len(item.casualties or [])
             st.gold_mentions_unmatched += ex.pop("_unmatched")
             kept.append(ex)
