@@ -43,7 +43,7 @@ class SourceStats:
 
 
 def article_example(article: Article, taxonomy: Taxonomy, numbers: NumbersConfig,
-                    named_groups: bool = False, outcome_cues: bool = True) -> dict[str, Any]:
+                    named_groups: bool = False, outcome_cues: bool = False) -> dict[str, Any]:
     """One dataset row: text, event label, candidate mentions with labels, totals, provenance.
     `named_groups`: export totals take the group the text names; `outcome_cues`: a count is matched
     only to numbers whose words do not name the other outcome (both: `labels.align_counts`)."""
@@ -135,7 +135,7 @@ def build_dataset(cfg: DictConfig | dict, output_dir: str | Path | None = None,
                 st.rows_excluded += 1
                 continue
             ex = article_example(item, taxonomy, numbers, bool(data.get("align_named_groups", False)),
-                                 bool(data.get("align_outcome_cues", True)))
+                                 bool(data.get("align_outcome_cues", False)))
             st.gold_mentions += len(item.casualties or [])
             st.gold_mentions_unmatched += ex.pop("_unmatched")
             kept.append(ex)
