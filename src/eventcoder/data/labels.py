@@ -2,7 +2,9 @@
 
 Casualty labels may arrive as offsets, as a `quote` (optionally inside a unique `context`), or as
 totals only. This module turns each into labels on `numbers.py` candidates. Where it cannot be sure,
-it says so (the caller masks the record's casualty labels); it never guesses.
+it says so (the caller masks the record's casualty labels); it never guesses. With outcome cues
+(`outcome_cue`, off by default) it also reads the outcome the words at a number name: a count is not
+matched against them, and an outcome the export does not count is taken from them.
 """
 from __future__ import annotations
 
