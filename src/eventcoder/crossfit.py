@@ -56,10 +56,11 @@ def cross_fit(cfg: DictConfig) -> Path:
         raise ValueError(f"crossfit.folds must be at least 2, got {folds}")
     out = repo_path(cfg.crossfit.output_dir)
     dsd, _ = load_or_build_dataset(cfg)
-    pool = [r for r in dsd["train"] if r["source"] in set(sources)]
+    wanted = set(sources)
+    pool = [r for r in dsd["train"] if r["source"] in wanted]
     if not pool:
         raise ValueError(f"crossfit.sources {sources}: no train rows of these sources in {cfg.dataset_dir}")
-    validation = [{k: r[k] for k in ROW_FIELDS} for r in dsd["validation"] if r["source"] in set(sources)]
+    validation = [{k: r[k] for k in ROW_FIELDS} for r in dsd["validation"] if r["source"] in wanted]
     rows: list[dict[str, Any]] = []
     raw: list[Any] = []
     per_fold = []
@@ -95,14 +96,16 @@ def cross_fit(cfg: DictConfig) -> Path:
 def fold_check(predictor: Any, rows: list[dict[str, Any]], raw: list[Any]) -> dict[str, float]:
     """Event accuracy and killed / injured exact match of stored scores under the predictor's
     uncalibrated settings: the same yardstick for held-out rows and for validation rows."""
+    from eventcoder.metrics import count_metrics
+
     if not rows:
         return {}
     preds = [predictor.decode(r["text"], sc) for r, sc in zip(rows, raw, strict=True)]
-    out = {"articles": len(rows),
-           "event_accuracy": sum(p["event_type"] == r["event_type"] for p, r in zip(preds, rows, strict=True)) / len(rows)}
+    pairs = list(zip(preds, rows, strict=True))
+    out = {"articles": len(rows), "event_accuracy": sum(p["event_type"] == r["event_type"] for p, r in pairs) / len(rows)}
     for o in ("killed", "injured"):
-        pairs = [(p[o], r[f"{o}_total"]) for p, r in zip(preds, rows, strict=True) if r[f"{o}_total"] >= 0]
-        out[f"{o}_exact"] = sum(a == b for a, b in pairs) / max(1, len(pairs))
+        counted = [(p[o], r[f"{o}_total"]) for p, r in pairs if r[f"{o}_total"] >= 0]
+        out[f"{o}_exact"] = count_metrics([g for _, g in counted], [q for q, _ in counted])["exact"]
     return {k: round(v, 4) for k, v in out.items()}
 
 

@@ -260,21 +260,18 @@ def calibrate(predictor: Any, cfg: DictConfig, model_dir: Path, train_labels: li
     if not rows:
         raise ValueError(f"calibrate=true needs a validation split with event labels; {spec} has none")
     raw = predictor.score([r["text"] for r in rows], batch_size=int(cfg.batch_size), headlines=True)
-    fitted_on = f"{spec} validation ({len(rows)} articles)"
+    info: dict[str, Any] = {"fitted_on": f"{spec} validation ({len(rows)} articles)", "fitted_now": True}
     if cfg.get("calibration_oof"):  # out-of-fold scores of the training articles (eventcoder.crossfit)
         from eventcoder.crossfit import load_oof_scores
 
-        oof_rows, oof_raw, oof_summary = load_oof_scores(repo_path(cfg.calibration_oof), predictor)
-        rows, raw = rows + [r for r in oof_rows if r["event_type"]], raw + [
-            sc for r, sc in zip(oof_rows, oof_raw, strict=True) if r["event_type"]]
-        fitted_on += f" + {len(oof_rows)} out-of-fold training articles ({cfg.calibration_oof})"
+        oof_rows, oof_raw, info["crossfit"] = load_oof_scores(repo_path(cfg.calibration_oof), predictor)
+        kept = [(r, sc) for r, sc in zip(oof_rows, oof_raw, strict=True) if r["event_type"]]
+        rows, raw = rows + [r for r, _ in kept], raw + [sc for _, sc in kept]
+        info["fitted_on"] += f" + {len(oof_rows)} out-of-fold training articles ({cfg.calibration_oof})"
     labels = predictor.event_labels
     gold = [labels.index(r["event_type"]) for r in rows]
     for name in predictor.CALIBRATED:  # start from the uncalibrated model, not an earlier calibration
         setattr(predictor, name, getattr(type(predictor), name))
-    info: dict[str, Any] = {"fitted_on": fitted_on, "fitted_now": True}
-    if cfg.get("calibration_oof"):
-        info["crossfit"] = oof_summary  # folds and the leak check (held-out vs untouched validation rows)
     (info["lead_weight"], info["headline_weight"]), info["validation_macro_f1_by_lead_and_headline_weight"] = \
         fit_lead_weight(predictor, raw, gold)
     predictor.event_prior = info["event_prior"] = event_prior(train_labels, labels)
