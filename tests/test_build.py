@@ -152,6 +152,31 @@ def test_headline_goes_first_with_offsets_shifted(tmp_path):
     assert [ok[0].text[c.start:c.end] for c in ok[0].casualties] == ["3", "2"]
     assert ok[1].text == rows[1]["text"]  # a text that already starts with its headline is kept
     assert ok[2].text == body  # no headline: nothing added
+    assert [a.labelled_from for a in ok] == [len("Two dead in clashes\n\n"), 0, 0]
+
+
+def test_numbers_of_an_unannotated_headline_are_masked_not_outside():
+    """A headline put before annotated text was never labelled: its toll is not a "no casualty"
+    example (labelling it O taught the model to ignore headline tolls); the body keeps its labels."""
+    from eventcoder.data.build import article_example
+    from eventcoder.data.labels import IGNORE, headline_first
+    from eventcoder.numbers import DEFAULT_NUMBERS
+    from eventcoder.schema import Article
+
+    body = "Police said 3 protesters were hurt and 2 died; 40 were arrested."
+    art = headline_first(Article(id="h", title="2 dead, 3 hurt in clashes", text=body, event_type="riots",
+                                 casualties=[{"outcome": "killed", "group": "civilians", "count": 2,
+                                              "start": body.index("2"), "end": body.index("2") + 1}]))
+    ex = article_example(art, TAX, DEFAULT_NUMBERS, mask_unannotated=True)
+    unmasked = article_example(art, TAX, DEFAULT_NUMBERS)  # the adopted recipe's labels: the headline's numbers O
+    assert all(TAX.mention_labels[i] == "O" for s, i in zip(unmasked["mention_start"], unmasked["mention_label"],
+                                                            strict=True) if s < art.labelled_from)
+    by_start = dict(zip(ex["mention_start"], ex["mention_label"], strict=True))
+    head_starts = [s for s in by_start if s < art.labelled_from]
+    assert head_starts and all(by_start[s] == IGNORE for s in head_starts)
+    body_labels = [TAX.mention_labels[by_start[s]] for s in sorted(by_start) if s >= art.labelled_from]
+    assert "killed:civilians" in body_labels and "O" in body_labels
+    assert ex["labelled_from"] == art.labelled_from
 
 
 def test_bad_rows_are_counted_exactly_and_written_to_errors(tmp_path):

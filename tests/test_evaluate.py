@@ -330,6 +330,27 @@ def test_casualty_error_kinds_hand_made():
     assert M.casualty_error_kinds(None, [], {"killed": 4}, {"killed": 5}, "x") == ["total wrong (no gold spans)"]
 
 
+def test_a_figure_in_an_unannotated_headline_is_neither_right_nor_wrong():
+    from eventcoder.evaluate import score_set
+
+    text = "12 soldiers killed\n\nRebels killed 12 soldiers on Monday."
+    gold = [{"outcome": "killed", "group": "security_forces", "count": 12, "start": 34, "end": 36}]
+    fig = {"outcome": "killed", "group": "security_forces", "count": 12, "vague": None}
+    pred = {"event_type": "battles", "score": 0.9, "killed": 12, "injured": 0, "casualties": {},
+            "evidence": [{**fig, "start": 0, "end": 2}, {**fig, "start": 34, "end": 36}], "vague": []}
+    base = {"majority": ["battles"], "tfidf_logreg": ["battles"],
+            "rule_based": [{"killed": 12, "injured": 0, "casualties": {}, "evidence": [{**fig, "start": 0, "end": 2}]}]}
+    row = {"id": "a", "text": text, "event_type": "battles", "killed_total": 12, "injured_total": 0,
+           "gold_casualties": gold}
+    unlabelled_head = score_set([{**row, "labelled_from": 20}], [pred], ["battles", "none"], base)
+    labelled_head = score_set([{**row, "labelled_from": 0}], [pred], ["battles", "none"], base)
+    assert unlabelled_head["casualties"]["mentions"]["model"]["precision"] == 1.0
+    assert unlabelled_head["casualties"]["mentions"]["rule_based"]["fp"] == 0
+    assert "spurious or background figure" not in unlabelled_head["error_kinds"]
+    assert labelled_head["casualties"]["mentions"]["model"]["precision"] == 0.5
+    assert labelled_head["error_kinds"]["spurious or background figure"] == 1
+
+
 def test_a_missing_eval_dataset_is_built_inside_a_running_hydra_app(tmp_path):
     """`python -m eventcoder.evaluate` runs under Hydra: building a missing set must not start a second Hydra."""
     from eventcoder.evaluate import load_eval_set

@@ -28,7 +28,7 @@ from omegaconf import DictConfig, OmegaConf
 log = logging.getLogger(__name__)
 
 SCORES_FILE = "oof_scores.pt"
-ROW_FIELDS = ("id", "source", "text", "event_type", "killed_total", "injured_total", "gold_casualties")
+ROW_FIELDS = ("id", "source", "text", "event_type", "killed_total", "injured_total", "gold_casualties", "labelled_from")
 
 
 def fold_index(row_id: str, folds: int) -> int:

@@ -91,6 +91,9 @@ class Article(BaseModel):
     # Counts without spans, as exports give them: {outcome: {group: count}}; an outcome absent here
     # and from `casualties` is unknown for this record (its mention labels are masked).
     counts: dict[str, dict[str, int]] | None = None
+    # Casualty spans were annotated from this character on: a headline put before the annotated text
+    # (`labels.headline_first`) was never labelled, so its numbers are unknown, not "no casualty".
+    labelled_from: int = Field(default=0, ge=0)
     notes: str | None = None
     provenance: Provenance = Field(default_factory=Provenance)
 

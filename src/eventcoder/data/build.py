@@ -43,10 +43,13 @@ class SourceStats:
 
 
 def article_example(article: Article, taxonomy: Taxonomy, numbers: NumbersConfig,
-                    named_groups: bool = False, outcome_cues: bool = False) -> dict[str, Any]:
+                    named_groups: bool = False, outcome_cues: bool = False,
+                    mask_unannotated: bool = False) -> dict[str, Any]:
     """One dataset row: text, event label, candidate mentions with labels, totals, provenance.
     `named_groups`: export totals take the group the text names; `outcome_cues`: a count is matched
-    only to numbers whose words do not name the other outcome (both: `labels.align_counts`)."""
+    only to numbers whose words do not name the other outcome (both: `labels.align_counts`);
+    `mask_unannotated`: numbers before `labelled_from` (a headline the annotator never saw) are
+    masked instead of labelled O."""
     mentions = [m for m in find_mentions(article.text, numbers) if m.is_count]
     label_ids = {lab: i for i, lab in enumerate(taxonomy.mention_labels)}
     unmatched = 0
@@ -54,7 +57,8 @@ def article_example(article: Article, taxonomy: Taxonomy, numbers: NumbersConfig
         labels, missing = gold_mention_labels(article, mentions, taxonomy)
         unmatched = len(missing)
         status = "gold" if not missing else "gold:partial"
-        mention_labels = [label_ids[lab] for lab in labels]
+        mention_labels = [IGNORE if mask_unannotated and m.start < article.labelled_from else label_ids[lab]
+                          for m, lab in zip(mentions, labels, strict=True)]
     elif article.killed_total is not None or article.injured_total is not None:
         totals = {o: t for o, t in (("killed", article.killed_total), ("injured", article.injured_total))
                   if t is not None}
@@ -83,6 +87,7 @@ def article_example(article: Article, taxonomy: Taxonomy, numbers: NumbersConfig
         "killed_total": -1 if article.killed_total is None else article.killed_total,
         "injured_total": -1 if article.injured_total is None else article.injured_total,
         "gold_casualties": json.dumps(gold, ensure_ascii=False),
+        "labelled_from": article.labelled_from,
         "file": article.provenance.file or "",
         "row": article.provenance.row or 0,
         "source_id": article.provenance.source_id or article.id,
@@ -135,7 +140,8 @@ def build_dataset(cfg: DictConfig | dict, output_dir: str | Path | None = None,
                 st.rows_excluded += 1
                 continue
             ex = article_example(item, taxonomy, numbers, bool(data.get("align_named_groups", False)),
-                                 bool(data.get("align_outcome_cues", False)))
+                                 bool(data.get("align_outcome_cues", False)),
+                                 bool(data.get("mask_unannotated_headlines", False)))
             st.gold_mentions += len(item.casualties or [])
             st.gold_mentions_unmatched += ex.pop("_unmatched")
             kept.append(ex)
@@ -234,6 +240,7 @@ def _features():
         "mention_value": datasets.Sequence(v("int64")), "mention_vague": datasets.Sequence(v("string")),
         "mention_label": datasets.Sequence(v("int64")), "casualty_status": v("string"),
         "killed_total": v("int64"), "injured_total": v("int64"), "gold_casualties": v("string"),
+        "labelled_from": v("int64"),
         "file": v("string"), "row": v("int64"), "source_id": v("string"), "split": v("string"),
         "group": v("int64")})
 

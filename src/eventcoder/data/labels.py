@@ -67,7 +67,8 @@ def headline_first(article: Article) -> Article:
     The headline names the main event and often its toll (coding rule: the event is the one the
     headline and lead report), and the project's corpus and the reference article carry it at the
     top of the text. A record whose `title` its text does not already start with gets it put first,
-    with every casualty offset shifted, so training, evaluation and gold spans all see one text.
+    with every casualty offset shifted, so training, evaluation and gold spans all see one text. The
+    headline itself was not annotated, so `labelled_from` moves past it: its numbers are unknown.
     """
     title = (article.title or "").strip()
     if not title or article.text.lstrip().startswith(title):
@@ -76,7 +77,8 @@ def headline_first(article: Article) -> Article:
     casualties = None if article.casualties is None else [
         c if c.start is None else c.model_copy(update={"start": c.start + shift, "end": c.end + shift})
         for c in article.casualties]
-    return article.model_copy(update={"text": title + HEADLINE_SEPARATOR + article.text, "casualties": casualties})
+    return article.model_copy(update={"text": title + HEADLINE_SEPARATOR + article.text, "casualties": casualties,
+                                      "labelled_from": article.labelled_from + shift})
 
 
 def overlaps(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:
