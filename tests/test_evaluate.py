@@ -202,6 +202,37 @@ def test_calibration_is_fitted_and_stored(trained, tmp_path):
         stored["body_threshold"], stored["body_needs_lead_toll"])
 
 
+def test_crosstune_decodes_each_fold_with_settings_tuned_on_the_others(trained, tmp_path):
+    import shutil
+
+    from eventcoder.crossfit import fold_index
+    from eventcoder.crosstune import cross_tune
+    from eventcoder.evaluate import baseline_training_texts, fit_decode_settings, load_eval_set
+    from eventcoder.predictor import Predictor
+
+    d = tmp_path / "m"
+    shutil.copytree(trained, d, ignore=shutil.ignore_patterns("checkpoints", "runs"))
+    with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
+        cfg = compose("evaluate", overrides=[f"model_dir={d}", "tune_set=sample", "tune_folds=2", "tune_store=true",
+                                             f"output_dir={tmp_path / 'r'}", "run_name=ct",
+                                             f"processed_dir={Path(trained).parent / 'data'}"])
+    out = cross_tune(cfg)
+    result = json.loads((out / "metrics.json").read_text())
+    rows = [r for r in load_eval_set("sample", cfg)[0] if r["event_type"]]
+    assert [f["held_out"] for f in result["per_fold"]] == [sum(fold_index(r["id"], 2) == k for r in rows) for k in (0, 1)]
+    assert result["out_of_fold"]["n_articles"] == result["in_sample"]["n_articles"] == len(rows)
+    # fold 0's settings are those tuned on fold 1's articles alone: recomputed here independently
+    p = Predictor.from_pretrained(d)
+    others = [r for r in rows if fold_index(r["id"], 2) == 1]
+    fit_decode_settings(p, others, p.score([r["text"] for r in others], headlines=True), baseline_training_texts(cfg)[1])
+    assert result["per_fold"][0]["settings"] == pytest.approx({n: getattr(p, n) for n in result["per_fold"][0]["settings"]})
+    stored = json.loads((d / "calibration.json").read_text())  # tune_store: the whole set's settings are the model's
+    assert stored["crosstune"]["out_of_fold"]["event macro-F1"] == result["out_of_fold"]["event"]["model"]["macro_f1"]
+    loaded = Predictor.from_pretrained(d)
+    assert {n: getattr(loaded, n) for n in result["tuned_on_all"]} == pytest.approx(result["tuned_on_all"])
+    assert "out of fold" in (out / "report.md").read_text()
+
+
 def test_lead_weight_decides_between_windows_and_is_fitted(trained):
     import torch
 

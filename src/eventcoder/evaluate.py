@@ -259,7 +259,6 @@ def calibrate(predictor: Any, cfg: DictConfig, model_dir: Path, train_labels: li
     (`eventcoder.crossfit`); store them in the model dir. The model runs once; each setting is tried
     on its stored scores. `train_labels`: the event types of the mix the model learned from (the prior
     that `prior_correction` divides out)."""
-    from eventcoder import metrics as M
     from eventcoder.io import atomic_write_text
 
     spec = str(cfg.get("calibration_set") or cfg.baseline_train)
@@ -276,6 +275,17 @@ def calibrate(predictor: Any, cfg: DictConfig, model_dir: Path, train_labels: li
         kept = [(r, sc) for r, sc in zip(oof_rows, oof_raw, strict=True) if r["event_type"]]
         rows, raw = rows + [r for r, _ in kept], raw + [sc for _, sc in kept]
         info["fitted_on"] += f" + {len(oof_rows)} out-of-fold training articles ({cfg.calibration_oof})"
+    info.update(fit_decode_settings(predictor, rows, raw, train_labels))
+    atomic_write_text(model_dir / "calibration.json", json.dumps(info, indent=2) + "\n")
+    return info
+
+
+def fit_decode_settings(predictor: Any, rows: list[dict], raw: list, train_labels: list[str]) -> dict[str, Any]:
+    """Fit every decoding setting, in order, on labelled articles' stored scores (`Predictor.score`);
+    leaves them set on the predictor and returns them with the grids they were chosen from."""
+    from eventcoder import metrics as M
+
+    info: dict[str, Any] = {}
     labels = predictor.event_labels
     gold = [labels.index(r["event_type"]) for r in rows]
     for name in predictor.CALIBRATED:  # start from the uncalibrated model, not an earlier calibration
@@ -297,7 +307,6 @@ def calibrate(predictor: Any, cfg: DictConfig, model_dir: Path, train_labels: li
     (info["lead_chars"], info["body_threshold"], info["body_needs_lead_toll"]), \
         info["validation_totals_exact_by_lead_chars_body_threshold_and_lead_toll"] = fit_body_threshold(
             predictor, [r for r, _ in counted], [sc for _, sc in counted])
-    atomic_write_text(model_dir / "calibration.json", json.dumps(info, indent=2) + "\n")
     return info
 
 
