@@ -207,7 +207,12 @@ def test_crosstune_decodes_each_fold_with_settings_tuned_on_the_others(trained, 
 
     from eventcoder.crossfit import fold_index
     from eventcoder.crosstune import cross_tune
-    from eventcoder.evaluate import baseline_training_texts, fit_decode_settings, load_eval_set
+    from eventcoder.evaluate import (
+        baseline_training_texts,
+        evaluate_model,
+        fit_decode_settings,
+        load_eval_set,
+    )
     from eventcoder.predictor import Predictor
 
     d = tmp_path / "m"
@@ -231,6 +236,11 @@ def test_crosstune_decodes_each_fold_with_settings_tuned_on_the_others(trained, 
     loaded = Predictor.from_pretrained(d)
     assert {n: getattr(loaded, n) for n in result["tuned_on_all"]} == pytest.approx(result["tuned_on_all"])
     assert "out of fold" in (out / "report.md").read_text()
+    # a report scored with those settings says where they were tuned
+    with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
+        ecfg = compose("evaluate", overrides=[f"model_dir={d}", "data=sample", f"output_dir={tmp_path / 'e'}",
+                                              "run_name=e", "command=pytest", f"processed_dir={Path(trained).parent / 'data'}"])
+    assert f"stored with the model, fitted on {stored['fitted_on']}" in (evaluate_model(ecfg) / "report.md").read_text()
 
 
 def test_lead_weight_decides_between_windows_and_is_fitted(trained):

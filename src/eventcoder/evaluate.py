@@ -207,7 +207,8 @@ def evaluate_model(cfg: DictConfig) -> Path:
         else str(cfg.command)
     result = {"run": run, "model": str(cfg.model_dir), "command": command, "eval_sets": sets,
               "decode_settings": settings, "reference": reference_results(predictor) if cfg.get("reference", True) else [],
-              "calibration": calibration or {**predictor.settings(), "fitted_now": False},
+              "calibration": calibration or {**predictor.settings(), "fitted_now": False,
+                                             "fitted_on": stored_fit(model_dir)},
               "baseline_train": str(cfg.baseline_train), "sections": sections,
               "vague_table": predictor.numbers.vague, "count_vague_in_totals": predictor.count_vague}
     with atomic_dir(out_dir) as tmp:
@@ -217,6 +218,12 @@ def evaluate_model(cfg: DictConfig) -> Path:
         render_report(result, plots_data, tmp)
     update_model_card(model_dir, result)
     return out_dir
+
+
+def stored_fit(model_dir: Path) -> str | None:
+    """What the model's stored calibration was fitted on (a report must say when that is the set it scores)."""
+    path = model_dir / "calibration.json"
+    return json.loads(path.read_text()).get("fitted_on") if path.is_file() else None
 
 
 def apply_decode_settings(predictor: Any, settings: Any) -> dict[str, Any]:

@@ -148,7 +148,8 @@ def render_report(result: dict[str, Any], plots: dict[str, Any], out: Path) -> N
                    else ")")
                 if cal.get("lead_chars") and cal.get("body_threshold") else "")
              + (f", fitted in this run on {cal['fitted_on']}" + (" except those set by hand below." if hand else ".")
-                if cal.get("fitted_now") else "."))
+                if cal.get("fitted_now") else
+                f", stored with the model, fitted on {cal['fitted_on']}." if cal.get("fitted_on") else "."))
     if hand:
         doc.para("Set by hand for this run (not fitted, not stored): "
                  + ", ".join(f"{k}={v}" for k, v in result["decode_settings"].items()) + ".")
