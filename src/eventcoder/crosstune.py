@@ -9,8 +9,8 @@ on all folds of the set but one, decodes the held-out fold with them, and scores
 those out-of-fold predictions, beside the score of settings tuned on all of it (in sample), so
 models are compared by the same procedure on what users send. The model runs once. With
 `tune_store=true` the settings tuned on the whole set become the model's calibration.json (with the
-out-of-fold figures, the honest estimate of them, beside). Writes `<output_dir>/metrics.json` and
-`report.md` atomically.
+out-of-fold figures, the honest estimate of them, beside). Writes `<output_dir>/metrics.json`,
+`report.md` and `report.html` atomically.
 """
 from __future__ import annotations
 
@@ -40,9 +40,15 @@ def _get(d: dict, path: tuple[str, ...]) -> float | None:
 
 def cross_tune(cfg: DictConfig) -> Path:
     """Tune on k−1 folds, decode the k-th, for each fold; score out of fold and in sample; return the report dir."""
-    from eventcoder.baselines import MajorityBaseline, TfidfLogReg, rule_based_casualties
+    from eventcoder.baselines import MajorityBaseline, TfidfLogReg
     from eventcoder.crossfit import fold_index
-    from eventcoder.evaluate import baseline_training_texts, fit_decode_settings, load_eval_set, score_set
+    from eventcoder.evaluate import (
+        baseline_predictions,
+        baseline_training_texts,
+        fit_decode_settings,
+        load_eval_set,
+        score_set,
+    )
     from eventcoder.io import atomic_dir, atomic_write_text
     from eventcoder.predictor import Predictor
 
@@ -60,10 +66,8 @@ def cross_tune(cfg: DictConfig) -> Path:
         raise ValueError(f"{cfg.tune_set}: {len(rows)} labelled articles do not fill {folds} folds")
     raw = predictor.score([r["text"] for r in rows], batch_size=int(cfg.batch_size), headlines=True)
     train_texts, train_labels = baseline_training_texts(cfg)
-    texts = [r["text"] for r in rows]
-    base = {"majority": MajorityBaseline().fit(train_labels).predict(texts),
-            "tfidf_logreg": TfidfLogReg().fit(train_texts, train_labels).predict(texts),
-            "rule_based": [rule_based_casualties(t) for t in texts]}
+    base = baseline_predictions([r["text"] for r in rows], MajorityBaseline().fit(train_labels),
+                                TfidfLogReg().fit(train_texts, train_labels))
     settings_of = [n for n in predictor.CALIBRATED if n != "event_prior"]
     out_of_fold: list[Any] = [None] * len(rows)
     per_fold = []
@@ -86,7 +90,7 @@ def cross_tune(cfg: DictConfig) -> Path:
     out_dir = repo_path(cfg.output_dir)
     with atomic_dir(out_dir) as tmp:
         (tmp / "metrics.json").write_text(json.dumps(result, indent=2) + "\n")
-        (tmp / "report.md").write_text(render(result))
+        render(result).write(tmp, f"crosstune {result['tune_set']}")
     if cfg.get("tune_store"):
         record = {"fitted_on": f"{cfg.tune_set} {cfg.split} (all {len(rows)} articles; python -m eventcoder.crosstune)",
                   "fitted_now": True, **tuned,
@@ -96,21 +100,23 @@ def cross_tune(cfg: DictConfig) -> Path:
     return out_dir
 
 
-def render(result: dict[str, Any]) -> str:
-    """A short markdown report: out-of-fold against in-sample figures, then each fold's settings."""
-    lines = [f"# Decoding settings tuned on `{result['tune_set']}`: `{result['model']}`", "",
-             f"Produced by: {result['command']}. {result['folds']} folds by a stable hash of the article id; "
+def render(result: dict[str, Any]) -> Any:
+    """The report: out-of-fold against in-sample figures, then each fold's settings."""
+    from eventcoder.report.render import Doc
+
+    doc = Doc()
+    doc.heading(f"Decoding settings tuned on `{result['tune_set']}`: `{result['model']}`", 1)
+    doc.para(f"Produced by: {result['command']}. {result['folds']} folds by a stable hash of the article id; "
              "each fold is decoded with settings tuned on the others (out of fold); in sample: settings "
-             "tuned on the whole set.", "",
-             "| | " + " | ".join(name for name, _ in SUMMARY) + " |", "|---" * (len(SUMMARY) + 1) + "|"]
-    for key in ("out_of_fold", "in_sample"):
-        cells = [_get(result[key], path) for _, path in SUMMARY]
-        lines.append(f"| {key.replace('_', ' ')} | " + " | ".join("–" if c is None else f"{c:.3f}" for c in cells) + " |")
-    lines += ["", "| fold | tuned on | held out | settings |", "|---|---|---|---|"]
-    for f in result["per_fold"]:
-        shown = ", ".join(f"{k} {round(v, 3) if isinstance(v, float) else v}" for k, v in f["settings"].items())
-        lines.append(f"| {f['fold']} | {f['tuned_on']} | {f['held_out']} | {shown} |")
-    return "\n".join(lines) + "\n"
+             "tuned on the whole set.")
+    doc.table(["", *(name for name, _ in SUMMARY)],
+              [[key.replace("_", " "), *(_get(result[key], path) for _, path in SUMMARY)]
+               for key in ("out_of_fold", "in_sample")])
+    doc.table(["fold", "tuned on", "held out", "settings"],
+              [[f["fold"], f["tuned_on"], f["held_out"],
+                ", ".join(f"{k} {round(v, 3) if isinstance(v, float) else v}" for k, v in f["settings"].items())]
+               for f in result["per_fold"]])
+    return doc
 
 
 def main() -> None:

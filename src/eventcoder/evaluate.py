@@ -76,6 +76,14 @@ def baseline_training_texts(cfg: DictConfig) -> tuple[list[str], list[str]]:
     return [ds["text"][i] for i in keep], [ds["event_type"][i] for i in keep]
 
 
+def baseline_predictions(texts: list[str], majority: Any, tfidf: Any) -> dict[str, list]:
+    """The three baselines' predictions for `score_set`: fitted majority class and TF-IDF + LR, and the rules."""
+    from eventcoder.baselines import rule_based_casualties
+
+    return {"majority": majority.predict(texts), "tfidf_logreg": tfidf.predict(texts) if texts else [],
+            "rule_based": [rule_based_casualties(t) for t in texts]}
+
+
 def gold_groups(gold: list[dict] | None) -> dict | None:
     return None if gold is None else aggregate(gold)["by_group"]
 
@@ -84,7 +92,7 @@ def annotated_figures(row: dict, pred: dict) -> list[dict]:
     """The predicted figures (numbers and vague words) in the part of the text the gold annotates:
     one in a headline the annotator never labelled is neither right nor wrong."""
     start = row.get("labelled_from", 0)
-    return [e for e in pred["evidence"] + pred["vague"] if e["start"] >= start]
+    return [e for e in pred["evidence"] + pred.get("vague", []) if e["start"] >= start]
 
 
 def score_set(rows: list[dict], preds: list[dict], labels: list[str], baselines: dict[str, list]) -> dict[str, Any]:
@@ -118,8 +126,7 @@ def score_set(rows: list[dict], preds: list[dict], labels: list[str], baselines:
         gm = [rows[i]["gold_casualties"] for i in spans]
         cas["mentions"] = {
             "model": M.mention_prf(gm, [annotated_figures(rows[i], preds[i]) for i in spans]),
-            "rule_based": M.mention_prf(gm, [annotated_figures(rows[i], {"vague": [], **baselines["rule_based"][i]})
-                                             for i in spans])}
+            "rule_based": M.mention_prf(gm, [annotated_figures(rows[i], baselines["rule_based"][i]) for i in spans])}
     out["casualties"] = cas
     kinds: dict[str, int] = {}
     for i, r in enumerate(rows):
@@ -147,7 +154,7 @@ def score_set(rows: list[dict], preds: list[dict], labels: list[str], baselines:
 
 def evaluate_model(cfg: DictConfig) -> Path:
     """Score the model and the baselines on every eval set; write the report; return its dir."""
-    from eventcoder.baselines import MajorityBaseline, TfidfLogReg, rule_based_casualties
+    from eventcoder.baselines import MajorityBaseline, TfidfLogReg
     from eventcoder.io import atomic_dir, atomic_write_jsonl
     from eventcoder.predictor import Predictor
     from eventcoder.report import render_report
@@ -178,9 +185,7 @@ def evaluate_model(cfg: DictConfig) -> Path:
         bad_rows[spec] = bad
         texts = [r["text"] for r in rows]
         preds = predictor(texts, batch_size=int(cfg.batch_size)) if rows else []
-        base = {"majority": majority.predict(texts), "tfidf_logreg": tfidf.predict(texts) if texts else [],
-                "rule_based": [rule_based_casualties(t) for t in texts]}
-        sections[spec] = score_set(rows, preds, labels, base)
+        sections[spec] = score_set(rows, preds, labels, baseline_predictions(texts, majority, tfidf))
         sections[spec]["bad_rows"] = len(bad)
         plots_data[spec] = {"gold_killed": [r["killed_total"] for r in rows],
                             "pred_killed": [p["killed"] for p in preds],
