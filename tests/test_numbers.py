@@ -119,6 +119,9 @@ def test_vague_words_use_the_configurable_table():
     ("Soldiers seized 12 trucks.", "12", "thing"),
     ("The bomb went off at 10:30 in the morning.", "10", "time"),
     ("The convoy stopped 3 km from the border.", "3", "measure"),
+    ("Two civilians were killed in Cima (coded at geoprecision 2).", "2", "code"),
+    ("Three were killed. [Geo-precision 2 as coordinates are for the district].", "2", "code"),
+    ("One was shot dead (geo-precision two).", "two", "code"),
 ])
 def test_non_counts_are_marked_with_a_reason(text, mention, reason):
     m = by_text(text)[mention][0]

@@ -515,6 +515,9 @@ def _classify(toks: list[_Tok], i0: int, i1: int, value: int | None, kind: str,
         return False, "measure", None
     if DECIMAL.match(raw or "") and kind == "digits":
         return False, "measure", None
+    # coding metadata an export leaves in its notes: ACLED's "(coded at geo-precision 2)"
+    if plow in ("precision", "geoprecision"):
+        return False, "code", None
     # places and names: "Kilometre Seven", "Route 66", "Checkpoint 9", "Kurdistan 24"
     if prev is not None and prev.text[:1].isupper() and prev.text.isalpha():
         if plow in PLACE_WORDS or (kind == "words" and raw[:1].isupper() and not _is_sentence_start(toks, i0 - 1)
