@@ -16,6 +16,7 @@ from eventcoder.indicators import (
 )
 from eventcoder.paths import CONFIG_DIR
 from eventcoder.paths import SHARED_DIR as SHARED
+from eventcoder.schema import RecordError
 
 
 def rec(event="battles", killed=0, injured=0, evidence=()):
@@ -61,14 +62,14 @@ def test_load_rows_keeps_good_rows_and_reports_bad_ones(tmp_path):
     path = tmp_path / "docs.csv.gz"
     with gzip.open(path, "wt") as f:
         f.write("doc_id,doc_text,KILL\n1,police fired and two died,1\n2,,0\n3,a march passed off calmly,x\n"
-                "4,a march passed off calmly,0\n")
+                "4,a march passed off calmly,0\n5,a row with,0,one field too many\n")
     spec = {"path": str(path), "id_column": "doc_id", "text_column": "doc_text",
             "checks": [{"column": "KILL", "implies": "killed"}]}
     rows, errors = load_rows(spec)
     assert [r["id"] for r in rows] == ["1", "4"] and rows[0]["answers"] == {"KILL": True}
-    assert [(e["row"], e["field"]) for e in errors] == [(3, "doc_text"), (4, "KILL")]
+    assert [(e["row"], e["field"]) for e in errors] == [(2, "doc_text"), (3, "KILL"), (5, None)]
     assert all(e["file"] == str(path) for e in errors)
-    with pytest.raises(ValueError, match="no column FORCE"):
+    with pytest.raises(RecordError, match="'FORCE' missing"):
         load_rows({**spec, "checks": [{"column": "FORCE", "implies": "event"}]})
 
 

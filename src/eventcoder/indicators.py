@@ -46,30 +46,30 @@ def clean(text: str, steps: list[str]) -> str:
 
 
 def load_rows(spec: Mapping[str, Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """The corpus's texts with their yes/no answers, and a record per bad row (file, row, field, reason)."""
-    import pandas as pd
+    """The corpus's texts with their yes/no answers, and a record per bad row (file, row, field, reason;
+    data rows counted from 1, as every reader here counts them)."""
+    from eventcoder.data.readers import iter_csv_rows
+    from eventcoder.schema import RecordError
 
     path = Path(str(spec["path"]))
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    columns = [str(spec["text_column"]), *(str(c["column"]) for c in spec["checks"])]
-    if spec.get("id_column"):
-        columns.append(str(spec["id_column"]))
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise ValueError(f"{path}: no column {', '.join(missing)} (has {', '.join(frame.columns)})")
+    text_col, id_col = str(spec["text_column"]), spec.get("id_column")
+    columns = [str(c["column"]) for c in spec["checks"]]
     steps = list(spec.get("text_steps") or [])
     rows, errors = [], []
-    for i, rec in enumerate(frame.to_dict("records"), start=2):  # row 1 is the header
-        text = clean(rec[spec["text_column"]], steps)
-        bad = [c["column"] for c in spec["checks"] if rec[c["column"]].strip() not in ("0", "1")]
+    for i, rec in iter_csv_rows(path, [text_col, *columns, *([id_col] if id_col else [])], id_col):
+        if isinstance(rec, RecordError):
+            errors.append(rec.to_dict())
+            continue
+        text = clean(rec[text_col] or "", steps)
+        bad = [c for c in columns if (rec[c] or "").strip() not in ("0", "1")]
         if not text:
-            errors.append({"file": str(path), "row": i, "field": spec["text_column"], "reason": "empty text"})
+            errors.append({"file": str(path), "row": i, "field": text_col, "reason": "empty text"})
         elif bad:
             errors.append({"file": str(path), "row": i, "field": bad[0],
                            "reason": f"answer {rec[bad[0]]!r} is not 0 or 1"})
         else:
-            rows.append({"id": rec[spec["id_column"]] if spec.get("id_column") else str(i), "text": text,
-                         "answers": {c["column"]: rec[c["column"]].strip() == "1" for c in spec["checks"]}})
+            rows.append({"id": rec[id_col] if id_col else str(i), "text": text,
+                         "answers": {c: rec[c].strip() == "1" for c in columns}})
     return rows, errors
 
 
@@ -123,14 +123,15 @@ def sentence_spans(text: str, sentences: list[str]) -> list[tuple[int, int]]:
 
 
 def load_evidence(spec: Mapping[str, Any], steps: list[str]) -> dict[str, list[str]]:
-    """Sentences labelled yes for the evidence check, by document id."""
-    import pandas as pd
+    """Sentences labelled yes for the evidence check, by document id (unreadable rows skipped)."""
+    from eventcoder.data.readers import iter_csv_rows
 
-    frame = pd.read_csv(Path(str(spec["path"])), dtype=str, keep_default_na=False)
-    frame = frame[frame[spec["column"]].str.strip() == "1"]
     out: dict[str, list[str]] = {}
-    for doc, sent in zip(frame[spec["id_column"]], frame[spec["text_column"]], strict=True):
-        out.setdefault(doc, []).append(clean(sent, [s for s in steps if s == "ftfy"]))
+    for _, rec in iter_csv_rows(Path(str(spec["path"])), [spec["id_column"], spec["text_column"], spec["column"]],
+                                spec["id_column"]):
+        if isinstance(rec, dict) and (rec[spec["column"]] or "").strip() == "1":
+            out.setdefault(rec[spec["id_column"]], []).append(clean(rec[spec["text_column"]] or "",
+                                                                    [s for s in steps if s == "ftfy"]))
     return out
 
 
