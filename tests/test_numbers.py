@@ -122,6 +122,10 @@ def test_vague_words_use_the_configurable_table():
     ("Two civilians were killed in Cima (coded at geoprecision 2).", "2", "code"),
     ("Three were killed. [Geo-precision 2 as coordinates are for the district].", "2", "code"),
     ("One was shot dead (geo-precision two).", "two", "code"),
+    ("A rebel said insurgents had taken ground.", "A rebel", "speaker"),
+    ("The rebel fighter said 40 soldiers had been killed.", "The rebel", "speaker"),
+    ("One general, speaking to AFP, said 20 died.", "One general", "speaker"),
+    ("A soldier, who spoke on condition of anonymity, saw the blast.", "A soldier", "speaker"),
 ])
 def test_non_counts_are_marked_with_a_reason(text, mention, reason):
     m = by_text(text)[mention][0]

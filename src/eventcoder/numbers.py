@@ -586,6 +586,11 @@ def _vague_at(toks: list[_Tok], i: int, vague: dict[str, int | None]) -> tuple[s
     return best
 
 
+SPEECH_VERBS = {"said", "says", "told", "tells", "added", "stated", "claimed", "confirmed", "explained",
+                "tweeted", "wrote", "recalled", "insisted", "warned", "noted", "spoke", "speaking", "asked",
+                "quoted", "described"}
+
+
 def _person_phrase(toks: list[_Tok], i: int) -> int | None:
     """End index of "a/an/one/another [up to 3 modifiers] <singular person noun>", or None."""
     j = i + 1
@@ -659,13 +664,20 @@ def _find(text: str, cfg: NumbersConfig) -> list[NumberMention]:
                 i = j
                 continue
 
-        # singular person phrases: "a soldier", "one policeman", "another civilian"
+        # singular person phrases: "a soldier", "one policeman", "another civilian"; not the source
+        # a report quotes ("A rebel said ...", "One general, speaking to AFP, ...")
         if low in ("a", "an", "one", "another", "the", "his", "her"):
             j = _person_phrase(toks, i)
             if j is not None and not (low == "one" and i + 1 < n and toks[i + 1].low == "of"):
                 s, e = t.start, toks[j - 1].end
-                out.append(NumberMention(s, e, text[s:e], 1, "person", True, None, None, None, None,
-                                         toks[j - 1].low))
+                k = j
+                while k < n and toks[k].low in PERSON_NOUNS_SINGULAR:  # "The rebel fighter said"
+                    k += 1
+                speaker = k < n and (toks[k].low in SPEECH_VERBS or (
+                    toks[k].text == "," and k + 1 < n and toks[k + 1].low in ("speaking", "who", "quoted")
+                    and (toks[k + 1].low != "who" or (k + 2 < n and toks[k + 2].low in SPEECH_VERBS))))
+                out.append(NumberMention(s, e, text[s:e], 1, "person", not speaker, "speaker" if speaker else None,
+                                         None, None, None, toks[j - 1].low))
                 i = j
                 continue
 
