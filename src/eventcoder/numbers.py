@@ -602,8 +602,12 @@ def _person_phrase(toks: list[_Tok], i: int) -> int | None:
                                                 and not t.low.endswith("s"))) \
                 and t.low not in ("security", "aid", "national", "major", "general", "chief", "member",
                                   "family"):
-            # "a police officer", "one soldier" — but not a modifier: "the militant group"
-            if j + 1 < len(toks) and toks[j + 1].low in THING_NOUNS and toks[j + 1].text.islower():
+            # "a police officer", "one soldier" — but not a modifier: "the militant group", "the
+            # Islamist militant group"
+            k = j + 1
+            while k < len(toks) and toks[k].low in PERSON_NOUNS_SINGULAR:
+                k += 1
+            if k < len(toks) and toks[k].low in THING_NOUNS and toks[k].text.islower():
                 return None
             return j + 1
         if t.low in ("police", "army", "security", "aid", "border", "prison", "health", "local",
