@@ -100,6 +100,11 @@ def test_run_benchmark_scores_every_system_it_can(tmp_path):
     assert bomb["yes"] == 1 and bomb["no"] == 1
     assert bomb["systems"]["model"]["f1"] == 1.0 and bomb["systems"]["tfidf_logreg"]["recall"] == 0.0
     assert set(cas["systems"]) == {"model"}  # the type-only baseline is not scored on counts
+    shooting = {"column": "label_0", "implies": {"event_type": ["battles"]}, "unless": ["label_1"]}
+    path.write_text("text,label_0,label_1\nA bomb and gunfire.,1,1\nGunmen opened fire.,1,0\nA rally.,0,0\n")
+    out = run_benchmark({**spec, "checks": [shooting]}, model, types)
+    assert (out["checks"][0]["yes"], out["checks"][0]["no"]) == (1, 1)  # the bombing left out
+    assert out["checks"][0]["systems"]["model"]["recall"] == 1.0
 
 
 def test_word_rates_read_a_label_column_off_its_texts(tmp_path):

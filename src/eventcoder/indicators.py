@@ -7,7 +7,8 @@ a kidnapping. Neither gives an event type or a count, but each answer implies so
 record the model writes: an article where police killed someone reports at least one killed; a
 bombing report is coded explosions/remote violence. A check states that implication
 (`implies: killed | injured | casualties | event | {event_type: [...]}`) and is scored on the
-texts where the answer is yes (recall), beside how often the same holds where it is no; with
+texts where the answer is yes (recall), beside how often the same holds where it is no (`unless`:
+texts answered yes to those other questions left out, as a bombing that was also a shoot-out); with
 `iff: true` (the answer defines the type) precision and F1 as well. The baselines of the evaluation
 report are scored in the same run (TF-IDF and majority on event checks, the rules on casualty
 checks). With `evidence:` (sentences labelled with the same question) a killed figure must also lie
@@ -53,7 +54,7 @@ def load_rows(spec: Mapping[str, Any]) -> tuple[list[dict[str, Any]], list[dict[
 
     path = Path(str(spec["path"]))
     text_col, id_col = str(spec["text_column"]), spec.get("id_column")
-    columns = [str(c["column"]) for c in spec["checks"]]
+    columns = list(dict.fromkeys(str(col) for c in spec["checks"] for col in [c["column"], *c.get("unless", [])]))
     steps = list(spec.get("text_steps") or [])
     rows, errors = [], []
     for i, rec in iter_csv_rows(path, [text_col, *columns, *([id_col] if id_col else [])], id_col):
@@ -161,9 +162,12 @@ def run_benchmark(spec: Mapping[str, Any], predict: Callable[[list[str]], list[d
     systems = {"model": predict(texts), **{name: fn(texts) for name, fn in baselines.items()}}
     checks = []
     for check in spec["checks"]:
-        answers = [r["answers"][check["column"]] for r in rows]
-        scored = {name: score_check(check, answers, recs, none_label) for name, recs in systems.items()}
+        keep = [i for i, r in enumerate(rows) if not any(r["answers"][c] for c in check.get("unless", []))]
+        answers = [rows[i]["answers"][check["column"]] for i in keep]
+        scored = {name: score_check(check, answers, [recs[i] for i in keep], none_label)
+                  for name, recs in systems.items()}
         checks.append({"column": check["column"], "question": check.get("question", check["column"]),
+                       "unless": list(check.get("unless", [])),
                        "implies": check["implies"], "iff": bool(check.get("iff")), "yes": sum(answers),
                        "no": len(answers) - sum(answers),
                        "systems": {k: v for k, v in scored.items() if v is not None}})
@@ -198,7 +202,8 @@ def render(result: dict[str, Any]) -> Any:
             implies = c["implies"] if isinstance(c["implies"], str) else \
                 "type in " + "/".join(c["implies"]["event_type"])
             for name, s in c["systems"].items():
-                rows.append([f"{c['question']} ({c['column']})", f"{c['yes']} / {c['no']}", implies, name,
+                unless = f"; texts with {', '.join(c['unless'])} left out" if c.get("unless") else ""
+                rows.append([f"{c['question']} ({c['column']}{unless})", f"{c['yes']} / {c['no']}", implies, name,
                              s["recall"], s["rate_when_no"], s.get("precision"), s.get("f1")])
         doc.table(["question", "yes / no", "a yes implies", "system", "recall", "holds when no",
                    "precision", "F1"], rows)
