@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -74,7 +73,7 @@ def make_soup(models: Sequence[str | Path], output: str | Path) -> Path:
             f"---\nlibrary_name: transformers\ntags: [eventcoder, event-coding, political-violence, acled]\n---\n"
             f"# eventcoder model `{out.name}`\n\nThe mean of the weights of {len(dirs)} models of one recipe "
             f"(`python -m eventcoder.soup`):\n\n{parts}\n\nIts decoding settings are not theirs: tune them with "
-            f"`python -m eventcoder.crosstune model={output} tune_store=true`.\n")
+            f"`python -m eventcoder.crosstune model={output} tune_set=dev_articles tune_store=true`.\n")
     return out
 
 
@@ -91,4 +90,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()
