@@ -435,3 +435,24 @@ def test_casualty_mass_reads_a_figure_whose_groups_share_the_probability(trained
     assert by_setting["0.4/False"] < by_setting["/".join(map(str, best))]
     best, _ = fit_mention_threshold(p, [{"text": text, "killed_total": 0, "injured_total": 0}], [sc])
     assert best[1] is False and p.decode(text, sc)["killed"] == 0  # O stays O: the plain argmax rule
+
+
+def test_fixed_event_settings_are_held_not_tuned(trained, tmp_path):
+    from eventcoder.evaluate import baseline_training_texts, fit_decode_settings, load_eval_set
+    from eventcoder.predictor import Predictor
+
+    with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
+        cfg = compose("evaluate", overrides=[f"model_dir={trained}", f"processed_dir={Path(trained).parent / 'data'}"])
+    rows = [r for r in load_eval_set("sample", cfg)[0] if r["event_type"]][:12]
+    p = Predictor.from_pretrained(trained)
+    raw = p.score([r["text"] for r in rows], headlines=True)
+    labels = baseline_training_texts(cfg)[1]
+    info = fit_decode_settings(p, rows, raw, labels, {"lead_weight": 7.0, "headline_weight": 0.5, "prior_correction": 0.25})
+    assert (p.lead_weight, p.headline_weight, p.prior_correction) == (7.0, 0.5, 0.25)
+    assert info["fixed"] == {"lead_weight": 7.0, "headline_weight": 0.5, "prior_correction": 0.25}
+    assert "validation_macro_f1_by_lead_and_headline_weight" not in info  # no grid was searched
+    assert "validation_totals_exact_by_threshold_and_mass" in info  # the casualty settings still are tuned
+    with pytest.raises(ValueError, match="lead_weight with headline_weight"):
+        fit_decode_settings(p, rows, raw, labels, {"lead_weight": 2.0})
+    with pytest.raises(ValueError, match="fixable"):
+        fit_decode_settings(p, rows, raw, labels, {"temperature": 2.0})

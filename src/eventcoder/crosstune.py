@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from omegaconf import DictConfig
+from omegaconf import DictConfig, OmegaConf
 
 from eventcoder.paths import repo_path
 
@@ -69,21 +69,22 @@ def cross_tune(cfg: DictConfig) -> Path:
     base = baseline_predictions([r["text"] for r in rows], MajorityBaseline().fit(train_labels),
                                 TfidfLogReg().fit(train_texts, train_labels))
     settings_of = [n for n in predictor.CALIBRATED if n != "event_prior"]
+    fixed = OmegaConf.to_container(cfg.tune_fixed, resolve=True) if cfg.get("tune_fixed") else None
     out_of_fold: list[Any] = [None] * len(rows)
     per_fold = []
     for fold in range(folds):
         fit = [i for i, f in enumerate(fold_of) if f != fold]
-        fit_decode_settings(predictor, [rows[i] for i in fit], [raw[i] for i in fit], train_labels)
+        fit_decode_settings(predictor, [rows[i] for i in fit], [raw[i] for i in fit], train_labels, fixed)
         held = [i for i, f in enumerate(fold_of) if f == fold]
         for i in held:
             out_of_fold[i] = predictor.decode(rows[i]["text"], raw[i])
         per_fold.append({"fold": fold, "tuned_on": len(fit), "held_out": len(held),
                          "settings": {n: getattr(predictor, n) for n in settings_of}})
-    tuned = fit_decode_settings(predictor, rows, raw, train_labels)
+    tuned = fit_decode_settings(predictor, rows, raw, train_labels, fixed)
     in_sample = [predictor.decode(r["text"], sc) for r, sc in zip(rows, raw, strict=True)]
     labels = predictor.event_labels
     result = {"model": str(cfg.model_dir), "tune_set": str(cfg.tune_set), "folds": folds,
-              "command": " ".join(["python -m eventcoder.crosstune", *sys.argv[1:]]),
+              "command": " ".join(["python -m eventcoder.crosstune", *sys.argv[1:]]), "fixed": fixed or {},
               "out_of_fold": score_set(rows, out_of_fold, labels, base),
               "in_sample": score_set(rows, in_sample, labels, base),
               "per_fold": per_fold, "tuned_on_all": {n: getattr(predictor, n) for n in settings_of}}
@@ -108,7 +109,8 @@ def render(result: dict[str, Any]) -> Any:
     doc.heading(f"Decoding settings tuned on `{result['tune_set']}`: `{result['model']}`", 1)
     doc.para(f"Produced by: {result['command']}. {result['folds']} folds by a stable hash of the article id; "
              "each fold is decoded with settings tuned on the others (out of fold); in sample: settings "
-             "tuned on the whole set.")
+             "tuned on the whole set."
+             + (f" Held fixed, not tuned: {result['fixed']}." if result.get("fixed") else ""))
     doc.table(["", *(name for name, _ in SUMMARY)],
               [[key.replace("_", " "), *(_get(result[key], path) for _, path in SUMMARY)]
                for key in ("out_of_fold", "in_sample")])

@@ -292,21 +292,38 @@ def calibrate(predictor: Any, cfg: DictConfig, model_dir: Path, train_labels: li
     return info
 
 
-def fit_decode_settings(predictor: Any, rows: list[dict], raw: list, train_labels: list[str]) -> dict[str, Any]:
+FIXABLE = ("lead_weight", "headline_weight", "prior_correction")
+
+
+def fit_decode_settings(predictor: Any, rows: list[dict], raw: list, train_labels: list[str],
+                        fixed: dict[str, float] | None = None) -> dict[str, Any]:
     """Fit every decoding setting, in order, on labelled articles' stored scores (`Predictor.score`);
-    leaves them set on the predictor and returns them with the grids they were chosen from."""
+    leaves them set on the predictor and returns them with the grids they were chosen from. `fixed`
+    holds event settings (lead_weight and headline_weight together, prior_correction) at given
+    values instead: a grid searched on a few dozen articles can fit their noise."""
     from eventcoder import metrics as M
 
-    info: dict[str, Any] = {}
+    fixed = dict(fixed or {})
+    if set(fixed) - set(FIXABLE) or (("lead_weight" in fixed) != ("headline_weight" in fixed)):
+        raise ValueError(f"fixed settings {sorted(fixed)}: give lead_weight with headline_weight, and/or "
+                         f"prior_correction (fixable: {', '.join(FIXABLE)})")
+    info: dict[str, Any] = {"fixed": fixed} if fixed else {}
     labels = predictor.event_labels
     gold = [labels.index(r["event_type"]) for r in rows]
     for name in predictor.CALIBRATED:  # start from the uncalibrated model, not an earlier calibration
         setattr(predictor, name, getattr(type(predictor), name))
-    (info["lead_weight"], info["headline_weight"]), info["validation_macro_f1_by_lead_and_headline_weight"] = \
-        fit_lead_weight(predictor, raw, gold)
+    if "lead_weight" in fixed:
+        predictor.lead_weight, predictor.headline_weight = info["lead_weight"], info["headline_weight"] = \
+            float(fixed["lead_weight"]), float(fixed["headline_weight"])
+    else:
+        (info["lead_weight"], info["headline_weight"]), info["validation_macro_f1_by_lead_and_headline_weight"] = \
+            fit_lead_weight(predictor, raw, gold)
     predictor.event_prior = info["event_prior"] = event_prior(train_labels, labels)
-    info["prior_correction"], info["validation_macro_f1_by_prior_correction"] = fit_prior_correction(
-        predictor, raw, gold)
+    if "prior_correction" in fixed:
+        predictor.prior_correction = info["prior_correction"] = float(fixed["prior_correction"])
+    else:
+        info["prior_correction"], info["validation_macro_f1_by_prior_correction"] = fit_prior_correction(
+            predictor, raw, gold)
     scores = [predictor.event_probs(sc.window_event_log_probs, sc.headline_event_log_probs).tolist() for sc in raw]
     info["temperature"] = M.fit_temperature(scores, gold)
     info["validation_ece_before"] = M.expected_calibration_error(
