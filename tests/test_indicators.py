@@ -5,8 +5,8 @@ import gzip
 
 import pytest
 
+from eventcoder.data.exports import clean_text
 from eventcoder.indicators import (
-    clean,
     evidence_hits,
     holds,
     load_rows,
@@ -51,11 +51,11 @@ def test_score_check_recall_rate_when_no_and_iff_precision():
 
 def test_clean_repairs_mojibake_and_drops_the_scraper_dateline():
     raw = "This story is from March 10, 2002\n\nahmedabad: police said \u00e2\u20ac\u02dccalm\u00e2\u20ac\u2122 returned."
-    out = clean(raw, ["ftfy", "strip_dateline"])
+    out = clean_text(raw, ["ftfy", "strip_dateline"])
     assert out.startswith("ahmedabad:") and "\u00e2" not in out and "calm" in out
-    assert clean(raw, []).startswith("This story")
+    assert clean_text(raw, []).startswith("This story")
     with pytest.raises(ValueError, match="known steps"):
-        clean(raw, ["lowercase"])
+        clean_text(raw, ["lowercase"])
 
 
 def test_load_rows_keeps_good_rows_and_reports_bad_ones(tmp_path):

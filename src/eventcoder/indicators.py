@@ -18,7 +18,6 @@ Writes `<output_dir>/metrics.json`, `report.md`, `report.html` atomically.
 from __future__ import annotations
 
 import json
-import re
 import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -26,24 +25,10 @@ from typing import Any
 
 from omegaconf import DictConfig
 
+from eventcoder.data.exports import clean_text
 from eventcoder.paths import repo_path
 
 CASUALTY_CHECKS = ("killed", "injured", "casualties")
-
-
-def clean(text: str, steps: list[str]) -> str:
-    """The text as the model should read it: `ftfy` repairs mojibake (â€œ → “); `strip_dateline`
-    drops a leading "This story is from <date>" line a scraper put above the headline."""
-    for step in steps:
-        if step == "ftfy":
-            import ftfy
-
-            text = ftfy.fix_text(text)
-        elif step == "strip_dateline":
-            text = re.sub(r"^\s*this story is from [^\n]*\n+", "", text, flags=re.IGNORECASE)
-        else:
-            raise ValueError(f"text step {step!r}: known steps are ftfy, strip_dateline")
-    return text.strip()
 
 
 def load_rows(spec: Mapping[str, Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -61,7 +46,7 @@ def load_rows(spec: Mapping[str, Any]) -> tuple[list[dict[str, Any]], list[dict[
         if isinstance(rec, RecordError):
             errors.append(rec.to_dict())
             continue
-        text = clean(rec[text_col] or "", steps)
+        text = clean_text(rec[text_col] or "", steps)
         bad = [c for c in columns if (rec[c] or "").strip() not in ("0", "1")]
         if not text:
             errors.append({"file": str(path), "row": i, "field": text_col, "reason": "empty text"})
@@ -131,8 +116,8 @@ def load_evidence(spec: Mapping[str, Any], steps: list[str]) -> dict[str, list[s
     for _, rec in iter_csv_rows(Path(str(spec["path"])), [spec["id_column"], spec["text_column"], spec["column"]],
                                 spec["id_column"]):
         if isinstance(rec, dict) and (rec[spec["column"]] or "").strip() == "1":
-            out.setdefault(rec[spec["id_column"]], []).append(clean(rec[spec["text_column"]] or "",
-                                                                    [s for s in steps if s == "ftfy"]))
+            out.setdefault(rec[spec["id_column"]], []).append(clean_text(rec[spec["text_column"]] or "",
+                                                                         [s for s in steps if s == "ftfy"]))
     return out
 
 

@@ -92,7 +92,11 @@ def casualty_counts(row: Mapping[str, Any], spec: Mapping[str, Any]) -> tuple[di
     return counts, totals
 
 
+TEXT_STEPS = ("strip_date_prefix", "strip_acled_tags", "fix_mojibake", "ftfy", "strip_dateline")
+
+
 def clean_text(text: str, steps: list[str]) -> str:
+    """The text as the model should read it, after a source's cleanup steps (`TEXT_STEPS`)."""
     for step in steps:
         if step == "strip_date_prefix":  # GTD: "MM/DD/YYYY: ..." leaks the date
             text = re.sub(r"^\s*\d{1,2}/\d{1,2}/\d{2,4}\s*:\s*", "", text)
@@ -101,6 +105,14 @@ def clean_text(text: str, steps: list[str]) -> str:
         elif step == "fix_mojibake":
             with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
                 text = text.encode("cp1252").decode("utf-8")
+        elif step == "ftfy":  # mojibake a plain cp1252 round trip cannot undo (â€œ ... â€�)
+            import ftfy
+
+            text = ftfy.fix_text(text)
+        elif step == "strip_dateline":  # a scraper's "This story is from <date>" line above the headline
+            text = re.sub(r"^\s*this story is from [^\n]*\n+", "", text, flags=re.IGNORECASE)
+        else:
+            raise ValueError(f"text step {step!r}: known steps are {', '.join(TEXT_STEPS)}")
     return text.strip()
 
 
