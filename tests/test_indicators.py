@@ -94,7 +94,7 @@ def test_run_benchmark_scores_every_system_it_can(tmp_path):
             "checks": [{"column": "label_1", "implies": {"event_type": ["explosions_remote_violence"]}, "iff": True},
                        {"column": "label_1", "question": "casualties?", "implies": "casualties"}]}
     model = lambda ts: [rec("explosions_remote_violence" if "bomb" in t else "battles", killed=1) for t in ts]  # noqa: E731
-    types = {"tfidf_logreg": lambda ts: [{"event_type": "battles"} for _ in ts]}
+    types = lambda ts: {"tfidf_logreg": ["battles" for _ in ts]}  # noqa: E731
     out = run_benchmark(spec, model, types)
     bomb, cas = out["checks"]
     assert bomb["yes"] == 1 and bomb["no"] == 1

@@ -139,12 +139,14 @@ def evidence_hits(rows: list[dict], records: list[Mapping[str, Any]], sentences:
 
 
 def run_benchmark(spec: Mapping[str, Any], predict: Callable[[list[str]], list[dict]],
-                  baselines: Mapping[str, Callable[[list[str]], list[dict]]],
-                  none_label: str = "none") -> dict[str, Any]:
-    """Score the model (`predict`) and each baseline on every check of one corpus."""
+                  baselines: Callable[[list[str]], Mapping[str, list]], none_label: str = "none") -> dict[str, Any]:
+    """Score the model (`predict`) and each baseline on every check of one corpus. `baselines` gives
+    each baseline's predictions by name (`evaluate.baseline_predictions`): records, or bare event types."""
     rows, errors = load_rows(spec)
     texts = [r["text"] for r in rows]
-    systems = {"model": predict(texts), **{name: fn(texts) for name, fn in baselines.items()}}
+    systems = {"model": predict(texts),
+               **{name: [p if isinstance(p, Mapping) else {"event_type": p} for p in preds]
+                  for name, preds in baselines(texts).items()}}
     checks = []
     for check in spec["checks"]:
         keep = [i for i, r in enumerate(rows) if not any(r["answers"][c] for c in check.get("unless", []))]
@@ -224,8 +226,8 @@ def run(cfg: DictConfig) -> Path:
     """Every benchmark of the config with the model and the baselines; return the report dir."""
     from omegaconf import OmegaConf
 
-    from eventcoder.baselines import MajorityBaseline, TfidfLogReg, rule_based_casualties
-    from eventcoder.evaluate import apply_decode_settings, baseline_training_texts
+    from eventcoder.baselines import MajorityBaseline, TfidfLogReg
+    from eventcoder.evaluate import apply_decode_settings, baseline_predictions, baseline_training_texts
     from eventcoder.io import atomic_dir
     from eventcoder.predictor import Predictor
 
@@ -235,11 +237,9 @@ def run(cfg: DictConfig) -> Path:
     train_texts, train_labels = baseline_training_texts(cfg)
     majority = MajorityBaseline().fit(train_labels)
     tfidf = TfidfLogReg().fit(train_texts, train_labels)
-    baselines = {"tfidf_logreg": lambda ts: [{"event_type": t} for t in tfidf.predict(ts)] if ts else [],
-                 "majority": lambda ts: [{"event_type": t} for t in majority.predict(ts)],
-                 "rule_based": lambda ts: [rule_based_casualties(t) for t in ts]}
     benchmarks = [run_benchmark(OmegaConf.to_container(spec, resolve=True),
-                                lambda ts: predictor(ts, batch_size=int(cfg.batch_size)), baselines, none_label)
+                                lambda ts: predictor(ts, batch_size=int(cfg.batch_size)),
+                                lambda ts: baseline_predictions(ts, majority, tfidf), none_label)
                   for _, spec in sorted(cfg.benchmarks.items())]
     result = {"model": str(cfg.model_dir), "baseline_train": str(cfg.baseline_train), "decode_settings": settings,
               "command": " ".join(["python -m eventcoder.indicators", *sys.argv[1:]]), "benchmarks": benchmarks}
