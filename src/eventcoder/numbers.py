@@ -591,6 +591,13 @@ SPEECH_VERBS = {"said", "says", "told", "tells", "added", "stated", "claimed", "
                 "quoted", "described"}
 
 
+def _past_person_nouns(toks: list[_Tok], k: int) -> int:
+    """The first index from k that is not a singular person noun ("rebel fighter" → after it)."""
+    while k < len(toks) and toks[k].low in PERSON_NOUNS_SINGULAR:
+        k += 1
+    return k
+
+
 def _person_phrase(toks: list[_Tok], i: int) -> int | None:
     """End index of "a/an/one/another [up to 3 modifiers] <singular person noun>", or None."""
     j = i + 1
@@ -604,9 +611,7 @@ def _person_phrase(toks: list[_Tok], i: int) -> int | None:
                                   "family"):
             # "a police officer", "one soldier" — but not a modifier: "the militant group", "the
             # Islamist militant group"
-            k = j + 1
-            while k < len(toks) and toks[k].low in PERSON_NOUNS_SINGULAR:
-                k += 1
+            k = _past_person_nouns(toks, j + 1)
             if k < len(toks) and toks[k].low in THING_NOUNS and toks[k].text.islower():
                 return None
             return j + 1
@@ -674,9 +679,7 @@ def _find(text: str, cfg: NumbersConfig) -> list[NumberMention]:
             j = _person_phrase(toks, i)
             if j is not None and not (low == "one" and i + 1 < n and toks[i + 1].low == "of"):
                 s, e = t.start, toks[j - 1].end
-                k = j
-                while k < n and toks[k].low in PERSON_NOUNS_SINGULAR:  # "The rebel fighter said"
-                    k += 1
+                k = _past_person_nouns(toks, j)  # "The rebel fighter said"
                 speaker = k < n and (toks[k].low in SPEECH_VERBS or (
                     toks[k].text == "," and k + 1 < n and toks[k + 1].low in ("speaking", "who", "quoted")
                     and (toks[k + 1].low != "who" or (k + 2 < n and toks[k + 2].low in SPEECH_VERBS))))
