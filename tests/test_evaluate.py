@@ -187,7 +187,7 @@ def test_calibration_is_fitted_and_stored(trained, tmp_path):
     assert set(stored["validation_totals_exact_by_threshold_and_mass"]) == {f"{t}/{m}" for t, m in MENTION_GRID}
     assert json.loads((out / "metrics.json").read_text())["calibration"]["temperature"] == stored["temperature"]
     assert "/".join(map(str, (stored["lead_weight"], stored["headline_weight"]))) in \
-        stored["validation_macro_f1_by_lead_and_headline_weight"]
+        stored["validation_log_likelihood_by_lead_and_headline_weight"]
     assert "/".join(map(str, (stored["lead_chars"], stored["body_threshold"], stored["body_needs_lead_toll"]))) in \
         stored["validation_totals_exact_by_lead_chars_body_threshold_and_lead_toll"]
     assert stored["prior_correction"] in (0.0, 0.25, 0.5, 0.75, 1.0)
@@ -450,9 +450,36 @@ def test_fixed_event_settings_are_held_not_tuned(trained, tmp_path):
     info = fit_decode_settings(p, rows, raw, labels, {"lead_weight": 7.0, "headline_weight": 0.5, "prior_correction": 0.25})
     assert (p.lead_weight, p.headline_weight, p.prior_correction) == (7.0, 0.5, 0.25)
     assert info["fixed"] == {"lead_weight": 7.0, "headline_weight": 0.5, "prior_correction": 0.25}
-    assert "validation_macro_f1_by_lead_and_headline_weight" not in info  # no grid was searched
+    assert "validation_log_likelihood_by_lead_and_headline_weight" not in info  # no grid was searched
     assert "validation_totals_exact_by_threshold_and_mass" in info  # the casualty settings still are tuned
     with pytest.raises(ValueError, match="lead_weight with headline_weight"):
         fit_decode_settings(p, rows, raw, labels, {"lead_weight": 2.0})
     with pytest.raises(ValueError, match="fixable"):
         fit_decode_settings(p, rows, raw, labels, {"temperature": 2.0})
+
+
+def test_event_settings_maximise_the_gold_types_likelihood_where_macro_f1_is_flat(trained):
+    """Both windows of each article already put the gold type first, so every lead weight gives the
+    same macro-F1 and that objective keeps the first grid value; the likelihood still prefers the
+    weight that trusts the surer lead window, and a wrong objective name is refused."""
+    import torch
+
+    from eventcoder.evaluate import LEAD_GRID, fit_decode_settings, fit_lead_weight
+    from eventcoder.predictor import ArticleScores, Predictor
+
+    p = Predictor.from_pretrained(trained)
+    n = len(p.event_labels)
+
+    def article(gold: int) -> ArticleScores:
+        lead, body = torch.full((n,), 0.02), torch.full((n,), 0.05)
+        lead[gold], body[gold] = 1 - 0.02 * (n - 1), 1 - 0.05 * (n - 1)
+        windows = torch.stack([lead, body]).log()
+        return ArticleScores(windows, [], torch.zeros(0, len(p.mention_labels)), torch.zeros(0))
+
+    raw, gold = [article(g % n) for g in range(6)], [g % n for g in range(6)]
+    best_f1, by_f1 = fit_lead_weight(p, raw, gold, objective="macro_f1")
+    assert len(set(by_f1.values())) == 1 and best_f1 == LEAD_GRID[0]
+    best_ll, by_ll = fit_lead_weight(p, raw, gold, objective="log_likelihood")
+    assert best_ll[0] == max(lead for lead, _ in LEAD_GRID) and by_ll["/".join(map(str, best_ll))] > by_ll["1.0/0.0"]
+    with pytest.raises(ValueError, match="log_likelihood, macro_f1"):
+        fit_decode_settings(p, [], raw, [], objective="accuracy")

@@ -51,8 +51,9 @@ def check_model_dir(path: str | Path) -> Path:
     p = Path(path)
     if not p.is_dir():
         raise FileNotFoundError(f"model directory {p} does not exist")
+    ensemble = (p / "ensemble.json").is_file()  # an ensemble names its members' weights instead
     for name in REQUIRED_FILES:
-        if not (p / name).is_file():
+        if not (p / name).is_file() and not (ensemble and name == "model.safetensors"):
             raise FileNotFoundError(f"model directory {p} is missing {name}")
     for name in ("config.json", "label_maps.json"):
         try:
@@ -121,7 +122,13 @@ class Predictor:
             backend = json.loads(chosen.read_text()).get("default", "torch") if chosen.is_file() else "torch"
         if backend not in BACKENDS:
             raise ValueError(f"unknown backend {backend!r} (auto, {', '.join(BACKENDS)})")
-        if backend in ONNX_FILES:
+        if (p / "ensemble.json").is_file():
+            from eventcoder.ensemble import load_ensemble
+
+            if backend != "torch":
+                raise ValueError(f"{p} is an ensemble: only the torch backend reads it, not {backend!r}")
+            model = load_ensemble(p)
+        elif backend in ONNX_FILES:
             from eventcoder.export import OnnxModel
 
             onnx_file = p / ONNX_FILES[backend]

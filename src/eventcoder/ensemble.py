@@ -1,0 +1,123 @@
+"""Several models of one recipe read every window together, and their probabilities are averaged:
+`python -m eventcoder.ensemble "models=[A,B,C]" output=models/NAME`.
+
+Stage-2 runs that differ only in the seed score differently on the 74 dev articles (event macro-F1
+out of fold 0.859, 0.765, 0.763), and averaging their weights (`eventcoder.soup`) lands between
+them. Averaging their *outputs* is the classic ensemble: each window's event probabilities and each
+mention's label probabilities are the mean of the members', so one member's luck counts for a
+third. It costs one forward pass per member. The directory written holds `ensemble.json` (the
+members, relative to it) with the first member's config, tokenizer and label maps;
+`Predictor.from_pretrained` loads it like any model directory (torch backends only) and its decoding
+settings are tuned afterwards (`eventcoder.crosstune tune_store=true`).
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import torch
+from omegaconf import DictConfig
+from torch import nn
+
+from eventcoder.paths import repo_path
+from eventcoder.soup import COPIED, SAME
+
+ENSEMBLE_FILE = "ensemble.json"
+
+
+class EnsembleModel(nn.Module):
+    """Members with the same labels and windows; outputs are the log of their mean probabilities, so
+    the Predictor's softmax of them gives the averaged probabilities."""
+
+    def __init__(self, members: Sequence[nn.Module]) -> None:
+        super().__init__()
+        if not members:
+            raise ValueError("an ensemble needs at least one member")
+        self.members = nn.ModuleList(members)
+        self.config = members[0].config
+
+    def forward(self, **batch: Any) -> Any:
+        from eventcoder.model import EventCoderOutput
+
+        outs = [m(**batch) for m in self.members]
+        event = torch.stack([torch.softmax(o.event_logits.float(), -1) for o in outs]).mean(0).log()
+        mention = None
+        if outs[0].mention_logits is not None:
+            mention = torch.stack([torch.softmax(o.mention_logits.float(), -1) for o in outs]).mean(0).log()
+        return EventCoderOutput(event_logits=event, mention_logits=mention)
+
+
+def check_members(dirs: Sequence[Path]) -> None:
+    """Refuse members whose labels, windows or encoder differ from the first's, naming the difference."""
+    configs = [json.loads((d / "config.json").read_text()) for d in dirs]
+    for d, c in zip(dirs[1:], configs[1:], strict=True):
+        for key in SAME:
+            if c.get(key) != configs[0].get(key):
+                raise ValueError(f"{d}: {key} {c.get(key)!r} differs from {dirs[0]}'s {configs[0].get(key)!r}")
+        if c.get("encoder", {}).get("vocab_size") != configs[0].get("encoder", {}).get("vocab_size"):
+            raise ValueError(f"{d}: its vocabulary differs from {dirs[0]}'s")
+
+
+def member_dirs(ensemble_dir: Path) -> list[Path]:
+    """The members an ensemble directory names, each checked to be a model directory."""
+    from eventcoder.predictor import check_model_dir
+
+    spec = json.loads((ensemble_dir / ENSEMBLE_FILE).read_text())
+    members = spec.get("members") or []
+    if not members:
+        raise ValueError(f"{ensemble_dir / ENSEMBLE_FILE} lists no members")
+    return [check_model_dir((ensemble_dir / m).resolve()) for m in members]
+
+
+def load_ensemble(ensemble_dir: Path) -> EnsembleModel:
+    from eventcoder.model import EventCoderModel
+
+    dirs = member_dirs(ensemble_dir)
+    check_members(dirs)
+    return EnsembleModel([EventCoderModel.from_pretrained(str(d)).eval() for d in dirs])
+
+
+def make_ensemble(models: Sequence[str | Path], output: str | Path) -> Path:
+    """Write an ensemble directory at `output` naming `models` (paths relative to it)."""
+    from eventcoder.io import atomic_dir
+    from eventcoder.predictor import check_model_dir
+
+    dirs = [check_model_dir(repo_path(m)) for m in models]
+    if len(dirs) < 2:
+        raise ValueError("an ensemble needs at least two models")
+    check_members(dirs)
+    out = repo_path(output)
+    rel = [os.path.relpath(d.resolve(), out.resolve()) for d in dirs]
+    with atomic_dir(out) as tmp:
+        (tmp / ENSEMBLE_FILE).write_text(json.dumps({"members": rel}, indent=2) + "\n")
+        for name in COPIED:
+            if (dirs[0] / name).is_file():
+                shutil.copy2(dirs[0] / name, tmp / name)
+        parts = "\n".join(f"- `{m}`" for m in models)
+        (tmp / "README.md").write_text(
+            f"---\nlibrary_name: transformers\ntags: [eventcoder, event-coding, political-violence, acled]\n---\n"
+            f"# eventcoder model `{out.name}`\n\nAn ensemble (`python -m eventcoder.ensemble`): every window is "
+            f"read by each of these {len(dirs)} models and their probabilities are averaged.\n\n{parts}\n\n"
+            f"Its decoding settings are not theirs: tune them with "
+            f"`python -m eventcoder.crosstune model={output} tune_set=dev_articles tune_store=true`.\n")
+    return out
+
+
+def main() -> None:
+    import hydra
+
+    from eventcoder.paths import CONFIG_DIR
+
+    @hydra.main(version_base="1.3", config_path=str(CONFIG_DIR), config_name="ensemble")
+    def _run(cfg: DictConfig) -> None:
+        print(f"ensemble of {len(cfg.models)} models: {make_ensemble(list(cfg.models), cfg.output)}")
+
+    _run()
+
+
+if __name__ == "__main__":
+    main()
