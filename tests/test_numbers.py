@@ -88,6 +88,10 @@ def test_singular_person_phrases_count_one():
     ms = by_text("A policeman was killed and one soldier died; a police officer was hurt.")
     for phrase in ("A policeman", "one soldier", "a police officer"):
         assert ms[phrase][0].value == 1 and ms[phrase][0].is_count and ms[phrase][0].kind == "person"
+    # singulars of the plural person nouns, behind up to three modifiers
+    ms = by_text("A party supporter was shot dead, a devotee was hurt and an army veteran died.")
+    for phrase in ("A party supporter", "a devotee", "an army veteran"):
+        assert ms[phrase][0].value == 1 and ms[phrase][0].kind == "person"
     # a person noun that modifies an organisation is not a person
     assert find_mentions("Jets struck a camp of the Islamist militant group the Shabab.") == []
     assert [m.text for m in find_mentions("The Islamist militant was shot dead.")] == ["The Islamist"]

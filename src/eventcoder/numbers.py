@@ -96,7 +96,10 @@ PERSON_NOUNS_SINGULAR = {
     "orphan", "toddler", "adolescent", "individual", "someone", "neighbour", "neighbor", "colleague",
     "passer", "schoolteacher", "broadcaster", "farmworker", "herdsman", "tribesman", "headman",
     "headmaster", "principal", "chairman", "councilman", "congressman", "senator", "minister",
-    "body", "corpse", "blogger", "figure", "aide", "gunner", "hiker", "climber"}
+    "body", "corpse", "blogger", "figure", "aide", "gunner", "hiker", "climber", "supporter", "opponent",
+    "loyalist", "devotee", "cadre", "comrade", "veteran", "defector", "deserter", "mourner", "worshiper",
+    "churchgoer", "congregant", "parishioner", "settler", "crewman", "clansman", "kinsman", "tribesman",
+    "jihadi", "islamist"}
 PERSON_NOUNS_PLURAL = {
     "people", "persons", "men", "women", "children", "boys", "girls", "babies", "infants", "teenagers",
     "teens", "youths", "civilians", "residents", "villagers", "farmers", "herders", "shepherds",
@@ -124,7 +127,7 @@ PERSON_NOUNS_PLURAL = {
     "herdsmen", "tribesmen", "clansmen", "kinsmen", "paramilitaries",
     "paramilitary", "army", "ranks", "worshipers", "mourners", "churchgoers", "congregants",
     "parishioners", "faithful", "supporters", "opponents", "loyalists", "separatists", "jihadis",
-    "islamists", "defectors", "deserters", "veterans", "cadres", "comrades", "colleagues"}
+    "islamists", "defectors", "deserters", "veterans", "cadres", "comrades", "colleagues", "devotees"}
 THING_NOUNS = {
     "area", "areas", "village", "villages", "town", "towns", "city", "cities", "district", "districts",
     "province", "provinces", "region", "regions", "state", "states", "country", "countries", "county",
