@@ -89,6 +89,24 @@ def test_windows_cover_a_long_text_and_hold_mentions_whole(tiny_backbone):
     assert tok.decode(ids[s:e]) == "14"
 
 
+def test_headline_windows_add_each_headline_alone_with_its_article_label(tiny_backbone):
+    from eventcoder.features import windows_for_training
+
+    tok = AutoTokenizer.from_pretrained(tiny_backbone)
+    head = "Gunmen kill 3 police officers in raid"
+    texts = [head + "\n\n" + "The raid began at dawn. " * 30, "One paragraph: 5 people died."]
+    batch = {"text": texts, "id": ["a", "b"], "event_label": [2, 4],
+             "mention_start": [[texts[0].index("3 ")], [15]], "mention_end": [[texts[0].index("3 ") + 1], [16]],
+             "mention_label": [[1], [3]]}
+    plain = windows_for_training(tok, batch, 64, 16)
+    more = windows_for_training(tok, batch, 64, 16, headline_windows=True)
+    added = len(more["input_ids"]) - len(plain["input_ids"])
+    assert added == 1 and more["input_ids"][:-1] == plain["input_ids"]  # one headline; the text without one adds none
+    assert more["input_ids"][-1] == tok(head)["input_ids"]  # the headline alone, as the Predictor reads it
+    assert (more["event_labels"][-1], more["article_id"][-1]) == (2, "a")
+    assert more["mention_labels"][-1] == [] and more["mention_token_start"][-1] == []
+
+
 def test_headline_context_repeats_the_headline_in_every_window(tiny_backbone):
     tok = AutoTokenizer.from_pretrained(tiny_backbone)
     head = "Gunmen kill 3 police officers in raid"

@@ -114,11 +114,18 @@ class WindowCollator:
 
 
 def windows_for_training(tokenizer: Any, batch: dict[str, list], max_length: int, stride: int,
-                         headline_context: bool = False) -> dict[str, list]:
-    """`datasets.map(batched=True)` function: dataset rows → window rows with labels."""
+                         headline_context: bool = False, headline_windows: bool = False) -> dict[str, list]:
+    """`datasets.map(batched=True)` function: dataset rows → window rows with labels. With
+    `headline_windows` each headline is also a window of its own, labelled with its article's event
+    type and no mentions: the Predictor reads the headline alone (`headline_weight`), so the model
+    learns that input too."""
     spans = [list(zip(s, e, strict=True)) for s, e in zip(batch["mention_start"], batch["mention_end"],
                                                           strict=True)]
     wins = article_windows(tokenizer, batch["text"], spans, max_length, stride, headline_context)
+    if headline_windows:
+        heads = [(a, h) for a, h in enumerate(map(headline_of, batch["text"])) if h]
+        wins += [{**w, "article": heads[w["article"]][0]} for w in article_windows(
+            tokenizer, [h for _, h in heads], [[] for _ in heads], max_length, 0)] if heads else []
     out: dict[str, list] = {"input_ids": [], "event_labels": [], "mention_token_start": [],
                             "mention_token_end": [], "mention_labels": [], "article_id": []}
     for w in wins:

@@ -98,7 +98,7 @@ PERSON_NOUNS_SINGULAR = {
     "headmaster", "principal", "chairman", "councilman", "congressman", "senator", "minister",
     "body", "corpse", "blogger", "figure", "aide", "gunner", "hiker", "climber", "supporter", "opponent",
     "loyalist", "devotee", "cadre", "comrade", "veteran", "defector", "deserter", "mourner", "worshiper",
-    "churchgoer", "congregant", "parishioner", "settler", "crewman", "clansman", "kinsman", "tribesman",
+    "churchgoer", "congregant", "parishioner", "settler", "crewman", "clansman", "kinsman",
     "jihadi", "islamist"}
 PERSON_NOUNS_PLURAL = {
     "people", "persons", "men", "women", "children", "boys", "girls", "babies", "infants", "teenagers",

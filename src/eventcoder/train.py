@@ -245,9 +245,10 @@ def train_model(cfg: DictConfig) -> Path:
     tokenizer = AutoTokenizer.from_pretrained(backbone)
     wl, ws = int(cfg.model.window_length), int(cfg.model.window_stride)
     hc = bool(cfg.model.get("headline_context", False))
+    hw = bool(cfg.model.get("headline_windows", False))
 
     def to_windows(ds, cap):
-        w = ds.map(lambda b: windows_for_training(tokenizer, b, wl, ws, hc), batched=True,
+        w = ds.map(lambda b: windows_for_training(tokenizer, b, wl, ws, hc, hw), batched=True,
                    remove_columns=ds.column_names, desc="windows")
         if cap:
             w = w.select(range(min(int(cap), len(w))))
