@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -24,7 +23,7 @@ from omegaconf import DictConfig
 from torch import nn
 
 from eventcoder.paths import repo_path
-from eventcoder.soup import COPIED, SAME
+from eventcoder.soup import check_same_recipe, write_parts
 
 ENSEMBLE_FILE = "ensemble.json"
 
@@ -51,17 +50,6 @@ class EnsembleModel(nn.Module):
         return EventCoderOutput(event_logits=event, mention_logits=mention)
 
 
-def check_members(dirs: Sequence[Path]) -> None:
-    """Refuse members whose labels, windows or encoder differ from the first's, naming the difference."""
-    configs = [json.loads((d / "config.json").read_text()) for d in dirs]
-    for d, c in zip(dirs[1:], configs[1:], strict=True):
-        for key in SAME:
-            if c.get(key) != configs[0].get(key):
-                raise ValueError(f"{d}: {key} {c.get(key)!r} differs from {dirs[0]}'s {configs[0].get(key)!r}")
-        if c.get("encoder", {}).get("vocab_size") != configs[0].get("encoder", {}).get("vocab_size"):
-            raise ValueError(f"{d}: its vocabulary differs from {dirs[0]}'s")
-
-
 def member_dirs(ensemble_dir: Path) -> list[Path]:
     """The members an ensemble directory names, each checked to be a model directory."""
     from eventcoder.predictor import check_model_dir
@@ -77,7 +65,7 @@ def load_ensemble(ensemble_dir: Path) -> EnsembleModel:
     from eventcoder.model import EventCoderModel
 
     dirs = member_dirs(ensemble_dir)
-    check_members(dirs)
+    check_same_recipe(dirs, same_encoder=False)
     return EnsembleModel([EventCoderModel.from_pretrained(str(d)).eval() for d in dirs])
 
 
@@ -89,21 +77,13 @@ def make_ensemble(models: Sequence[str | Path], output: str | Path) -> Path:
     dirs = [check_model_dir(repo_path(m)) for m in models]
     if len(dirs) < 2:
         raise ValueError("an ensemble needs at least two models")
-    check_members(dirs)
+    check_same_recipe(dirs, same_encoder=False)
     out = repo_path(output)
     rel = [os.path.relpath(d.resolve(), out.resolve()) for d in dirs]
     with atomic_dir(out) as tmp:
         (tmp / ENSEMBLE_FILE).write_text(json.dumps({"members": rel}, indent=2) + "\n")
-        for name in COPIED:
-            if (dirs[0] / name).is_file():
-                shutil.copy2(dirs[0] / name, tmp / name)
-        parts = "\n".join(f"- `{m}`" for m in models)
-        (tmp / "README.md").write_text(
-            f"---\nlibrary_name: transformers\ntags: [eventcoder, event-coding, political-violence, acled]\n---\n"
-            f"# eventcoder model `{out.name}`\n\nAn ensemble (`python -m eventcoder.ensemble`): every window is "
-            f"read by each of these {len(dirs)} models and their probabilities are averaged.\n\n{parts}\n\n"
-            f"Its decoding settings are not theirs: tune them with "
-            f"`python -m eventcoder.crosstune model={output} tune_set=dev_articles tune_store=true`.\n")
+        write_parts(tmp, dirs, models, output, f"An ensemble (`python -m eventcoder.ensemble`): every window "
+                    f"is read by each of these {len(dirs)} models and their probabilities are averaged.")
     return out
 
 

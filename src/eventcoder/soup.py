@@ -45,6 +45,33 @@ def average_state(states: Sequence[dict]) -> dict:
     return out
 
 
+def check_same_recipe(dirs: Sequence[Path], same_encoder: bool = True) -> None:
+    """Refuse models whose labels or windows (and, with `same_encoder`, encoder config; else only its
+    vocabulary) differ from the first's, naming the model and the difference."""
+    configs = [json.loads((d / "config.json").read_text()) for d in dirs]
+    for d, c in zip(dirs[1:], configs[1:], strict=True):
+        for key in SAME:
+            if c.get(key) != configs[0].get(key):
+                raise ValueError(f"{d}: {key} {c.get(key)!r} differs from {dirs[0]}'s {configs[0].get(key)!r}")
+        enc, first = c.get("encoder") or {}, configs[0].get("encoder") or {}
+        if (enc != first) if same_encoder else (enc.get("vocab_size") != first.get("vocab_size")):
+            raise ValueError(f"{d}: its {'encoder config' if same_encoder else 'vocabulary'} differs from {dirs[0]}'s")
+
+
+def write_parts(tmp: Path, dirs: Sequence[Path], models: Sequence[str | Path], output: str | Path,
+                what: str) -> None:
+    """Copy the first part's config, tokenizer and label maps into `tmp` and write a model card that
+    says `what` the model is, lists its parts and how to tune its decoding settings."""
+    for name in COPIED:
+        if (dirs[0] / name).is_file():
+            shutil.copy2(dirs[0] / name, tmp / name)
+    parts = "\n".join(f"- `{m}`" for m in models)
+    (tmp / "README.md").write_text(
+        f"---\nlibrary_name: transformers\ntags: [eventcoder, event-coding, political-violence, acled]\n---\n"
+        f"# eventcoder model `{Path(str(output)).name}`\n\n{what}\n\n{parts}\n\nIts decoding settings are not "
+        f"theirs: tune them with `python -m eventcoder.crosstune model={output} tune_set=dev_articles tune_store=true`.\n")
+
+
 def make_soup(models: Sequence[str | Path], output: str | Path) -> Path:
     """Average the models' weights into `output` (a model directory `Predictor` loads)."""
     from safetensors.torch import load_file, save_file
@@ -54,26 +81,13 @@ def make_soup(models: Sequence[str | Path], output: str | Path) -> Path:
     dirs = [repo_path(m) for m in models]
     if len(dirs) < 2:
         raise ValueError("a soup needs at least two models")
-    configs = [json.loads((d / "config.json").read_text()) for d in dirs]
-    for d, c in zip(dirs[1:], configs[1:], strict=True):
-        for key in SAME:
-            if c.get(key) != configs[0].get(key):
-                raise ValueError(f"{d}: {key} {c.get(key)!r} differs from {dirs[0]}'s {configs[0].get(key)!r}")
-        if c.get("encoder") != configs[0].get("encoder"):
-            raise ValueError(f"{d}: its encoder config differs from {dirs[0]}'s")
+    check_same_recipe(dirs)
     soup = average_state([load_file(str(d / "model.safetensors")) for d in dirs])
     out = repo_path(output)
     with atomic_dir(out) as tmp:
         save_file(soup, str(tmp / "model.safetensors"), metadata={"format": "pt"})
-        for name in COPIED:
-            if (dirs[0] / name).is_file():
-                shutil.copy2(dirs[0] / name, tmp / name)
-        parts = "\n".join(f"- `{m}`" for m in models)
-        (tmp / "README.md").write_text(
-            f"---\nlibrary_name: transformers\ntags: [eventcoder, event-coding, political-violence, acled]\n---\n"
-            f"# eventcoder model `{out.name}`\n\nThe mean of the weights of {len(dirs)} models of one recipe "
-            f"(`python -m eventcoder.soup`):\n\n{parts}\n\nIts decoding settings are not theirs: tune them with "
-            f"`python -m eventcoder.crosstune model={output} tune_set=dev_articles tune_store=true`.\n")
+        write_parts(tmp, dirs, models, output,
+                    f"The mean of the weights of {len(dirs)} models of one recipe (`python -m eventcoder.soup`):")
     return out
 
 
