@@ -258,10 +258,10 @@ def test_lead_weight_decides_between_windows_and_is_fitted(trained):
     assert int(p.event_probs(sc.window_event_log_probs).argmax()) == 1
     p.lead_weight = 3.0
     assert int(p.event_probs(sc.window_event_log_probs).argmax()) == 0
-    # validation says the lead is right: the smallest weight of the grid that makes it win is chosen
-    best, by_weight = fit_lead_weight(p, [sc], [0])
+    # validation says the lead is right: by macro-F1 the smallest weight of the grid that makes it win
+    best, by_weight = fit_lead_weight(p, [sc], [0], objective="macro_f1")
     assert best in ((2.0, 0.0), (3.0, 0.0)) and by_weight["1.0/0.0"] < by_weight["/".join(map(str, best))]
-    best, _ = fit_lead_weight(p, [sc], [1])
+    best, _ = fit_lead_weight(p, [sc], [1], objective="macro_f1")
     assert best == (1.0, 0.0)
     # the headline read alone says label 2: it decides once it weighs enough, and is fitted
     head = torch.full((n,), -5.0)
@@ -271,7 +271,7 @@ def test_lead_weight_decides_between_windows_and_is_fitted(trained):
     assert int(p.event_probs(sc.window_event_log_probs, sc.headline_event_log_probs).argmax()) == 1
     p.headline_weight = 5.0
     assert int(p.event_probs(sc.window_event_log_probs, sc.headline_event_log_probs).argmax()) == 2
-    best, by_weight = fit_lead_weight(p, [sc], [2])
+    best, by_weight = fit_lead_weight(p, [sc], [2], objective="macro_f1")
     assert best[1] > 0 and by_weight["1.0/0.0"] < by_weight["/".join(map(str, best))]
     assert (p.lead_weight, p.headline_weight) == best
 
@@ -296,9 +296,9 @@ def test_prior_correction_divides_out_the_training_mix_and_is_fitted(trained):
     assert int(probs.argmax()) == 1 and abs(float(probs.sum()) - 1) < 1e-5
     assert float(probs[2]) < 0.01  # types the mix never had are not boosted
     # validation says label 1: the smallest α that makes it win is chosen, and set
-    best, by_alpha = fit_prior_correction(p, [sc], [1])
+    best, by_alpha = fit_prior_correction(p, [sc], [1], objective="macro_f1")
     assert best == 0.25 and by_alpha["0.0"] < by_alpha["0.25"] and p.prior_correction == 0.25
-    assert fit_prior_correction(p, [sc], [0])[0] == 0.0
+    assert fit_prior_correction(p, [sc], [0], objective="macro_f1")[0] == 0.0
 
 
 def test_headline_is_read_alone_only_when_the_text_has_one(trained):

@@ -370,7 +370,7 @@ LEAD_GRID = tuple((lead, head) for head in (0.0, 1.0, 2.0, 5.0) for lead in (1.0
 
 
 def fit_lead_weight(predictor: Any, raw: list, gold: list[int], grid: tuple[tuple[float, float], ...] = LEAD_GRID,
-                    objective: str = "macro_f1") -> tuple[tuple[float, float], dict[str, float]]:
+                    objective: str = "log_likelihood") -> tuple[tuple[float, float], dict[str, float]]:
     """The first-window and headline weights (lead_weight, headline_weight) that maximise the event
     objective on the validation articles with more than one window or a headline (an article of one
     window without a headline is the same under every weight); (1.0, 0.0) when there are none."""
@@ -414,7 +414,7 @@ PRIOR_GRID = (0.0, 0.25, 0.5, 0.75, 1.0)
 
 
 def fit_prior_correction(predictor: Any, raw: list, gold: list[int], grid: tuple[float, ...] = PRIOR_GRID,
-                         objective: str = "macro_f1") -> tuple[float, dict[str, float]]:
+                         objective: str = "log_likelihood") -> tuple[float, dict[str, float]]:
     """The share α of the training prior to divide out of event scores that maximises the event
     objective on all validation articles (0 keeps the model as trained; 1 is a uniform prior)."""
     score = EVENT_SCORERS[objective]
