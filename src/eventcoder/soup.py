@@ -3,7 +3,7 @@ al. 2022): `python -m eventcoder.soup models=[A,B,C] output=models/NAME`.
 
 Runs of one recipe that differ only in the seed land in different places of one basin; on the 74
 dev articles their scores differ by more than the changes we compare (a stage-2 seed moved dev
-event macro-F1 out of fold from 0.859 to 0.765). Averaging their weights keeps one model's cost at
+event macro-F1 out of fold from 0.859 to 0.765 with event settings tuned by macro-F1). Averaging their weights keeps one model's cost at
 inference and averages out much of that luck. Refuses models of different architecture, labels or
 windows. Writes the soup's directory atomically (weights, config, tokenizer, label maps, a model card
 naming its parts); its decoding settings are tuned afterwards (`eventcoder.crosstune tune_store=true`).
