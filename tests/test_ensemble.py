@@ -64,6 +64,11 @@ def test_ensemble_refuses_misfits_and_missing_members(trained, tmp_path):
     out = make_ensemble([trained, fine], tmp_path / "models" / "ens")
     with pytest.raises(ValueError, match="only the torch backend"):
         Predictor.from_pretrained(out, backend="onnx")
+    from eventcoder.export import export_onnx
+
+    with pytest.raises(ValueError, match="is an ensemble"):
+        export_onnx(out)
+    assert not (out / "model.onnx").exists()
     shutil.rmtree(fine)
     with pytest.raises(FileNotFoundError, match="fine does not exist"):
         Predictor.from_pretrained(out)

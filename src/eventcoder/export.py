@@ -44,6 +44,9 @@ def export_onnx(model_dir: str | Path, quantize: bool = False, opset: int = 17) 
     from eventcoder.model import EventCoderModel
 
     d = Path(model_dir)
+    if (d / "ensemble.json").is_file():
+        raise ValueError(f"{d} is an ensemble (ensemble.json): export each member instead; the ensemble "
+                         "runs on the torch backend")
     model = EventCoderModel.from_pretrained(str(d)).eval()
     ids = torch.ones(2, 16, dtype=torch.long)
     mask = torch.ones(2, 16, dtype=torch.long)
