@@ -304,7 +304,8 @@ def test_prior_correction_divides_out_the_training_mix_and_is_fitted(trained):
 def test_headline_is_read_alone_only_when_the_text_has_one(trained):
     import torch
 
-    from eventcoder.predictor import Predictor, headline_of
+    from eventcoder.features import headline_of
+    from eventcoder.predictor import Predictor
 
     body = "Gunmen attacked a police post on Monday, killing 4 officers. " * 3
     assert headline_of("Gunmen kill four police in raid\n\n" + body) == "Gunmen kill four police in raid"

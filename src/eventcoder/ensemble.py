@@ -23,9 +23,8 @@ from omegaconf import DictConfig
 from torch import nn
 
 from eventcoder.paths import repo_path
+from eventcoder.predictor import ENSEMBLE_FILE, check_model_dir
 from eventcoder.soup import check_same_recipe, write_parts
-
-ENSEMBLE_FILE = "ensemble.json"
 
 
 class EnsembleModel(nn.Module):
@@ -52,8 +51,6 @@ class EnsembleModel(nn.Module):
 
 def member_dirs(ensemble_dir: Path) -> list[Path]:
     """The members an ensemble directory names, each checked to be a model directory."""
-    from eventcoder.predictor import check_model_dir
-
     spec = json.loads((ensemble_dir / ENSEMBLE_FILE).read_text())
     members = spec.get("members") or []
     if not members:
@@ -72,7 +69,6 @@ def load_ensemble(ensemble_dir: Path) -> EnsembleModel:
 def make_ensemble(models: Sequence[str | Path], output: str | Path) -> Path:
     """Write an ensemble directory at `output` naming `models` (paths relative to it)."""
     from eventcoder.io import atomic_dir
-    from eventcoder.predictor import check_model_dir
 
     dirs = [check_model_dir(repo_path(m)) for m in models]
     if len(dirs) < 2:

@@ -42,10 +42,11 @@ class _Wrapped(torch.nn.Module):
 def export_onnx(model_dir: str | Path, quantize: bool = False, opset: int = 17) -> list[Path]:
     """Export the model of `model_dir` to ONNX (atomically); return the files written."""
     from eventcoder.model import EventCoderModel
+    from eventcoder.predictor import ENSEMBLE_FILE, is_ensemble
 
     d = Path(model_dir)
-    if (d / "ensemble.json").is_file():
-        raise ValueError(f"{d} is an ensemble (ensemble.json): export each member instead; the ensemble "
+    if is_ensemble(d):
+        raise ValueError(f"{d} is an ensemble ({ENSEMBLE_FILE}): export each member instead; the ensemble "
                          "runs on the torch backend")
     model = EventCoderModel.from_pretrained(str(d)).eval()
     ids = torch.ones(2, 16, dtype=torch.long)

@@ -113,6 +113,16 @@ class WindowCollator:
         return out
 
 
+def headline_only_windows(tokenizer: Any, texts: Sequence[str], max_length: int) -> list[dict[str, Any]]:
+    """Each headline read alone as one window (no mentions), its `article` the index of its text;
+    texts without a headline give none. How the Predictor reads headlines, and how training shows them."""
+    heads = [(a, h) for a, h in enumerate(map(headline_of, texts)) if h]
+    if not heads:
+        return []
+    return [{**w, "article": heads[w["article"]][0]}
+            for w in article_windows(tokenizer, [h for _, h in heads], [[] for _ in heads], max_length, 0)]
+
+
 def windows_for_training(tokenizer: Any, batch: dict[str, list], max_length: int, stride: int,
                          headline_context: bool = False, headline_windows: bool = False) -> dict[str, list]:
     """`datasets.map(batched=True)` function: dataset rows → window rows with labels. With
@@ -123,9 +133,7 @@ def windows_for_training(tokenizer: Any, batch: dict[str, list], max_length: int
                                                           strict=True)]
     wins = article_windows(tokenizer, batch["text"], spans, max_length, stride, headline_context)
     if headline_windows:
-        heads = [(a, h) for a, h in enumerate(map(headline_of, batch["text"])) if h]
-        wins += [{**w, "article": heads[w["article"]][0]} for w in article_windows(
-            tokenizer, [h for _, h in heads], [[] for _ in heads], max_length, 0)] if heads else []
+        wins += headline_only_windows(tokenizer, batch["text"], max_length)
     out: dict[str, list] = {"input_ids": [], "event_labels": [], "mention_token_start": [],
                             "mention_token_end": [], "mention_labels": [], "article_id": []}
     for w in wins:

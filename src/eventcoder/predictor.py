@@ -25,7 +25,6 @@ from typing import Any, NamedTuple
 import torch
 
 from eventcoder.casualties import aggregate
-from eventcoder.features import headline_of
 from eventcoder.numbers import NumbersConfig, find_mentions
 from eventcoder.taxonomy import OUTSIDE
 
@@ -33,6 +32,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 REQUIRED_FILES = ("config.json", "model.safetensors", "tokenizer.json", "label_maps.json")
+ENSEMBLE_FILE = "ensemble.json"  # an ensemble directory names its members (`eventcoder.ensemble`), no weights
 SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+|\n+")
 
 
@@ -46,12 +46,17 @@ def sentence_around(text: str, start: int, end: int) -> str:
     return text[left:right].strip()
 
 
+def is_ensemble(path: str | Path) -> bool:
+    """Whether a model directory is an ensemble of other model directories."""
+    return (Path(path) / ENSEMBLE_FILE).is_file()
+
+
 def check_model_dir(path: str | Path) -> Path:
     """Fail with a message naming the missing or unreadable file of a model directory."""
     p = Path(path)
     if not p.is_dir():
         raise FileNotFoundError(f"model directory {p} does not exist")
-    ensemble = (p / "ensemble.json").is_file()  # an ensemble names its members' weights instead
+    ensemble = is_ensemble(p)
     for name in REQUIRED_FILES:
         if not (p / name).is_file() and not (ensemble and name == "model.safetensors"):
             raise FileNotFoundError(f"model directory {p} is missing {name}")
@@ -122,7 +127,7 @@ class Predictor:
             backend = json.loads(chosen.read_text()).get("default", "torch") if chosen.is_file() else "torch"
         if backend not in BACKENDS:
             raise ValueError(f"unknown backend {backend!r} (auto, {', '.join(BACKENDS)})")
-        if (p / "ensemble.json").is_file():
+        if is_ensemble(p):
             from eventcoder.ensemble import load_ensemble
 
             if backend != "torch":
@@ -174,7 +179,7 @@ class Predictor:
         """Run the model once over every window; the raw scores `decode` turns into predictions
         (calibration tries its settings on these without running the model again). Headlines are
         read alone when `headlines` is true (default: when `headline_weight` uses them)."""
-        from eventcoder.features import WindowCollator, article_windows
+        from eventcoder.features import WindowCollator, article_windows, headline_only_windows
 
         for i, t in enumerate(texts):
             if not isinstance(t, str) or not t.strip():
@@ -184,11 +189,9 @@ class Predictor:
                                   int(self.config.window_length), int(self.config.window_stride),
                                   bool(getattr(self.config, "headline_context", False)))
         read_heads = self.headline_weight > 0 if headlines is None else headlines
-        heads = [(a, h) for a, h in enumerate(map(headline_of, texts)) if h] if read_heads else []
         n_article_windows = len(windows)  # headline windows follow the articles' own
-        for w in article_windows(self.tokenizer, [h for _, h in heads], [[] for _ in heads],
-                                 int(self.config.window_length), 0) if heads else []:
-            windows.append({**w, "article": heads[w["article"]][0]})
+        if read_heads:
+            windows += headline_only_windows(self.tokenizer, texts, int(self.config.window_length))
         collate = WindowCollator(self.tokenizer.pad_token_id)
         order = sorted(range(len(windows)), key=lambda k: len(windows[k]["input_ids"]))
         window_ev: list[torch.Tensor | None] = [None] * len(windows)
