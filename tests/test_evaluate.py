@@ -181,15 +181,14 @@ def test_calibration_is_fitted_and_stored(trained, tmp_path):
     out = evaluate_model(cfg)
     stored = json.loads((d / "calibration.json").read_text())
     assert stored["fitted_now"] and 0.25 <= stored["temperature"] <= 8
-    from eventcoder.evaluate import MENTION_GRID
+    from eventcoder.evaluate import CASUALTY_GRID, CASUALTY_SETTINGS
 
-    assert (stored["mention_threshold"], stored["casualty_mass"]) in MENTION_GRID
-    assert set(stored["validation_totals_exact_by_threshold_and_mass"]) == {f"{t}/{m}" for t, m in MENTION_GRID}
+    by_setting = stored["validation_totals_exact_then_groups_and_mentions_by_casualty_settings"]
+    assert tuple(stored[name] for name in CASUALTY_SETTINGS) in CASUALTY_GRID
+    assert set(by_setting) == {"/".join(map(str, g)) for g in CASUALTY_GRID}
     assert json.loads((out / "metrics.json").read_text())["calibration"]["temperature"] == stored["temperature"]
     assert "/".join(map(str, (stored["lead_weight"], stored["headline_weight"]))) in \
         stored["validation_log_likelihood_by_lead_and_headline_weight"]
-    assert "/".join(map(str, (stored["lead_chars"], stored["body_threshold"], stored["body_needs_lead_toll"]))) in \
-        stored["validation_totals_exact_by_lead_chars_body_threshold_and_lead_toll"]
     assert stored["prior_correction"] in (0.0, 0.25, 0.5, 0.75, 1.0)
     loaded = Predictor.from_pretrained(d)
     assert len(stored["event_prior"]) == len(loaded.event_labels) and abs(sum(stored["event_prior"]) - 1) < 1e-3
@@ -324,7 +323,7 @@ def test_headline_is_read_alone_only_when_the_text_has_one(trained):
 def test_body_threshold_drops_unsure_figures_past_the_lead_and_is_fitted(trained):
     import torch
 
-    from eventcoder.evaluate import fit_body_threshold
+    from eventcoder.evaluate import CASUALTY_SETTINGS, fit_casualty_settings
     from eventcoder.numbers import find_mentions
     from eventcoder.predictor import ArticleScores, Predictor
 
@@ -354,11 +353,11 @@ def test_body_threshold_drops_unsure_figures_past_the_lead_and_is_fitted(trained
     assert p.decode(text, sc)["killed"] == 0
     probs[0, killed], probs[0, p.mention_labels.index("O")] = 0.97, 0.03
     # validation says the lead's figure is right: the rule is switched on; says 40: it stays off
-    best, by_setting = fit_body_threshold(p, [{"text": text, "killed_total": 12, "injured_total": 0}], [sc])
-    assert best[1] > 0 and (p.lead_chars, p.body_threshold, p.body_needs_lead_toll) == best
-    assert by_setting["0/0.0/False"] < by_setting["/".join(map(str, best))]
-    best, _ = fit_body_threshold(p, [{"text": text, "killed_total": 40, "injured_total": 0}], [sc])
-    assert best == (0, 0.0, False) and (p.lead_chars, p.body_threshold, p.body_needs_lead_toll) == best
+    best, by_setting = fit_casualty_settings(p, [{"text": text, "killed_total": 12, "injured_total": 0}], [sc])
+    assert best[3] > 0 and tuple(getattr(p, name) for name in CASUALTY_SETTINGS) == best
+    assert by_setting["/".join(map(str, (*best[:2], 0, 0.0, False)))] < by_setting["/".join(map(str, best))]
+    best, _ = fit_casualty_settings(p, [{"text": text, "killed_total": 40, "injured_total": 0}], [sc])
+    assert best[2:] == (0, 0.0, False) and tuple(getattr(p, name) for name in CASUALTY_SETTINGS) == best
 
 
 def test_casualty_error_kinds_hand_made():
@@ -407,7 +406,7 @@ def test_a_missing_eval_dataset_is_built_inside_a_running_hydra_app(tmp_path):
 def test_casualty_mass_reads_a_figure_whose_groups_share_the_probability(trained):
     import torch
 
-    from eventcoder.evaluate import fit_mention_threshold
+    from eventcoder.evaluate import fit_casualty_settings
     from eventcoder.numbers import find_mentions
     from eventcoder.predictor import ArticleScores, Predictor
 
@@ -431,11 +430,45 @@ def test_casualty_mass_reads_a_figure_whose_groups_share_the_probability(trained
     assert out["evidence"][0]["score"] == 0.6  # the sureness that was thresholded: 1 - P(O)
     p.mention_threshold = 0.7
     assert p.decode(text, sc)["killed"] == 0
-    best, by_setting = fit_mention_threshold(p, [{"text": text, "killed_total": 20, "injured_total": 0}], [sc])
-    assert best[1] is True and (p.mention_threshold, p.casualty_mass) == best
-    assert by_setting["0.4/False"] < by_setting["/".join(map(str, best))]
-    best, _ = fit_mention_threshold(p, [{"text": text, "killed_total": 0, "injured_total": 0}], [sc])
+    best, by_setting = fit_casualty_settings(p, [{"text": text, "killed_total": 20, "injured_total": 0}], [sc])
+    assert best[1] is True and (p.mention_threshold, p.casualty_mass) == best[:2]
+    assert by_setting["0.4/False/0/0.0/False"] < by_setting["/".join(map(str, best))]
+    best, _ = fit_casualty_settings(p, [{"text": text, "killed_total": 0, "injured_total": 0}], [sc])
     assert best[1] is False and p.decode(text, sc)["killed"] == 0  # O stays O: the plain argmax rule
+
+
+def test_casualty_settings_that_tie_on_totals_are_told_apart_by_groups_and_spans(trained):
+    """A repeated toll is counted once, so reading the repeat leaves the total right; only the spans
+    show it was a second, unannotated reading. The search keeps the setting that does not read it."""
+    import torch
+
+    from eventcoder.evaluate import CASUALTY_SETTINGS, fit_casualty_settings
+    from eventcoder.numbers import find_mentions
+    from eventcoder.predictor import ArticleScores, Predictor
+
+    p = Predictor.from_pretrained(trained)
+    p.lead_weight, p.temperature = 1.0, 1.0
+    text = "Gunmen killed 12 villagers on Monday. Relatives buried the 12 villagers on Tuesday."
+    mentions = [m for m in find_mentions(text, p.numbers) if m.is_count]
+    assert [m.value for m in mentions] == [12, 12]
+    killed, outside = p.mention_labels.index("killed:civilians"), p.mention_labels.index("O")
+    probs = torch.zeros(2, len(p.mention_labels))
+    probs[0, killed], probs[0, outside] = 0.97, 0.03
+    probs[1, killed], probs[1, outside] = 0.55, 0.45
+    ev = torch.full((1, len(p.event_labels)), -5.0)
+    ev[0, p.event_labels.index("violence_against_civilians")] = -0.01
+    sc = ArticleScores(ev, mentions, probs, torch.ones(2))
+    gold = [{"outcome": "killed", "group": "civilians", "count": 12, "vague": None,
+             "start": mentions[0].start, "end": mentions[0].end}]
+    row = {"text": text, "killed_total": 12, "injured_total": 0, "gold_casualties": gold}
+    best, by_setting = fit_casualty_settings(p, [row], [sc])
+    read_both = by_setting["0.0/False/0/0.0/False"]
+    assert read_both[0] == by_setting["/".join(map(str, best))][0] == 2.0  # both totals right either way
+    assert read_both[1] < by_setting["/".join(map(str, best))][1]
+    assert [e["start"] for e in p.decode(text, sc)["evidence"]] == [mentions[0].start]
+    assert tuple(getattr(p, name) for name in CASUALTY_SETTINGS) == best and best[0] > 0.55
+    del row["gold_casualties"]  # without spans the totals alone decide: the first setting in the grid
+    assert fit_casualty_settings(p, [row], [sc])[0] == (0.0, False, 0, 0.0, False)
 
 
 def test_fixed_event_settings_are_held_not_tuned(trained, tmp_path):
@@ -452,7 +485,7 @@ def test_fixed_event_settings_are_held_not_tuned(trained, tmp_path):
     assert (p.lead_weight, p.headline_weight, p.prior_correction) == (7.0, 0.5, 0.25)
     assert info["fixed"] == {"lead_weight": 7.0, "headline_weight": 0.5, "prior_correction": 0.25}
     assert "validation_log_likelihood_by_lead_and_headline_weight" not in info  # no grid was searched
-    assert "validation_totals_exact_by_threshold_and_mass" in info  # the casualty settings still are tuned
+    assert "validation_totals_exact_then_groups_and_mentions_by_casualty_settings" in info  # still tuned
     with pytest.raises(ValueError, match="lead_weight with headline_weight"):
         fit_decode_settings(p, rows, raw, labels, {"lead_weight": 2.0})
     with pytest.raises(ValueError, match="fixable"):

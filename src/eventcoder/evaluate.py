@@ -338,24 +338,23 @@ def fit_decode_settings(predictor: Any, rows: list[dict], raw: list, train_label
                                      for sc, g in zip(scores, gold, strict=True)])["ece"]
     predictor.temperature = info["temperature"]
     counted = [(r, sc) for r, sc in zip(rows, raw, strict=True) if r["killed_total"] >= 0]
-    (info["mention_threshold"], info["casualty_mass"]), info["validation_totals_exact_by_threshold_and_mass"] = \
-        fit_mention_threshold(predictor, [r for r, _ in counted], [sc for _, sc in counted])
-    (info["lead_chars"], info["body_threshold"], info["body_needs_lead_toll"]), \
-        info["validation_totals_exact_by_lead_chars_body_threshold_and_lead_toll"] = fit_body_threshold(
-            predictor, [r for r, _ in counted], [sc for _, sc in counted])
+    best, info[f"validation_{CASUALTY_SCORE}_by_casualty_settings"] = fit_casualty_settings(
+        predictor, [r for r, _ in counted], [sc for _, sc in counted])
+    info.update(zip(CASUALTY_SETTINGS, best, strict=True))
     return info
 
 
 def _grid_search(predictor: Any, attrs: str | tuple[str, ...], grid: tuple[Any, ...],
-                 score: Any) -> tuple[Any, dict[str, float]]:
+                 score: Any) -> tuple[Any, dict[str, Any]]:
     """Set `predictor.<attr>` (or each of `attrs` from a tuple value) to each grid value, score it and
-    keep the best; ties go to the first in grid order, so grids list the smallest change first."""
+    keep the best; ties go to the first in grid order, so grids list the smallest change first. A
+    score is a number or a tuple compared in order (later entries break ties of earlier ones)."""
     names = (attrs,) if isinstance(attrs, str) else attrs
     scores = {}
     for value in grid:
         for name, v in zip(names, value if len(names) > 1 else (value,), strict=True):
             setattr(predictor, name, v)
-        scores[_grid_key(value)] = float(score())
+        scores[_grid_key(value)] = score()
     best = max(grid, key=lambda v: scores[_grid_key(v)])  # max keeps the first of equals
     for name, v in zip(names, best if len(names) > 1 else (best,), strict=True):
         setattr(predictor, name, v)
@@ -421,40 +420,48 @@ def fit_prior_correction(predictor: Any, raw: list, gold: list[int], grid: tuple
     return _grid_search(predictor, "prior_correction", grid, lambda: score(predictor, raw, gold))
 
 
-def _totals_exact(predictor: Any, rows: list[dict], raw: list) -> float:
-    """Killed + injured total exact matches per article under the predictor's current settings."""
+def _casualty_score(predictor: Any, rows: list[dict], raw: list) -> tuple[float, float]:
+    """(killed + injured total exact matches per article, by-group exact + mention F1 over the rows
+    with gold spans) under the predictor's current settings: the totals decide; where settings tie
+    on them (a few dozen articles leave many ties), the ones that also put each figure in the
+    right group and on the right span win."""
+    from eventcoder import metrics as M
+
     preds = [predictor.decode(r["text"], sc) for r, sc in zip(rows, raw, strict=True)]
     hits = sum(p["killed"] == r["killed_total"] for p, r in zip(preds, rows, strict=True))
     hits += sum(p["injured"] == r["injured_total"] for p, r in zip(preds, rows, strict=True)
                 if r["injured_total"] >= 0)
-    return hits / max(1, len(rows))
+    spans = [(r, p) for r, p in zip(rows, preds, strict=True) if r.get("gold_casualties") is not None]
+    detail = 0.0
+    if spans:
+        detail = M.by_group_exact([gold_groups(r["gold_casualties"]) for r, _ in spans], [p["casualties"] for _, p in spans])
+        detail += M.mention_prf([r["gold_casualties"] for r, _ in spans],
+                                [annotated_figures(r, p) for r, p in spans])["f1"]
+    return round(hits / max(1, len(rows)), 6), round(detail, 6)
 
 
 MENTION_GRID = ((0.0, False), (0.4, False), (0.5, False), (0.6, False), (0.7, False),
                 (0.3, True), (0.4, True), (0.5, True), (0.6, True), (0.7, True))
-
-
-def fit_mention_threshold(predictor: Any, rows: list[dict], raw: list,
-                          grid: tuple[tuple[float, bool], ...] = MENTION_GRID) -> tuple[Any, dict[str, float]]:
-    """(mention_threshold, casualty_mass) maximising killed + injured total exact match: how sure a
-    casualty label must be, and whether the sureness is of the likeliest label (argmax against O) or
-    of any casualty label (1 − P(O), the mass a figure's groups share)."""
-    return _grid_search(predictor, ("mention_threshold", "casualty_mass"), grid,
-                        lambda: _totals_exact(predictor, rows, raw))
-
-
 BODY_GRID = ((0, 0.0, False), *((chars, t, lead_toll) for lead_toll in (False, True)
-                                 for chars in (2000, 1500, 1250, 1000, 750, 500) for t in (0.9, 0.95, 0.99)))
+                                 for chars in (2000, 1500, 1250, 1000, 750, 500)
+                                 for t in (0.9, 0.95, 0.99, 0.995, 0.999)))
+CASUALTY_SETTINGS = ("mention_threshold", "casualty_mass", "lead_chars", "body_threshold", "body_needs_lead_toll")
+CASUALTY_GRID = tuple((*m, *b) for m in MENTION_GRID for b in BODY_GRID)
+CASUALTY_SCORE = "totals_exact_then_groups_and_mentions"
 
 
-def fit_body_threshold(predictor: Any, rows: list[dict], raw: list,
-                       grid: tuple[tuple[int, float, bool], ...] = BODY_GRID) -> tuple[Any, dict[str, float]]:
-    """(lead_chars, body_threshold, body_needs_lead_toll) maximising killed + injured total exact
-    match: how sure the model must be of a figure past the headline and lead, where earlier events'
-    tolls are told, and whether only when the lead already gave that outcome a figure. Ties keep the
-    rule off, then apply it to every body figure, then the longest lead and the lowest threshold."""
-    return _grid_search(predictor, ("lead_chars", "body_threshold", "body_needs_lead_toll"), grid,
-                        lambda: _totals_exact(predictor, rows, raw))
+def fit_casualty_settings(predictor: Any, rows: list[dict], raw: list,
+                          grid: tuple[tuple[float, bool, int, float, bool], ...] = CASUALTY_GRID
+                          ) -> tuple[Any, dict[str, tuple[float, float]]]:
+    """The casualty settings, searched together, that maximise `_casualty_score` on validation articles:
+    how sure a casualty label must be (mention_threshold) and whether that sureness is of the likeliest
+    label (argmax against O) or of any casualty label (casualty_mass: 1 − P(O), the mass a figure's
+    groups share); and how much surer a figure past the headline and lead must be, where earlier
+    events' tolls are told (lead_chars, body_threshold), and whether only when the lead already gave
+    that outcome a figure (body_needs_lead_toll). Together, because they interact: reading by mass
+    raises every figure's sureness, so it needs a stricter body threshold than the argmax does. Ties
+    go to the first in grid order: the plain argmax, then the body rule off."""
+    return _grid_search(predictor, CASUALTY_SETTINGS, grid, lambda: _casualty_score(predictor, rows, raw))
 
 
 def headline(result: dict[str, Any]) -> list[str]:
