@@ -125,13 +125,15 @@ def test_decode_settings_apply_for_one_run_and_are_reported(trained, tmp_path):
         cfg = compose("evaluate", overrides=[f"model_dir={trained}", "eval_sets=[sample]", "command=pytest",
                                              f"output_dir={tmp_path / 'r'}", "run_name=set", "reference=false",
                                              f"processed_dir={Path(trained).parent / 'data'}",
-                                             "decode_settings={mention_threshold:0.9}"])
+                                             "decode_settings={mention_threshold:0.9,lead_chars:1500,body_threshold:0.999}"])
     out = evaluate_model(cfg)
     result = json.loads((out / "metrics.json").read_text())
-    assert result["decode_settings"] == {"mention_threshold": 0.9} and result["reference"] == []
+    assert result["decode_settings"] == {"mention_threshold": 0.9, "lead_chars": 1500, "body_threshold": 0.999}
+    assert result["reference"] == []
     report = (out / "report.md").read_text()
-    assert "Set by hand for this run (not fitted, not stored): mention_threshold=0.9" in report
-    assert "casualty labels need probability ≥ 0.90" in report  # the paragraph states the threshold in use
+    assert "Set by hand for this run (not fitted, not stored): mention_threshold=0.9, lead_chars=1500" in report
+    assert "casualty labels need probability ≥ 0.9 " in report  # the paragraph states the thresholds in use,
+    assert "(≥ 0.999 for figures past the first 1500 characters)" in report  # to the digit that was fitted
 
 
 def test_reference_articles_are_scored_without_their_text():

@@ -141,9 +141,10 @@ def render_report(result: dict[str, Any], plots: dict[str, Any], out: Path) -> N
              + (f"; the training mix's event-type prior is divided out to the power {cal['prior_correction']:g}"
                 if cal.get("prior_correction") else "")
              + f"; event scores use temperature {cal.get('temperature', 1.0):.3f} and casualty "
-             f"labels need probability ≥ {cal.get('mention_threshold', 0.0):.2f}"
-             + (" (that the number is a casualty figure of any group: 1 − P(O))" if cal.get("casualty_mass") else "")
-             + (f" (≥ {cal['body_threshold']:.2f} for figures past the first {cal['lead_chars']} characters"
+             f"labels need probability ≥ {cal.get('mention_threshold', 0.0):g}"
+             + (" that the number is a casualty figure of any group (1 − P(O); its group is the likeliest)"
+                if cal.get("casualty_mass") else "")
+             + (f" (≥ {cal['body_threshold']:g} for figures past the first {cal['lead_chars']} characters"
                 + (" when the lead already gives a figure of that outcome)" if cal.get("body_needs_lead_toll")
                    else ")")
                 if cal.get("lead_chars") and cal.get("body_threshold") else "")
