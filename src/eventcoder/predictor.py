@@ -252,17 +252,17 @@ class Predictor:
                  seen: torch.Tensor) -> dict[str, Any]:
         best = int(probs.argmax())
         outside = self.mention_labels.index(OUTSIDE)
+        if self.casualty_mass:  # is it a casualty figure at all, then which one
+            casualty = mprobs.clone()
+            casualty[:, outside] = -1.0
+            labels, sureness = casualty.argmax(-1).tolist(), (1.0 - mprobs[:, outside]).tolist()
+        else:
+            labels = mprobs.argmax(-1).tolist()
+            sureness = mprobs.gather(-1, torch.tensor(labels, dtype=torch.long)[:, None])[:, 0].tolist()
         read = []  # (mention, label, probability) of every mention read as a casualty figure
         for k, m in enumerate(mentions):
-            if seen[k] == 0:
-                continue
-            if self.casualty_mass:  # is it a casualty figure at all, then which one
-                sure = 1.0 - float(mprobs[k, outside])
-                lab = max((j for j in range(len(self.mention_labels)) if j != outside), key=lambda j: float(mprobs[k, j]))
-            else:
-                lab = int(mprobs[k].argmax())
-                sure = float(mprobs[k, lab])
-            if lab != outside and sure >= self.mention_threshold:
+            lab, sure = labels[k], sureness[k]
+            if seen[k] > 0 and lab != outside and sure >= self.mention_threshold:
                 read.append((m, lab, sure))
         lead_outcomes = {self.mention_labels[lab].split(":", 1)[0] for m, lab, _ in read if m.start < self.lead_chars}
         labelled = []
