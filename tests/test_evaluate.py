@@ -237,6 +237,7 @@ def test_crosstune_decodes_each_fold_with_settings_tuned_on_the_others(trained, 
     loaded = Predictor.from_pretrained(d)
     assert {n: getattr(loaded, n) for n in result["tuned_on_all"]} == pytest.approx(result["tuned_on_all"])
     assert "out of fold" in (out / "report.md").read_text()
+    assert "casualty settings, searched together, maximise killed + injured total exact" in (out / "report.md").read_text()
     # a report scored with those settings says where they were tuned
     with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
         ecfg = compose("evaluate", overrides=[f"model_dir={d}", "data=sample", f"output_dir={tmp_path / 'e'}",
