@@ -392,6 +392,9 @@ def test_cross_fitting_scores_every_row_with_a_model_that_left_it_out(trained, t
                for f in summary["per_fold"])
     # every train row of the source is scored once, by the model of its own fold
     assert sorted(r["id"] for r in rows) == sorted(r["id"] for r in pool) and len(raw) == len(rows)
+    # stored as scoring reads them: gold spans parsed (calibration breaks ties on groups and spans)
+    assert any(isinstance(r["gold_casualties"], list) for r in rows)
+    assert all(r["gold_casualties"] is None or isinstance(r["gold_casualties"], list) for r in rows)
     held0 = [r for r in rows if fold_index(r["id"], 2) == 0]
     assert 0 < len(held0) < len(rows)
     card = (tmp_path / "final-crossfit" / "fold0" / "README.md").read_text()
@@ -421,7 +424,13 @@ def test_cross_fitting_scores_every_row_with_a_model_that_left_it_out(trained, t
     assert info["fitted_on"].endswith(f"+ {len(rows)} out-of-fold training articles ({scores})")
     assert json.loads((d / "calibration.json").read_text())["fitted_on"] == info["fitted_on"]
     assert info["crossfit"] == summary
-    other = TAX.mention_labels[::-1]
+    own, other = final.mention_labels, TAX.mention_labels[::-1]
     final.mention_labels = other  # scores of another label set are refused, not decoded with wrong names
     with pytest.raises(ValueError, match="its labels are not the model's"):
         load_oof_scores(scores, final)
+    final.mention_labels = own
+    stale = torch.load(scores, weights_only=False)  # a file of an older version: spans as JSON text
+    stale["rows"] = [{**r, "gold_casualties": json.dumps(r["gold_casualties"])} for r in stale["rows"]]
+    torch.save(stale, tmp_path / "stale.pt")
+    with pytest.raises(ValueError, match="run python -m eventcoder.crossfit again"):
+        load_oof_scores(tmp_path / "stale.pt", final)

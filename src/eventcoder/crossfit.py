@@ -28,7 +28,6 @@ from omegaconf import DictConfig, OmegaConf
 log = logging.getLogger(__name__)
 
 SCORES_FILE = "oof_scores.pt"
-ROW_FIELDS = ("id", "source", "text", "event_type", "killed_total", "injured_total", "gold_casualties", "labelled_from")
 
 
 def fold_index(row_id: str, folds: int) -> int:
@@ -46,6 +45,7 @@ def cross_fit(cfg: DictConfig) -> Path:
     score each fold's held-out rows with its model and save the out-of-fold scores; return the file."""
     import torch
 
+    from eventcoder.evaluate import eval_row
     from eventcoder.io import atomic_write_text
     from eventcoder.paths import repo_path
     from eventcoder.predictor import Predictor
@@ -60,7 +60,7 @@ def cross_fit(cfg: DictConfig) -> Path:
     pool = [r for r in dsd["train"] if r["source"] in wanted]
     if not pool:
         raise ValueError(f"crossfit.sources {sources}: no train rows of these sources in {cfg.dataset_dir}")
-    validation = [{k: r[k] for k in ROW_FIELDS} for r in dsd["validation"] if r["source"] in wanted]
+    validation = [eval_row(r) for r in dsd["validation"] if r["source"] in wanted]
     rows: list[dict[str, Any]] = []
     raw: list[Any] = []
     per_fold = []
@@ -75,7 +75,7 @@ def cross_fit(cfg: DictConfig) -> Path:
             train_model(fold_cfg)
         predictor = Predictor.from_pretrained(fold_dir, backend="torch")
         labels = {"event_labels": predictor.event_labels, "mention_labels": predictor.mention_labels}
-        held = [{k: r[k] for k in ROW_FIELDS} for r in pool if in_fold(r, fold_cfg.holdout_fold)]
+        held = [eval_row(r) for r in pool if in_fold(r, fold_cfg.holdout_fold)]
         held_raw = predictor.score([r["text"] for r in held], batch_size=16, headlines=True)
         rows += held
         raw += held_raw
@@ -122,6 +122,8 @@ def load_oof_scores(path: str | Path, predictor: Any) -> tuple[list[dict[str, An
     data = torch.load(p, weights_only=False)
     if data["event_labels"] != predictor.event_labels or data["mention_labels"] != predictor.mention_labels:
         raise ValueError(f"{p}: its labels are not the model's")
+    if any(isinstance(r["gold_casualties"], str) for r in data["rows"]):
+        raise ValueError(f"{p}: written by an older eventcoder (gold spans unparsed); run python -m eventcoder.crossfit again")
     return data["rows"], data["raw"], data["summary"]
 
 

@@ -56,14 +56,18 @@ def load_eval_set(spec: str, cfg: DictConfig, split: str = "test") -> tuple[list
     if only_source:
         keep = set(only_source.split("+"))
         ds = ds.filter(lambda r: r["source"] in keep)
-    rows = []
-    for r in ds:
-        gold = json.loads(r["gold_casualties"]) if r["casualty_status"].startswith("gold") else None
-        rows.append({"id": r["id"], "text": r["text"], "event_type": r["event_type"],
-                     "killed_total": r["killed_total"], "injured_total": r["injured_total"],
-                     "gold_casualties": gold, "labelled_from": r.get("labelled_from", 0)})
+    rows = [eval_row(r) for r in ds]
     errors = [json.loads(x) for x in (ddir / "errors.jsonl").read_text().splitlines() if x.strip()]
     return rows, errors
+
+
+def eval_row(r: dict[str, Any]) -> dict[str, Any]:
+    """A dataset row as scoring and calibration read it: the gold spans parsed, None where the
+    row's casualties are not span-annotated gold (export rows: totals only)."""
+    gold = json.loads(r["gold_casualties"]) if r["casualty_status"].startswith("gold") else None
+    return {"id": r["id"], "source": r["source"], "text": r["text"], "event_type": r["event_type"],
+            "killed_total": r["killed_total"], "injured_total": r["injured_total"],
+            "gold_casualties": gold, "labelled_from": r.get("labelled_from", 0)}
 
 
 def baseline_training_texts(cfg: DictConfig) -> tuple[list[str], list[str]]:
