@@ -269,8 +269,8 @@ def reference_results(predictor: Any) -> list[dict[str, Any]]:
 
 
 def calibrate(predictor: Any, cfg: DictConfig, model_dir: Path, train_labels: list[str]) -> dict[str, Any]:
-    """Fit the lead-window and headline weights, the training-prior correction, the event-score temperature, the casualty-label
-    threshold and the body threshold (figures past the lead) on the validation split of `calibration_set` (default:
+    """Fit the lead-window and headline weights, the training-prior correction, the event-score temperature and the
+    casualty settings (label threshold, mass, body rule; `fit_casualty_settings`) on the validation split of `calibration_set` (default:
     `baseline_train`), plus the out-of-fold training articles of `calibration_oof` when given
     (`eventcoder.crossfit`); store them in the model dir. The model runs once; each setting is tried
     on its stored scores. `train_labels`: the event types of the mix the model learned from (the prior
