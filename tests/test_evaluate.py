@@ -125,15 +125,17 @@ def test_decode_settings_apply_for_one_run_and_are_reported(trained, tmp_path):
         cfg = compose("evaluate", overrides=[f"model_dir={trained}", "eval_sets=[sample]", "command=pytest",
                                              f"output_dir={tmp_path / 'r'}", "run_name=set", "reference=false",
                                              f"processed_dir={Path(trained).parent / 'data'}",
-                                             "decode_settings={mention_threshold:0.9,lead_chars:1500,body_threshold:0.999}"])
+                                             "decode_settings={mention_threshold:0.9,lead_chars:1500,body_threshold:0.999,needs_casualty_word:true}"])
     out = evaluate_model(cfg)
     result = json.loads((out / "metrics.json").read_text())
-    assert result["decode_settings"] == {"mention_threshold": 0.9, "lead_chars": 1500, "body_threshold": 0.999}
+    assert result["decode_settings"] == {"mention_threshold": 0.9, "lead_chars": 1500, "body_threshold": 0.999,
+                                         "needs_casualty_word": True}
     assert result["reference"] == []
     report = (out / "report.md").read_text()
     assert "Set by hand for this run (not fitted, not stored): mention_threshold=0.9, lead_chars=1500" in report
     assert "casualty labels need probability ≥ 0.9 " in report  # the paragraph states the thresholds in use,
     assert "(≥ 0.999 for figures past the first 1500 characters)" in report  # to the digit that was fitted
+    assert "in a sentence that says someone died or was hurt" in report
 
 
 def test_reference_articles_are_scored_without_their_text():
@@ -197,10 +199,10 @@ def test_calibration_is_fitted_and_stored(trained, tmp_path):
     assert loaded.casualty_mass == stored["casualty_mass"]
     assert (loaded.prior_correction, list(loaded.event_prior)) == (stored["prior_correction"], stored["event_prior"])
     assert (loaded.temperature, loaded.mention_threshold, loaded.lead_weight, loaded.headline_weight, loaded.lead_chars,
-            loaded.body_threshold, loaded.body_needs_lead_toll) == (
+            loaded.body_threshold, loaded.body_needs_lead_toll, loaded.needs_casualty_word) == (
         stored["temperature"], stored["mention_threshold"], stored["lead_weight"], stored["headline_weight"],
         stored["lead_chars"],
-        stored["body_threshold"], stored["body_needs_lead_toll"])
+        stored["body_threshold"], stored["body_needs_lead_toll"], stored["needs_casualty_word"])
 
 
 def test_crosstune_decodes_each_fold_with_settings_tuned_on_the_others(trained, tmp_path):
@@ -474,6 +476,37 @@ def test_casualty_settings_that_tie_on_totals_are_told_apart_by_groups_and_spans
     assert fit_casualty_settings(p, [row], [sc])[0] == (0.0, False, 0, 0.0, False)
 
 
+def test_a_figure_needs_a_casualty_word_in_its_sentence_when_validation_says_so(trained):
+    """Counts of people arrested or clashing are read as tolls on short notes; with
+    `needs_casualty_word` a figure's sentence must say someone died or was hurt."""
+    import torch
+
+    from eventcoder.evaluate import fit_casualty_word
+    from eventcoder.numbers import find_mentions
+    from eventcoder.predictor import ArticleScores, Predictor
+
+    p = Predictor.from_pretrained(trained)
+    p.lead_weight, p.temperature = 1.0, 1.0
+    text = "Police shot dead 2 gang members on Monday. Officers arrested 5 others at the scene."
+    mentions = [m for m in find_mentions(text, p.numbers) if m.is_count]
+    assert [m.value for m in mentions] == [2, 5]
+    killed, outside = p.mention_labels.index("killed:militants"), p.mention_labels.index("O")
+    probs = torch.zeros(2, len(p.mention_labels))
+    probs[:, killed], probs[:, outside] = 0.9, 0.1  # the model reads both as killed
+    ev = torch.full((1, len(p.event_labels)), -5.0)
+    ev[0, p.event_labels.index("battles")] = -0.01
+    sc = ArticleScores(ev, mentions, probs, torch.ones(2))
+    assert p.decode(text, sc)["killed"] == 5
+    p.needs_casualty_word = True
+    out = p.decode(text, sc)
+    assert out["killed"] == 2 and [e["count"] for e in out["evidence"]] == [2]
+    p.needs_casualty_word = False
+    best, by_setting = fit_casualty_word(p, [{"text": text, "killed_total": 2, "injured_total": 0}], [sc])
+    assert best is True and p.needs_casualty_word is True and by_setting["False"] < by_setting["True"]
+    best, _ = fit_casualty_word(p, [{"text": text, "killed_total": 5, "injured_total": 0}], [sc])
+    assert best is False and p.needs_casualty_word is False
+
+
 def test_fixed_event_settings_are_held_not_tuned(trained, tmp_path):
     from eventcoder.evaluate import baseline_training_texts, fit_decode_settings, load_eval_set
     from eventcoder.predictor import Predictor
@@ -489,6 +522,7 @@ def test_fixed_event_settings_are_held_not_tuned(trained, tmp_path):
     assert info["fixed"] == {"lead_weight": 7.0, "headline_weight": 0.5, "prior_correction": 0.25}
     assert "validation_log_likelihood_by_lead_and_headline_weight" not in info  # no grid was searched
     assert "validation_totals_exact_then_groups_and_mentions_by_casualty_settings" in info  # still tuned
+    assert "validation_totals_exact_then_groups_and_mentions_by_needs_casualty_word" in info
     with pytest.raises(ValueError, match="lead_weight with headline_weight"):
         fit_decode_settings(p, rows, raw, labels, {"lead_weight": 2.0})
     with pytest.raises(ValueError, match="fixable"):

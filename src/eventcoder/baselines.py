@@ -9,12 +9,10 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
+from eventcoder.casualties import INJURED_WORDS as INJURED
+from eventcoder.casualties import KILLED_WORDS as KILLED
 from eventcoder.casualties import aggregate
 from eventcoder.numbers import count_candidates
-
-KILLED = re.compile(r"\b(kill\w*|dead|died|dies|death\w*|slain|lives|bodies|shot dead|massacre\w*|executed|"
-                    r"beheaded|lynched|fatalit\w*|perish\w*)\b", re.I)
-INJURED = re.compile(r"\b(injur\w*|wound\w*|hurt|hospitali[sz]ed|casualt\w*)\b", re.I)
 
 
 @lru_cache(maxsize=1)

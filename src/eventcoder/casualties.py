@@ -15,9 +15,21 @@ One function, `aggregate`, used for gold labels, for predictions, in reports and
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+KILLED_WORDS = re.compile(r"\b(kill\w*|dead|died|dies|death\w*|slain|lives|bodies|shot dead|massacre\w*|executed|"
+                          r"beheaded|lynched|fatalit\w*|perish\w*)\b", re.I)
+INJURED_WORDS = re.compile(r"\b(injur\w*|wound\w*|hurt|hospitali[sz]ed|casualt\w*)\b", re.I)
+TOLL_WORDS = re.compile(r"\b(toll|victims?)\b", re.I)
+
+
+def says_someone_died_or_was_hurt(sentence: str) -> bool:
+    """Whether a sentence has a word of death, injury or a toll: a casualty figure is told in one
+    ("Nine people were arrested", "two armed men clashed" hold counts of people, not of victims)."""
+    return any(rx.search(sentence) for rx in (KILLED_WORDS, INJURED_WORDS, TOLL_WORDS))
 
 
 @dataclass(frozen=True)

@@ -345,6 +345,8 @@ def fit_decode_settings(predictor: Any, rows: list[dict], raw: list, train_label
     best, info[f"validation_{CASUALTY_SCORE}_by_casualty_settings"] = fit_casualty_settings(
         predictor, [r for r, _ in counted], [sc for _, sc in counted])
     info.update(zip(CASUALTY_SETTINGS, best, strict=True))
+    info["needs_casualty_word"], info[f"validation_{CASUALTY_SCORE}_by_needs_casualty_word"] = fit_casualty_word(
+        predictor, [r for r, _ in counted], [sc for _, sc in counted])
     return info
 
 
@@ -466,6 +468,14 @@ def fit_casualty_settings(predictor: Any, rows: list[dict], raw: list,
     raises every figure's sureness, so it needs a stricter body threshold than the argmax does. Ties
     go to the first in grid order: the plain argmax, then the body rule off."""
     return _grid_search(predictor, CASUALTY_SETTINGS, grid, lambda: _casualty_score(predictor, rows, raw))
+
+
+def fit_casualty_word(predictor: Any, rows: list[dict], raw: list) -> tuple[bool, dict[str, tuple[float, float]]]:
+    """Whether a figure's sentence must say someone died or was hurt (`needs_casualty_word`), by the
+    same score, given the other casualty settings: it only drops figures the model read (counts of
+    people arrested, clashing or marching), so it is tried on their best rather than doubling their
+    grid. A tie keeps it off."""
+    return _grid_search(predictor, "needs_casualty_word", (False, True), lambda: _casualty_score(predictor, rows, raw))
 
 
 def headline(result: dict[str, Any]) -> list[str]:

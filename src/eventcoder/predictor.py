@@ -24,7 +24,7 @@ from typing import Any, NamedTuple
 
 import torch
 
-from eventcoder.casualties import aggregate
+from eventcoder.casualties import aggregate, says_someone_died_or_was_hurt
 from eventcoder.numbers import NumbersConfig, find_mentions
 from eventcoder.taxonomy import OUTSIDE
 
@@ -91,11 +91,13 @@ class Predictor:
     lead_chars = 0  # figures starting past this many characters (the body) need `body_threshold`
     body_threshold = 0.0  # (0: the same threshold as figures in the headline and lead)
     body_needs_lead_toll = False  # True: the body threshold only for outcomes the lead has a figure for
+    needs_casualty_word = False  # True: a figure's sentence must say someone died or was hurt (or a toll)
     prior_correction = 0.0  # α: event scores lose α·log(training prior) of each type (0: as trained)
     event_prior: tuple = ()  # event-type frequencies of the training mix, in event_labels order
     # the decoding settings above that `evaluate calibrate=true` fits and calibration.json stores
     CALIBRATED = ("temperature", "mention_threshold", "casualty_mass", "lead_weight", "headline_weight",
-                  "lead_chars", "body_threshold", "body_needs_lead_toll", "prior_correction", "event_prior")
+                  "lead_chars", "body_threshold", "body_needs_lead_toll", "needs_casualty_word", "prior_correction",
+                  "event_prior")
 
     def __init__(self, model: Any, tokenizer: Any, numbers: NumbersConfig | None = None,
                  count_vague: bool = False) -> None:
@@ -271,10 +273,12 @@ class Predictor:
             doubted = m.start >= self.lead_chars and (not self.body_needs_lead_toll or outcome in lead_outcomes)
             if doubted and sure < self.body_threshold:
                 continue
+            sentence = sentence_around(text, m.start, m.end)
+            if self.needs_casualty_word and not says_someone_died_or_was_hurt(sentence):
+                continue
             labelled.append({"outcome": outcome, "group": group, "count": m.value if m.vague is None else None,
                              "vague": m.vague, "vague_value": m.value if m.vague else None,
-                             "start": m.start, "end": m.end, "text": m.text,
-                             "sentence": sentence_around(text, m.start, m.end),
+                             "start": m.start, "end": m.end, "text": m.text, "sentence": sentence,
                              "score": round(sure, 4)})
         if self.event_labels[best] == (self.config.taxonomy or {}).get("none_label", "none"):
             labelled = []  # no political-violence event: no casualty figures to report

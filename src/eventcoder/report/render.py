@@ -148,6 +148,7 @@ def render_report(result: dict[str, Any], plots: dict[str, Any], out: Path) -> N
                 + (" when the lead already gives a figure of that outcome)" if cal.get("body_needs_lead_toll")
                    else ")")
                 if cal.get("lead_chars") and cal.get("body_threshold") else "")
+             + (", in a sentence that says someone died or was hurt" if cal.get("needs_casualty_word") else "")
              + (f", fitted in this run on {cal['fitted_on']}" + (" except those set by hand below." if hand else ".")
                 if cal.get("fitted_now") else
                 f", stored with the model, fitted on {cal['fitted_on']}." if cal.get("fitted_on") else "."))
