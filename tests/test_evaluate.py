@@ -442,27 +442,38 @@ def test_casualty_mass_reads_a_figure_whose_groups_share_the_probability(trained
     assert best[1] is False and p.decode(text, sc)["killed"] == 0  # O stays O: the plain argmax rule
 
 
+def read_as(predictor, text: str, readings: list[dict[str, float]], event_type: str):
+    """A text's count mentions and the raw scores of a model that read the k-th mention with
+    `readings[k]` ({casualty label: probability}, O the rest) and the event as `event_type`."""
+    import torch
+
+    from eventcoder.numbers import find_mentions
+    from eventcoder.predictor import ArticleScores
+
+    mentions = [m for m in find_mentions(text, predictor.numbers) if m.is_count]
+    assert len(mentions) == len(readings)
+    probs = torch.zeros(len(mentions), len(predictor.mention_labels))
+    for k, reading in enumerate(readings):
+        for label, prob in reading.items():
+            probs[k, predictor.mention_labels.index(label)] = prob
+        probs[k, predictor.mention_labels.index("O")] = 1 - sum(reading.values())
+    ev = torch.full((1, len(predictor.event_labels)), -5.0)
+    ev[0, predictor.event_labels.index(event_type)] = -0.01
+    return mentions, ArticleScores(ev, mentions, probs, torch.ones(len(mentions)))
+
+
 def test_casualty_settings_that_tie_on_totals_are_told_apart_by_groups_and_spans(trained):
     """A repeated toll is counted once, so reading the repeat leaves the total right; only the spans
     show it was a second, unannotated reading. The search keeps the setting that does not read it."""
-    import torch
-
     from eventcoder.evaluate import CASUALTY_SETTINGS, fit_casualty_settings
-    from eventcoder.numbers import find_mentions
-    from eventcoder.predictor import ArticleScores, Predictor
+    from eventcoder.predictor import Predictor
 
     p = Predictor.from_pretrained(trained)
     p.lead_weight, p.temperature = 1.0, 1.0
     text = "Gunmen killed 12 villagers on Monday. Relatives buried the 12 villagers on Tuesday."
-    mentions = [m for m in find_mentions(text, p.numbers) if m.is_count]
+    mentions, sc = read_as(p, text, [{"killed:civilians": 0.97}, {"killed:civilians": 0.55}],
+                           "violence_against_civilians")
     assert [m.value for m in mentions] == [12, 12]
-    killed, outside = p.mention_labels.index("killed:civilians"), p.mention_labels.index("O")
-    probs = torch.zeros(2, len(p.mention_labels))
-    probs[0, killed], probs[0, outside] = 0.97, 0.03
-    probs[1, killed], probs[1, outside] = 0.55, 0.45
-    ev = torch.full((1, len(p.event_labels)), -5.0)
-    ev[0, p.event_labels.index("violence_against_civilians")] = -0.01
-    sc = ArticleScores(ev, mentions, probs, torch.ones(2))
     gold = [{"outcome": "killed", "group": "civilians", "count": 12, "vague": None,
              "start": mentions[0].start, "end": mentions[0].end}]
     row = {"text": text, "killed_total": 12, "injured_total": 0, "gold_casualties": gold}
@@ -479,23 +490,14 @@ def test_casualty_settings_that_tie_on_totals_are_told_apart_by_groups_and_spans
 def test_a_figure_needs_a_casualty_word_in_its_sentence_when_validation_says_so(trained):
     """Counts of people arrested or clashing are read as tolls on short notes; with
     `needs_casualty_word` a figure's sentence must say someone died or was hurt."""
-    import torch
-
     from eventcoder.evaluate import fit_casualty_word
-    from eventcoder.numbers import find_mentions
-    from eventcoder.predictor import ArticleScores, Predictor
+    from eventcoder.predictor import Predictor
 
     p = Predictor.from_pretrained(trained)
     p.lead_weight, p.temperature = 1.0, 1.0
     text = "Police shot dead 2 gang members on Monday. Officers arrested 5 others at the scene."
-    mentions = [m for m in find_mentions(text, p.numbers) if m.is_count]
+    mentions, sc = read_as(p, text, [{"killed:militants": 0.9}] * 2, "battles")  # both read as killed
     assert [m.value for m in mentions] == [2, 5]
-    killed, outside = p.mention_labels.index("killed:militants"), p.mention_labels.index("O")
-    probs = torch.zeros(2, len(p.mention_labels))
-    probs[:, killed], probs[:, outside] = 0.9, 0.1  # the model reads both as killed
-    ev = torch.full((1, len(p.event_labels)), -5.0)
-    ev[0, p.event_labels.index("battles")] = -0.01
-    sc = ArticleScores(ev, mentions, probs, torch.ones(2))
     assert p.decode(text, sc)["killed"] == 5
     p.needs_casualty_word = True
     out = p.decode(text, sc)
