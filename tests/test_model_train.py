@@ -434,3 +434,36 @@ def test_cross_fitting_scores_every_row_with_a_model_that_left_it_out(trained, t
     torch.save(stale, tmp_path / "stale.pt")
     with pytest.raises(ValueError, match="run python -m eventcoder.crossfit again"):
         load_oof_scores(tmp_path / "stale.pt", final)
+
+
+def test_jobs_sharing_a_dataset_dir_build_it_once(tmp_path, monkeypatch):
+    """Sweep jobs side by side (joblib, submitit) share one dataset dir: while one builds, the others
+    wait for it and then read its build instead of swapping in their own under its cache files."""
+    import threading
+    import time
+
+    import datasets
+    from filelock import FileLock
+
+    import eventcoder.data.build
+    from eventcoder.train import load_or_build_dataset
+
+    builds = []
+
+    def fake_build(cfg, target_dir):
+        builds.append(target_dir)
+        datasets.DatasetDict({"train": datasets.Dataset.from_dict({"x": [1]})}).save_to_disk(str(target_dir / "dataset"))
+
+    monkeypatch.setattr(eventcoder.data.build, "build_dataset", fake_build)
+    cfg = compose_train(["experiment=tiny", f"dataset_dir={tmp_path / 'data'}"])
+    results = []
+    with FileLock(str(tmp_path / ".data.lock")):  # another job is building
+        jobs = [threading.Thread(target=lambda: results.append(load_or_build_dataset(cfg))) for _ in range(2)]
+        for job in jobs:
+            job.start()
+        time.sleep(0.5)
+        assert builds == []  # they wait for the lock rather than build beside it
+    for job in jobs:
+        job.join(timeout=60)
+    assert len(builds) == 1 and len(results) == 2  # the first to get the lock builds; the other reads it
+    assert all(ds["train"]["x"] == [1] for ds, _ in results)

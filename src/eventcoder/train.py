@@ -57,14 +57,20 @@ def load_or_build_dataset(cfg: DictConfig):
             if (ddir / "dataset").is_dir():
                 break
             time.sleep(1)
-    if (ddir / "dataset").is_dir() and int(os.environ.get("RANK", "0")) == 0 and _built_from_other_config(ddir, cfg):
-        log.warning("dataset %s was built from another data config: rebuilding it", ddir)
-        build_dataset(cfg, target_dir=ddir)
-    if not (ddir / "dataset").is_dir():
-        if not cfg.get("build_if_missing", True):
-            raise FileNotFoundError(f"dataset {ddir} not built: run python -m eventcoder.data.build "
-                                    f"data={cfg.data.name}")
-        build_dataset(cfg, target_dir=ddir)
+    from filelock import FileLock
+
+    ddir.parent.mkdir(parents=True, exist_ok=True)
+    # the jobs of a sweep run side by side (joblib, submitit) share one dataset dir: one builds it, the
+    # others wait and read it (two builds would swap the directory out under the other's cache files)
+    with FileLock(str(ddir.parent / f".{ddir.name}.lock")):
+        if (ddir / "dataset").is_dir() and int(os.environ.get("RANK", "0")) == 0 and _built_from_other_config(ddir, cfg):
+            log.warning("dataset %s was built from another data config: rebuilding it", ddir)
+            build_dataset(cfg, target_dir=ddir)
+        if not (ddir / "dataset").is_dir():
+            if not cfg.get("build_if_missing", True):
+                raise FileNotFoundError(f"dataset {ddir} not built: run python -m eventcoder.data.build "
+                                        f"data={cfg.data.name}")
+            build_dataset(cfg, target_dir=ddir)
     return datasets.load_from_disk(str(ddir / "dataset")), ddir
 
 
