@@ -325,25 +325,37 @@ def test_headline_is_read_alone_only_when_the_text_has_one(trained):
     assert torch.allclose(with_head.headline_event_log_probs, alone, atol=1e-5)
 
 
-def test_body_threshold_drops_unsure_figures_past_the_lead_and_is_fitted(trained):
+def read_as(predictor, text: str, readings: list[dict[str, float]], event_type: str):
+    """A text's count mentions and the raw scores of a model that read the k-th mention with
+    `readings[k]` ({casualty label: probability}, O the rest) and the event as `event_type`."""
     import torch
 
-    from eventcoder.evaluate import CASUALTY_SETTINGS, fit_casualty_settings
     from eventcoder.numbers import find_mentions
-    from eventcoder.predictor import ArticleScores, Predictor
+    from eventcoder.predictor import ArticleScores
+
+    mentions = [m for m in find_mentions(text, predictor.numbers) if m.is_count]
+    assert len(mentions) == len(readings)
+    probs = torch.zeros(len(mentions), len(predictor.mention_labels))
+    for k, reading in enumerate(readings):
+        for label, prob in reading.items():
+            probs[k, predictor.mention_labels.index(label)] = prob
+        probs[k, predictor.mention_labels.index("O")] = 1 - sum(reading.values())
+    ev = torch.full((1, len(predictor.event_labels)), -5.0)
+    ev[0, predictor.event_labels.index(event_type)] = -0.01
+    return mentions, ArticleScores(ev, mentions, probs, torch.ones(len(mentions)))
+
+
+def test_body_threshold_drops_unsure_figures_past_the_lead_and_is_fitted(trained):
+    from eventcoder.evaluate import CASUALTY_SETTINGS, fit_casualty_settings
+    from eventcoder.predictor import Predictor
 
     p = Predictor.from_pretrained(trained)
     p.mention_threshold, p.lead_weight, p.temperature = 0.5, 1.0, 1.0
     text = "Gunmen killed 12 villagers on Monday. " + "Talks went on. " * 40 + "In 2019, 40 people were killed."
-    mentions = [m for m in find_mentions(text, p.numbers) if m.is_count]
+    # the lead's toll is surer than the body's old one
+    mentions, sc = read_as(p, text, [{"killed:unknown": 0.97}, {"killed:unknown": 0.8}], "violence_against_civilians")
     assert [m.value for m in mentions] == [12, 40]
-    killed = p.mention_labels.index("killed:unknown")
-    probs = torch.zeros(2, len(p.mention_labels))
-    probs[0, killed], probs[1, killed] = 0.97, 0.8  # the lead's toll is surer than the body's old one
-    probs[:, p.mention_labels.index("O")] = 1 - probs[:, killed]
-    ev = torch.full((1, len(p.event_labels)), -5.0)
-    ev[0, p.event_labels.index("violence_against_civilians")] = -0.01
-    sc = ArticleScores(ev, mentions, probs, torch.ones(2))
+    probs, killed = sc.mention_probs, p.mention_labels.index("killed:unknown")
     assert p.decode(text, sc)["killed"] == 40  # the highest figure: the background toll wins
     p.lead_chars, p.body_threshold = 200, 0.9
     assert mentions[1].start > 200 and p.decode(text, sc)["killed"] == 12
@@ -409,24 +421,16 @@ def test_a_missing_eval_dataset_is_built_inside_a_running_hydra_app(tmp_path):
 
 
 def test_casualty_mass_reads_a_figure_whose_groups_share_the_probability(trained):
-    import torch
-
     from eventcoder.evaluate import fit_casualty_settings
-    from eventcoder.numbers import find_mentions
-    from eventcoder.predictor import ArticleScores, Predictor
+    from eventcoder.predictor import Predictor
 
     p = Predictor.from_pretrained(trained)
     p.lead_weight, p.temperature, p.mention_threshold = 1.0, 1.0, 0.4
     text = "Troops killed 20 fighters in the clash on Monday."
-    mentions = [m for m in find_mentions(text, p.numbers) if m.is_count]
+    # O (0.4) is the likeliest label, but a casualty (0.6 over two groups) is likelier
+    mentions, sc = read_as(p, text, [{"killed:militants": 0.35, "killed:unknown": 0.25}], "battles")
     assert [m.value for m in mentions] == [20]
-    probs = torch.zeros(1, len(p.mention_labels))
-    probs[0, p.mention_labels.index("O")] = 0.4  # O is the likeliest label, but a casualty is likelier
-    probs[0, p.mention_labels.index("killed:militants")] = 0.35
-    probs[0, p.mention_labels.index("killed:unknown")] = 0.25
-    ev = torch.full((1, len(p.event_labels)), -5.0)
-    ev[0, p.event_labels.index("battles")] = -0.01
-    sc = ArticleScores(ev, mentions, probs, torch.ones(1))
+    assert abs(float(sc.mention_probs[0, p.mention_labels.index("O")]) - 0.4) < 1e-6
     p.casualty_mass = False
     assert p.decode(text, sc)["killed"] == 0
     p.casualty_mass = True
@@ -440,26 +444,6 @@ def test_casualty_mass_reads_a_figure_whose_groups_share_the_probability(trained
     assert by_setting["0.4/False/0/0.0/False"] < by_setting["/".join(map(str, best))]
     best, _ = fit_casualty_settings(p, [{"text": text, "killed_total": 0, "injured_total": 0}], [sc])
     assert best[1] is False and p.decode(text, sc)["killed"] == 0  # O stays O: the plain argmax rule
-
-
-def read_as(predictor, text: str, readings: list[dict[str, float]], event_type: str):
-    """A text's count mentions and the raw scores of a model that read the k-th mention with
-    `readings[k]` ({casualty label: probability}, O the rest) and the event as `event_type`."""
-    import torch
-
-    from eventcoder.numbers import find_mentions
-    from eventcoder.predictor import ArticleScores
-
-    mentions = [m for m in find_mentions(text, predictor.numbers) if m.is_count]
-    assert len(mentions) == len(readings)
-    probs = torch.zeros(len(mentions), len(predictor.mention_labels))
-    for k, reading in enumerate(readings):
-        for label, prob in reading.items():
-            probs[k, predictor.mention_labels.index(label)] = prob
-        probs[k, predictor.mention_labels.index("O")] = 1 - sum(reading.values())
-    ev = torch.full((1, len(predictor.event_labels)), -5.0)
-    ev[0, predictor.event_labels.index(event_type)] = -0.01
-    return mentions, ArticleScores(ev, mentions, probs, torch.ones(len(mentions)))
 
 
 def test_casualty_settings_that_tie_on_totals_are_told_apart_by_groups_and_spans(trained):

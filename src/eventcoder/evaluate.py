@@ -341,12 +341,12 @@ def fit_decode_settings(predictor: Any, rows: list[dict], raw: list, train_label
         [max(sc) for sc in scores], [max(range(len(sc)), key=sc.__getitem__) == g
                                      for sc, g in zip(scores, gold, strict=True)])["ece"]
     predictor.temperature = info["temperature"]
-    counted = [(r, sc) for r, sc in zip(rows, raw, strict=True) if r["killed_total"] >= 0]
-    best, info[f"validation_{CASUALTY_SCORE}_by_casualty_settings"] = fit_casualty_settings(
-        predictor, [r for r, _ in counted], [sc for _, sc in counted])
+    counted = [k for k, r in enumerate(rows) if r["killed_total"] >= 0]
+    c_rows, c_raw = [rows[k] for k in counted], [raw[k] for k in counted]
+    best, info[f"validation_{CASUALTY_SCORE}_by_casualty_settings"] = fit_casualty_settings(predictor, c_rows, c_raw)
     info.update(zip(CASUALTY_SETTINGS, best, strict=True))
     info["needs_casualty_word"], info[f"validation_{CASUALTY_SCORE}_by_needs_casualty_word"] = fit_casualty_word(
-        predictor, [r for r, _ in counted], [sc for _, sc in counted])
+        predictor, c_rows, c_raw)
     return info
 
 

@@ -259,8 +259,8 @@ class Predictor:
             casualty[:, outside] = -1.0
             labels, sureness = casualty.argmax(-1).tolist(), (1.0 - mprobs[:, outside]).tolist()
         else:
-            labels = mprobs.argmax(-1).tolist()
-            sureness = mprobs.gather(-1, torch.tensor(labels, dtype=torch.long)[:, None])[:, 0].tolist()
+            top = mprobs.max(-1)
+            labels, sureness = top.indices.tolist(), top.values.tolist()
         read = []  # (mention, label, probability) of every mention read as a casualty figure
         for k, m in enumerate(mentions):
             lab, sure = labels[k], sureness[k]
