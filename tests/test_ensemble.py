@@ -42,6 +42,8 @@ def test_ensemble_averages_the_members_probabilities(trained, tmp_path):
     assert torch.allclose(e.window_event_log_probs.exp(), mean_event, atol=1e-5)
     assert len(e.mentions) == len(a.mentions) > 0
     assert torch.allclose(e.mention_probs, (a.mention_probs + b.mention_probs) / 2, atol=1e-5)
+    # the members' lexical model (one recipe, one train split) goes along unchanged
+    assert e.lexical_log_probs is not None and torch.equal(e.lexical_log_probs, a.lexical_log_probs)
     pred = ens(TEXT)[0]
     assert pred["event_type"] in pred["scores"] and "evidence" in pred
 

@@ -296,7 +296,7 @@ def calibrate(predictor: Any, cfg: DictConfig, model_dir: Path, train_labels: li
     return info
 
 
-FIXABLE = ("lead_weight", "headline_weight", "prior_correction")
+FIXABLE = ("lead_weight", "headline_weight", "lexical_weight", "prior_correction")
 EVENT_OBJECTIVES = ("log_likelihood", "macro_f1")
 
 
@@ -304,7 +304,7 @@ def fit_decode_settings(predictor: Any, rows: list[dict], raw: list, train_label
                         fixed: dict[str, float] | None = None, objective: str = "log_likelihood") -> dict[str, Any]:
     """Fit every decoding setting, in order, on labelled articles' stored scores (`Predictor.score`);
     leaves them set on the predictor and returns them with the grids they were chosen from. `fixed`
-    holds event settings (lead_weight and headline_weight together, prior_correction) at given
+    holds event settings (lead_weight and headline_weight together, lexical_weight, prior_correction) at given
     values instead: a grid searched on a few dozen articles can fit their noise. `objective` is what
     the event settings maximise: the gold types' mean log-probability (smooth: every article moves
     it) or macro-F1 (a step function of a few argmax flips, which on 37 articles picks settings
@@ -316,7 +316,7 @@ def fit_decode_settings(predictor: Any, rows: list[dict], raw: list, train_label
     fixed = dict(fixed or {})
     if set(fixed) - set(FIXABLE) or (("lead_weight" in fixed) != ("headline_weight" in fixed)):
         raise ValueError(f"fixed settings {sorted(fixed)}: give lead_weight with headline_weight, and/or "
-                         f"prior_correction (fixable: {', '.join(FIXABLE)})")
+                         f"lexical_weight, prior_correction (fixable: {', '.join(FIXABLE)})")
     info: dict[str, Any] = {"fixed": fixed} if fixed else {}
     info["event_objective"] = objective
     labels = predictor.event_labels
@@ -329,13 +329,18 @@ def fit_decode_settings(predictor: Any, rows: list[dict], raw: list, train_label
     else:
         (info["lead_weight"], info["headline_weight"]), info[f"validation_{objective}_by_lead_and_headline_weight"] = \
             fit_lead_weight(predictor, raw, gold, objective=objective)
+    if "lexical_weight" in fixed:
+        predictor.lexical_weight = info["lexical_weight"] = float(fixed["lexical_weight"])
+    else:
+        info["lexical_weight"], info[f"validation_{objective}_by_lexical_weight"] = fit_lexical_weight(
+            predictor, raw, gold, objective=objective)
     predictor.event_prior = info["event_prior"] = event_prior(train_labels, labels)
     if "prior_correction" in fixed:
         predictor.prior_correction = info["prior_correction"] = float(fixed["prior_correction"])
     else:
         info["prior_correction"], info[f"validation_{objective}_by_prior_correction"] = fit_prior_correction(
             predictor, raw, gold, objective=objective)
-    scores = [predictor.event_probs(sc.window_event_log_probs, sc.headline_event_log_probs).tolist() for sc in raw]
+    scores = [predictor.article_event_probs(sc).tolist() for sc in raw]
     info["temperature"] = M.fit_temperature(scores, gold)
     info["validation_ece_before"] = M.expected_calibration_error(
         [max(sc) for sc in scores], [max(range(len(sc)), key=sc.__getitem__) == g
@@ -393,7 +398,7 @@ def _event_macro_f1(predictor: Any, raw: list, gold: list[int]) -> float:
     """Event macro-F1 of the articles' stored scores under the predictor's current settings."""
     from sklearn.metrics import f1_score
 
-    return f1_score(gold, [int(predictor.event_probs(sc.window_event_log_probs, sc.headline_event_log_probs)
+    return f1_score(gold, [int(predictor.article_event_probs(sc)
                                .argmax()) for sc in raw], average="macro")
 
 
@@ -401,7 +406,7 @@ def _event_log_likelihood(predictor: Any, raw: list, gold: list[int]) -> float:
     """Mean log-probability of the gold event types under the predictor's current settings."""
     import torch
 
-    return float(sum(torch.log(predictor.event_probs(sc.window_event_log_probs, sc.headline_event_log_probs)[g]
+    return float(sum(torch.log(predictor.article_event_probs(sc)[g]
                                .clamp(min=1e-12)) for sc, g in zip(raw, gold, strict=True)) / max(1, len(raw)))
 
 
@@ -413,6 +418,20 @@ def event_prior(train_labels: list[str], labels: list[str]) -> tuple[float, ...]
     counts = Counter(train_labels)
     total = max(1, sum(counts[lab] for lab in labels))
     return tuple(round(counts[lab] / total, 6) for lab in labels)
+
+
+LEXICAL_GRID = (0.0, 0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0)
+
+
+def fit_lexical_weight(predictor: Any, raw: list, gold: list[int], grid: tuple[float, ...] = LEXICAL_GRID,
+                       objective: str = "log_likelihood") -> tuple[float, dict[str, float]]:
+    """The weight of the lexical model's reading (`eventcoder.lexical`) that maximises the event
+    objective on all validation articles; 0 when their scores carry none (a model without one)."""
+    if not raw or any(sc.lexical_log_probs is None for sc in raw):
+        predictor.lexical_weight = 0.0
+        return 0.0, {}
+    score = EVENT_SCORERS[objective]
+    return _grid_search(predictor, "lexical_weight", grid, lambda: score(predictor, raw, gold))
 
 
 PRIOR_GRID = (0.0, 0.25, 0.5, 0.75, 1.0)

@@ -76,6 +76,7 @@ class ArticleScores(NamedTuple):
     mention_probs: torch.Tensor  # [mentions, mention labels], averaged over the windows holding each
     mention_windows: torch.Tensor  # [mentions] how many windows held each mention whole
     headline_event_log_probs: torch.Tensor | None = None  # [event labels] the headline read alone, if any
+    lexical_log_probs: torch.Tensor | None = None  # [event labels] the lexical model's reading, if the dir has one
 
 
 class Predictor:
@@ -93,11 +94,12 @@ class Predictor:
     body_needs_lead_toll = False  # True: the body threshold only for outcomes the lead has a figure for
     needs_casualty_word = False  # True: a figure's sentence must say someone died or was hurt (or a toll)
     prior_correction = 0.0  # α: event scores lose α·log(training prior) of each type (0: as trained)
+    lexical_weight = 0.0  # weight of the lexical model's log-probabilities in the event scores (0: not used)
     event_prior: tuple = ()  # event-type frequencies of the training mix, in event_labels order
     # the decoding settings above that `evaluate calibrate=true` fits and calibration.json stores
     CALIBRATED = ("temperature", "mention_threshold", "casualty_mass", "lead_weight", "headline_weight",
                   "lead_chars", "body_threshold", "body_needs_lead_toll", "needs_casualty_word", "prior_correction",
-                  "event_prior")
+                  "lexical_weight", "event_prior")
 
     def __init__(self, model: Any, tokenizer: Any, numbers: NumbersConfig | None = None,
                  count_vague: bool = False) -> None:
@@ -111,6 +113,7 @@ class Predictor:
         self.unknown_group: str = tax.get("unknown_group", "unknown")
         self.numbers = numbers or NumbersConfig.load()
         self.count_vague = count_vague
+        self.lexical: Any = None  # eventcoder.lexical.LexicalModel, when the model dir has one
 
     @classmethod
     def from_pretrained(cls, path: str | Path, backend: str = "auto", **kwargs: Any) -> Predictor:
@@ -121,6 +124,7 @@ class Predictor:
         from transformers import AutoTokenizer
 
         from eventcoder.export import BACKEND_FILE, BACKENDS, ONNX_FILES
+        from eventcoder.lexical import LexicalModel
         from eventcoder.model import EventCoderConfig, EventCoderModel
 
         p = check_model_dir(path)
@@ -159,6 +163,7 @@ class Predictor:
         tokenizer = AutoTokenizer.from_pretrained(str(p))
         predictor = cls(model, tokenizer, **kwargs)
         predictor.backend = backend
+        predictor.lexical = LexicalModel.load(p)
         calib = p / "calibration.json"
         if calib.is_file():
             stored = json.loads(calib.read_text())
@@ -220,15 +225,18 @@ class Predictor:
         for k in range(n_article_windows, len(windows)):
             headline_ev[windows[k]["article"]] = window_ev[k]
         empty = torch.zeros(1, len(self.event_labels))
+        lexical = [None] * len(texts) if self.lexical is None else \
+            torch.from_numpy(self.lexical.log_probs(texts, self.event_labels)).float()
         return [ArticleScores(torch.stack(per_article[a]) if per_article[a] else empty, mentions[a],
-                              men_sum[a] / men_n[a].clamp(min=1)[:, None], men_n[a], headline_ev[a])
+                              men_sum[a] / men_n[a].clamp(min=1)[:, None], men_n[a], headline_ev[a], lexical[a])
                 for a in range(len(texts))]
 
-    def event_probs(self, window_log_probs: torch.Tensor,
-                    headline_log_probs: torch.Tensor | None = None) -> torch.Tensor:
+    def event_probs(self, window_log_probs: torch.Tensor, headline_log_probs: torch.Tensor | None = None,
+                    lexical_log_probs: torch.Tensor | None = None) -> torch.Tensor:
         """Article event probabilities: a weighted mean of the windows' log-probabilities in which
         the first window (headline and lead, where the main event is reported) weighs `lead_weight`,
-        every later window 1 and the headline read alone `headline_weight`; then the training mix's
+        every later window 1 and the headline read alone `headline_weight`; plus `lexical_weight` ×
+        the lexical model's log-probabilities (`eventcoder.lexical`); then the training mix's
         class prior is divided out to the power `prior_correction` (the export-heavy mix makes battles
         and bombings likelier than in the articles users send) and the temperature applied."""
         weights = torch.ones(window_log_probs.shape[0])
@@ -239,15 +247,22 @@ class Predictor:
             merged = merged + self.headline_weight * headline_log_probs
             total = total + self.headline_weight
         logits = merged / total
+        if lexical_log_probs is not None and self.lexical_weight:
+            logits = logits + self.lexical_weight * lexical_log_probs
         if self.prior_correction and self.event_prior:
             prior = torch.tensor(self.event_prior, dtype=logits.dtype)
             prior = torch.where(prior > 0, prior, prior.max())  # a type the mix lacked gets no boost
             logits = logits - self.prior_correction * prior.log()
         return torch.softmax(logits / self.temperature, -1)
 
+    def article_event_probs(self, scores: ArticleScores) -> torch.Tensor:
+        """`event_probs` of one article's raw scores."""
+        return self.event_probs(scores.window_event_log_probs, scores.headline_event_log_probs,
+                                scores.lexical_log_probs)
+
     def decode(self, text: str, scores: ArticleScores) -> dict[str, Any]:
         """One article's prediction from its raw scores and the current calibration."""
-        probs = self.event_probs(scores.window_event_log_probs, scores.headline_event_log_probs)
+        probs = self.article_event_probs(scores)
         return self._article(text, probs, scores.mentions, scores.mention_probs, scores.mention_windows)
 
     def _article(self, text: str, probs: torch.Tensor, mentions: list, mprobs: torch.Tensor,

@@ -20,7 +20,8 @@ from omegaconf import DictConfig
 from eventcoder.paths import repo_path
 
 SAME = ("event_labels", "mention_labels", "window_length", "window_stride", "headline_context", "mention_context")
-COPIED = ("config.json", "tokenizer.json", "tokenizer_config.json", "label_maps.json", "training_config.yaml")
+COPIED = ("config.json", "tokenizer.json", "tokenizer_config.json", "label_maps.json", "training_config.yaml",
+          "lexical.json", "lexical.npz")  # the lexical model of one recipe's train split (eventcoder.lexical)
 
 
 def average_state(states: Sequence[dict]) -> dict:

@@ -233,6 +233,7 @@ def train_model(cfg: DictConfig) -> Path:
     stats = json.loads((ddir / "stats.json").read_text())
     if stats["event_labels"] != taxonomy.event_labels or stats["mention_labels"] != taxonomy.mention_labels:
         raise ValueError(f"{ddir / 'stats.json'}: dataset labels do not match taxonomy {taxonomy.name!r}")
+    lexical_split = dsd["train"]  # every source: a second stage's train_sources learned the rest in stage 1
     if cfg.get("train_sources"):  # e.g. a second stage on the full-length articles of the same dataset
         keep = set(cfg.train_sources)
         for split in ("train", "validation"):
@@ -245,6 +246,7 @@ def train_model(cfg: DictConfig) -> Path:
         dsd["train"] = dsd["train"].filter(
             lambda r: not in_fold(r, holdout), desc=f"train: fold {holdout.fold} of {holdout.folds} left out")
         stats["holdout_rows"] = before - len(dsd["train"])
+        lexical_split = lexical_split.filter(lambda r: not in_fold(r, holdout), desc="lexical: fold left out")
     init_from = cfg.get("init_from")
     backbone = (str(repo_path(init_from)) if init_from
                 else resolve_backbone_dir(str(cfg.model.backbone), REPO_ROOT / "models" / ".cache"))
@@ -317,12 +319,26 @@ def train_model(cfg: DictConfig) -> Path:
         (tmp / "metrics.json").write_text(json.dumps({"validation": metrics,
                                                        "train": train_result.metrics}, indent=2) + "\n")
         (tmp / "README.md").write_text(model_card(cfg, stats, metrics, train_result.metrics))
+        if cfg.get("lexical", True):
+            write_lexical(lexical_split, tmp)
     # move the finished files into the run dir (checkpoints and logs stay beside them)
     final = out_dir / "final.tmpdir"
     for f in final.iterdir():
         os.replace(f, out_dir / f.name)
     shutil.rmtree(final, ignore_errors=True)
     return out_dir
+
+
+def write_lexical(train_split: Any, model_dir: Path) -> None:
+    """Fit and store the lexical event-type model (`eventcoder.lexical`) on the train rows; a split
+    with fewer than two event types gets none (the decoding then has no lexical reading to weigh)."""
+    from eventcoder.lexical import LexicalModel, training_rows
+
+    texts, labels = training_rows(train_split)
+    if len(set(labels)) < 2:
+        log.warning("no lexical model: the train split has %d event type(s)", len(set(labels)))
+        return
+    LexicalModel.fit(texts, labels).save(model_dir)
 
 
 def model_card(cfg: DictConfig, stats: dict[str, Any], val: dict[str, float], train: dict[str, float]) -> str:

@@ -138,6 +138,8 @@ def render_report(result: dict[str, Any], plots: dict[str, Any], out: Path) -> N
     doc.para(f"An article's event type weighs its first window (headline and lead) {cal.get('lead_weight', 1.0):g}× "
              f"each later window"
              + (f" and its headline read alone {cal['headline_weight']:g}×" if cal.get("headline_weight") else "")
+             + (f", plus {cal['lexical_weight']:g}× the log-probabilities of the lexical model (TF-IDF + logistic "
+                f"regression on the training rows' words, stored with the model)" if cal.get("lexical_weight") else "")
              + (f"; the training mix's event-type prior is divided out to the power {cal['prior_correction']:g}"
                 if cal.get("prior_correction") else "")
              + f"; event scores use temperature {cal.get('temperature', 1.0):.3f} and casualty "
