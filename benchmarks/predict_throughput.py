@@ -110,6 +110,12 @@ def main() -> None:
         return f"event type {same['same_event_type']:.1%}, totals {same['same_totals']:.1%}"
 
     for model_dir in models:
+        lexical = predictors[model_dir, "torch"].lexical
+        if lexical is not None:  # the lexical event-type reading, part of each Predictor time above
+            t, _ = timed(lexical.log_probs, texts, predictors[model_dir, "torch"].event_labels)
+            t_torch = results[f"{model_dir.name}: Predictor torch (all windows, both heads)"]
+            print(f"lexical reading, {model_dir.name}: {t:.3f} s for {len(texts)} articles "
+                  f"({t / t_torch:.1%} of Predictor torch)")
         read, cut = tokens_read(model_dir, texts)
         print(f"tokens read, {model_dir.name}: Predictor {read:,} (every window), pipeline {cut:,} "
               f"(first 512 of each article): ×{read / cut:.2f}")

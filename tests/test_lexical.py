@@ -101,3 +101,20 @@ def test_add_lexical_fits_on_the_datasets_train_split(trained, tmp_path):
     assert "protesters" in lex.vocabulary or "protest" in lex.vocabulary
     with pytest.raises(FileNotFoundError, match="does not exist"):
         add_lexical(tmp_path / "nowhere", data_dir)
+
+
+def test_training_without_a_lexical_model_leaves_none_behind(trained, tmp_path):
+    from conftest import compose_train
+
+    from eventcoder.lexical import LEXICAL_FILES, LexicalModel
+    from eventcoder.train import train_model
+
+    out = tmp_path / "model"
+    out.mkdir()
+    LexicalModel.fit(TEXTS, LABELS).save(out)  # an earlier run's, in the same output dir
+    cfg = compose_train(["experiment=tiny", f"output_dir={out}", f"dataset_dir={trained.parent / 'data' / 'sample'}",
+                         "progress=false", "max_eval_windows=40", "lexical=false"])
+    train_model(cfg)
+    assert not any((out / name).exists() for name in LEXICAL_FILES)
+    assert "lexical" not in (out / "README.md").read_text()
+    assert "lexical" in (trained / "README.md").read_text()  # the default run has one, and its card says so

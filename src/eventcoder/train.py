@@ -318,18 +318,22 @@ def train_model(cfg: DictConfig) -> Path:
         (tmp / "training_config.yaml").write_text(OmegaConf.to_yaml(cfg, resolve=True))
         (tmp / "metrics.json").write_text(json.dumps({"validation": metrics,
                                                        "train": train_result.metrics}, indent=2) + "\n")
-        (tmp / "README.md").write_text(model_card(cfg, stats, metrics, train_result.metrics))
-        if cfg.get("lexical", True):
-            write_lexical(lexical_split, tmp)
+        lexical = bool(cfg.get("lexical", True)) and write_lexical(lexical_split, tmp)
+        (tmp / "README.md").write_text(model_card(cfg, stats, metrics, train_result.metrics, lexical))
     # move the finished files into the run dir (checkpoints and logs stay beside them)
     final = out_dir / "final.tmpdir"
     for f in final.iterdir():
         os.replace(f, out_dir / f.name)
     shutil.rmtree(final, ignore_errors=True)
+    if not lexical:  # an earlier run's lexical model does not belong to these weights
+        from eventcoder.lexical import LEXICAL_FILES
+
+        for name in LEXICAL_FILES:
+            (out_dir / name).unlink(missing_ok=True)
     return out_dir
 
 
-def write_lexical(train_split: Any, model_dir: Path) -> None:
+def write_lexical(train_split: Any, model_dir: Path) -> bool:
     """Fit and store the lexical event-type model (`eventcoder.lexical`) on the train rows; a split
     with fewer than two event types gets none (the decoding then has no lexical reading to weigh)."""
     from eventcoder.lexical import LexicalModel, training_rows
@@ -337,11 +341,13 @@ def write_lexical(train_split: Any, model_dir: Path) -> None:
     texts, labels = training_rows(train_split)
     if len(set(labels)) < 2:
         log.warning("no lexical model: the train split has %d event type(s)", len(set(labels)))
-        return
+        return False
     LexicalModel.fit(texts, labels).save(model_dir)
+    return True
 
 
-def model_card(cfg: DictConfig, stats: dict[str, Any], val: dict[str, float], train: dict[str, float]) -> str:
+def model_card(cfg: DictConfig, stats: dict[str, Any], val: dict[str, float], train: dict[str, float],
+               lexical: bool = False) -> str:
     rows = "\n".join(f"| {k.removeprefix('eval_')} | {v:.4f} |" for k, v in sorted(val.items())
                      if isinstance(v, float) and not k.endswith(("runtime", "per_second")))
     stage = (f"\n- Continued from the trained model `{cfg.init_from}` (a second stage)." if cfg.get("init_from") else "")
@@ -356,6 +362,9 @@ def model_card(cfg: DictConfig, stats: dict[str, Any], val: dict[str, float], tr
         h = cfg.holdout_fold
         stage += (f"\n- A cross-fitting fold model: fold {h.fold} of {h.folds} of the {', '.join(h.sources)} "
                   f"train rows left out: {stats.get('holdout_rows')} rows (python -m eventcoder.crossfit).")
+    if lexical:
+        stage += ("\n- With a lexical event-type model (`lexical.json`, `lexical.npz`: TF-IDF + logistic regression "
+                  "on the train split of every source); `lexical_weight` in `calibration.json` says how much it counts.")
     sources = ", ".join(cfg.train_sources if cfg.get("train_sources") else stats["sources"])
     return f"""---
 library_name: transformers
