@@ -105,7 +105,6 @@ def test_add_lexical_fits_on_the_datasets_train_split(trained, tmp_path):
 
 def test_training_without_a_lexical_model_leaves_none_behind(trained, tmp_path):
     from conftest import compose_train
-
     from eventcoder.lexical import LEXICAL_FILES, LexicalModel
     from eventcoder.train import train_model
 

@@ -207,6 +207,37 @@ def test_resume_from_last_checkpoint(trained):
     assert first[0]["step"] == 1  # history carried over from the first run: resumed, not restarted
 
 
+def test_resume_skips_a_checkpoint_left_half_written(trained, tmp_path):
+    """A run killed while a checkpoint was written leaves its trainer_state.json empty: resume from
+    the whole one before it (the CI flake of session 12: killed right after the file appeared)."""
+    import shutil
+
+    from eventcoder.train import last_complete_checkpoint, train_model
+
+    out = tmp_path / "model"
+    shutil.copytree(trained, out)
+    ckpts = sorted((out / "checkpoints").glob("checkpoint-*"), key=lambda p: int(p.name.split("-")[1]))
+    whole = ckpts[-1]
+    step = json.loads((whole / "trainer_state.json").read_text())["global_step"]
+    broken = out / "checkpoints" / f"checkpoint-{step + 1}"
+    shutil.copytree(whole, broken)
+    (broken / "trainer_state.json").write_text("")
+    assert last_complete_checkpoint(out / "checkpoints") == whole
+    assert last_complete_checkpoint(tmp_path / "none") is None
+    shutil.rmtree(broken)
+    shutil.copytree(whole, broken)
+    for w in broken.glob("*.safetensors"):
+        w.unlink()
+    assert last_complete_checkpoint(out / "checkpoints") == whole  # no weights: not whole either
+    (broken / "trainer_state.json").write_text("")
+    cfg = compose_train(["experiment=tiny", f"output_dir={out}", f"dataset_dir={Path(trained).parent / 'data' / 'sample'}",
+                         "progress=false", "resume=true", f"trainer.max_steps={step + 2}", "max_eval_windows=40"])
+    train_model(cfg)
+    state = last_state(out)
+    assert state["global_step"] == step + 2
+    assert [h for h in state["log_history"] if "loss" in h][0]["step"] == 1  # resumed from `whole`, not restarted
+
+
 def last_state(model_dir) -> dict:
     ckpts = sorted(Path(model_dir, "checkpoints").glob("checkpoint-*"), key=lambda p: int(p.name.split("-")[1]))
     return json.loads((ckpts[-1] / "trainer_state.json").read_text())

@@ -3,9 +3,10 @@
 Every window of every article is read (length-sorted batches, dynamic padding); window logits are
 merged per article (event: weighted mean of log-probabilities, the lead window weighing
 `lead_weight` and the headline, read on its own as one more short window, `headline_weight`;
-mention: mean over the windows that hold it),
-and article figures come from `casualties.aggregate`, so each figure points to its evidence. An
-article coded `none` reports no casualty figures (accidents and figurative "killed" are not events).
+mention: mean over the windows that hold it; with a lexical model in the model dir, its reading of
+the whole text weighs `lexical_weight`, see `eventcoder.lexical`), and article figures come from
+`casualties.aggregate`, so each figure points to its evidence. An article coded `none` reports no
+casualty figures (accidents and figurative "killed" are not events).
 A figure past the first `lead_chars` characters needs probability `body_threshold`: news puts the
 event's toll in the headline and lead, and the body's figures are often earlier events' tolls. With
 `body_needs_lead_toll` that doubt applies only to an outcome the lead already gives a figure for: a

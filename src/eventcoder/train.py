@@ -303,9 +303,9 @@ def train_model(cfg: DictConfig) -> Path:
                       data_collator=WindowCollator(tokenizer.pad_token_id), processing_class=tokenizer,
                       compute_metrics=make_compute_metrics(len(taxonomy.mention_labels)), callbacks=callbacks)
     resume = cfg.get("resume", False)
-    if resume is True and not any((out_dir / "checkpoints").glob("checkpoint-*")):
-        resume = False
-    train_result = trainer.train(resume_from_checkpoint=resume or None)
+    if resume is True:  # the newest checkpoint written to the end (none: start afresh)
+        resume = last_complete_checkpoint(out_dir / "checkpoints")
+    train_result = trainer.train(resume_from_checkpoint=str(resume) if resume else None)
     metrics = trainer.evaluate()
     if not trainer.is_world_process_zero():
         return out_dir
@@ -331,6 +331,26 @@ def train_model(cfg: DictConfig) -> Path:
         for name in LEXICAL_FILES:
             (out_dir / name).unlink(missing_ok=True)
     return out_dir
+
+
+def last_complete_checkpoint(checkpoints: Path) -> Path | None:
+    """The newest `checkpoint-N` whose trainer state parses and whose weights are there. A run killed
+    while the Trainer wrote a checkpoint leaves it half-written (an empty trainer_state.json), and
+    resuming from it would fail; the one before it is whole."""
+    def step(p: Path) -> int:
+        tail = p.name.rpartition("-")[2]
+        return int(tail) if tail.isdigit() else -1
+
+    for ckpt in sorted(checkpoints.glob("checkpoint-*"), key=step, reverse=True):
+        try:
+            json.loads((ckpt / "trainer_state.json").read_text())
+        except (OSError, ValueError):
+            log.warning("checkpoint %s is incomplete (trainer_state.json unreadable): not resumed from", ckpt)
+            continue
+        if any(ckpt.glob("model*.safetensors")) or any(ckpt.glob("pytorch_model*.bin")):
+            return ckpt
+        log.warning("checkpoint %s has no weights: not resumed from", ckpt)
+    return None
 
 
 def write_lexical(train_split: Any, model_dir: Path) -> bool:
