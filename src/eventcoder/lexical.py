@@ -27,9 +27,7 @@ from eventcoder.paths import repo_path
 log = logging.getLogger(__name__)
 
 LEXICAL_FILES = ("lexical.json", "lexical.npz")
-NGRAMS = (1, 2)
-MAX_FEATURES = 200_000
-C = 10.0  # the TF-IDF baseline's settings (`baselines.TfidfLogReg`): the blend adds that reading
+NGRAMS = (1, 2)  # as `baselines.TfidfLogReg`, whose fit (same settings) this model stores
 
 
 class LexicalModel:
@@ -85,8 +83,7 @@ class LexicalModel:
         d = Path(model_dir)
         with atomic_open(d / LEXICAL_FILES[1], "wb") as fh:
             np.savez(fh, idf=self.idf, coef=self.coef, intercept=self.intercept)
-        atomic_write_text(d / LEXICAL_FILES[0], json.dumps({"classes": self.classes, "ngram_range": list(NGRAMS),
-                                                            "vocabulary": self.vocabulary}) + "\n")
+        atomic_write_text(d / LEXICAL_FILES[0], json.dumps({"classes": self.classes, "vocabulary": self.vocabulary}) + "\n")
         return d
 
     @classmethod
