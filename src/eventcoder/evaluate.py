@@ -74,10 +74,10 @@ def baseline_training_texts(cfg: DictConfig) -> tuple[list[str], list[str]]:
     """Train split used to fit the TF-IDF baseline (the same data the model learned from)."""
     import datasets
 
+    from eventcoder.lexical import training_rows
+
     ddir = repo_path(cfg.get("processed_dir", "data/processed")) / str(cfg.baseline_train) / "dataset"
-    ds = datasets.load_from_disk(str(ddir))["train"]
-    keep = [i for i, e in enumerate(ds["event_type"]) if e]
-    return [ds["text"][i] for i in keep], [ds["event_type"][i] for i in keep]
+    return training_rows(datasets.load_from_disk(str(ddir))["train"])
 
 
 def baseline_predictions(texts: list[str], majority: Any, tfidf: Any) -> dict[str, list]:
