@@ -29,6 +29,22 @@ def test_partial_breakdown_keeps_the_residual_as_unknown():
     assert out["by_group"]["killed"] == {"security_forces": 4, "unknown": 27}
 
 
+def test_a_figure_said_to_come_on_top_of_the_total_is_added_to_it():
+    on_top = "In addition to the assailant, five people were killed and 10 were injured in the blast."
+    out = aggregate([{**m("killed", "militants", 1), "sentence": on_top},
+                     {**m("killed", "unknown", 5), "sentence": on_top}])
+    assert out["totals"]["killed"] == 6
+    assert out["by_group"]["killed"] == {"militants": 1, "unknown": 5}
+    # the same figures with a breakdown cue, or told in different sentences, stay contained
+    including = "Five people were killed, including the assailant."
+    out = aggregate([{**m("killed", "militants", 1), "sentence": including},
+                     {**m("killed", "unknown", 5), "sentence": including}])
+    assert out["totals"]["killed"] == 5
+    out = aggregate([{**m("killed", "militants", 1), "sentence": "In addition, the assailant died."},
+                     {**m("killed", "unknown", 5), "sentence": "Five people were killed."}])
+    assert out["totals"]["killed"] == 5
+
+
 def test_smaller_unknown_figure_is_a_separate_group():
     out = aggregate([m("killed", "security_forces", 5), m("killed", "unknown", 2)])
     assert out["totals"]["killed"] == 7

@@ -8,7 +8,10 @@ One function, `aggregate`, used for gold labels, for predictions, in reports and
    latest figure before the body's earlier one, so text order is not used).
 2. Totals containing their breakdown: an `unknown`-group figure at least as large as the sum of the
    named groups contains them ("27 people, including 20 militants and 7 soldiers" → 27, not 54);
-   a smaller one is a separate group and is added.
+   a smaller one is a separate group and is added. Unless the sentence that gives the total also
+   names the group figure as coming on top of it ("In addition to the bomber, five people were
+   killed" → 6; GTD and ACLED count attackers who die): mentions carrying their `sentence` let
+   the rule see that cue.
 3. Vague mentions ("several", "dozens") never add to totals by default: a group known only
    vaguely is reported with its word. With `count_vague=True` the vague table's value is used
    (ACLED's conservative practice) when a group has no number.
@@ -24,6 +27,7 @@ KILLED_WORDS = re.compile(r"\b(kill\w*|dead|died|dies|death\w*|slain|lives|bodie
                           r"beheaded|lynched|fatalit\w*|perish\w*)\b", re.I)
 INJURED_WORDS = re.compile(r"\b(injur\w*|wound\w*|hurt|hospitali[sz]ed|casualt\w*)\b", re.I)
 TOLL_WORDS = re.compile(r"\b(toll|victims?)\b", re.I)
+ON_TOP_WORDS = re.compile(r"\b(in addition to|besides|apart from|aside from|not including|excluding|on top of)\b", re.I)
 
 
 def says_someone_died_or_was_hurt(sentence: str) -> bool:
@@ -45,6 +49,16 @@ def _get(m: Any, key: str) -> Any:
     return m.get(key) if isinstance(m, Mapping) else getattr(m, key, None)
 
 
+def said_to_come_on_top(mentions: list[Any], outcome: str, total: int, unknown_group: str) -> bool:
+    """Whether a sentence giving the `unknown` total of `outcome` also gives a named group's figure
+    and says it comes in addition ("In addition to the assailant, 30 people were killed")."""
+    sentences = {_get(m, "sentence") for m in mentions if _get(m, "outcome") == outcome
+                 and _get(m, "group") == unknown_group and _get(m, "count") == total}
+    named = {_get(m, "sentence") for m in mentions if _get(m, "outcome") == outcome
+             and _get(m, "group") != unknown_group and _get(m, "count") is not None}
+    return any(s and ON_TOP_WORDS.search(s) for s in sentences & named)
+
+
 def aggregate(mentions: Iterable[Any], outcomes: Iterable[str] = ("killed", "injured"),
               unknown_group: str = "unknown", count_vague: bool = False) -> dict[str, Any]:
     """Totals per outcome and figures per group, following the rule in the module docstring.
@@ -52,6 +66,7 @@ def aggregate(mentions: Iterable[Any], outcomes: Iterable[str] = ("killed", "inj
     `mentions` are objects or dicts with outcome, group, count (None for vague), vague and
     optionally vague_value. Returns {"totals": {outcome: int}, "by_group": {outcome: {group: int|str}}}.
     """
+    mentions = list(mentions)
     best: dict[tuple[str, str], int] = {}
     vague_words: dict[tuple[str, str], str] = {}
     vague_values: dict[tuple[str, str], int] = {}
@@ -74,7 +89,7 @@ def aggregate(mentions: Iterable[Any], outcomes: Iterable[str] = ("killed", "inj
         groups = {g: v for (o, g), v in best.items() if o == outcome}
         named = sum(v for g, v in groups.items() if g != unknown_group)
         unknown = groups.get(unknown_group, 0)
-        contains = unknown >= named
+        contains = unknown >= named and not (named and said_to_come_on_top(mentions, outcome, unknown, unknown_group))
         totals[outcome] = unknown if contains else unknown + named
         figures: dict[str, int | str] = {g: v for g, v in groups.items() if g != unknown_group}
         residual = unknown - named if contains else unknown
