@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from eventcoder.casualties import aggregate
+from eventcoder.casualties import aggregate, told_of_another_time, without_background
 
 
 def m(outcome, group, count, vague=None, vague_value=None):
@@ -69,3 +69,22 @@ def test_reference_rule_on_the_seed_figures():
     assert out["totals"] == {"killed": 27, "injured": 18}
     assert out["by_group"] == {"killed": {"militants": 20, "security_forces": 7},
                                "injured": {"security_forces": "several", "civilians": 18}}
+
+
+def test_a_figure_dated_to_another_time_is_told_apart_from_the_events_own():
+    s = "Two police officers were killed on Wednesday, a day after a bomb in Istanbul killed 11 people."
+    assert told_of_another_time(s, s.index("Two"), s.index("Two") + 3) is None
+    assert told_of_another_time(s, s.index("11"), s.index("11") + 2) == "a day after"
+    s = "At least 60 people were killed earlier this month in an attack on a market."
+    assert told_of_another_time(s, s.index("60"), s.index("60") + 2) == "earlier this month"
+    s = "The city was last shaken by unrest in October 2020, when looting left at least four people dead."
+    assert told_of_another_time(s, s.index("four"), s.index("four") + 4) == "in October 2020"
+    s = "On 24 November 2019, militants ambushed and killed four militiamen."  # the event's own date
+    assert told_of_another_time(s, s.index("four"), s.index("four") + 4) is None
+
+
+def test_background_figures_are_dropped_only_beside_a_figure_of_the_event():
+    ms = [{**m("killed", "security_forces", 2), "another_time": None},
+          {**m("killed", "unknown", 11), "another_time": "a day after"},
+          {**m("injured", "unknown", 20), "another_time": "last week"}]  # the only injured figure: kept
+    assert [x["count"] for x in without_background(ms)] == [2, 20]

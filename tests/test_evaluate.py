@@ -493,6 +493,28 @@ def test_a_figure_needs_a_casualty_word_in_its_sentence_when_validation_says_so(
     assert best is False and p.needs_casualty_word is False
 
 
+def test_a_toll_dated_to_another_time_is_dropped_when_validation_says_so(trained):
+    """A lead that recalls an earlier attack's toll ("a day after a bomb killed 11") gives the model
+    a second figure it reads as this event's; with `drop_background` it is left out."""
+    from eventcoder.evaluate import fit_background
+    from eventcoder.predictor import Predictor
+
+    p = Predictor.from_pretrained(trained)
+    p.lead_weight, p.temperature = 1.0, 1.0
+    text = "Two police officers were killed by a car bomb on Wednesday, a day after a bomb in Istanbul killed 11 people."
+    _, sc = read_as(p, text, [{"killed:security_forces": 0.9}, {"killed:unknown": 0.9}], "explosions_remote_violence")
+    assert p.decode(text, sc)["killed"] == 11  # the unknown-group 11 taken to contain the two officers
+    p.drop_background = True
+    out = p.decode(text, sc)
+    assert out["killed"] == 2 and [e["count"] for e in out["evidence"]] == [2]
+    assert "another_time" not in out["evidence"][0]
+    p.drop_background = False
+    best, by_setting = fit_background(p, [{"text": text, "killed_total": 2, "injured_total": 0}], [sc])
+    assert best is True and p.drop_background is True and by_setting["False"] < by_setting["True"]
+    best, _ = fit_background(p, [{"text": text, "killed_total": 11, "injured_total": 0}], [sc])
+    assert best is False and p.drop_background is False
+
+
 def test_fixed_event_settings_are_held_not_tuned(trained, tmp_path):
     from eventcoder.evaluate import baseline_training_texts, fit_decode_settings, load_eval_set
     from eventcoder.predictor import Predictor
@@ -509,6 +531,7 @@ def test_fixed_event_settings_are_held_not_tuned(trained, tmp_path):
     assert "validation_log_likelihood_by_lead_and_headline_weight" not in info  # no grid was searched
     assert "validation_totals_exact_then_groups_and_mentions_by_casualty_settings" in info  # still tuned
     assert "validation_totals_exact_then_groups_and_mentions_by_needs_casualty_word" in info
+    assert "validation_totals_exact_then_groups_and_mentions_by_drop_background" in info
     with pytest.raises(ValueError, match="lead_weight with headline_weight"):
         fit_decode_settings(p, rows, raw, labels, {"lead_weight": 2.0})
     with pytest.raises(ValueError, match="fixable"):

@@ -27,6 +27,28 @@ KILLED_WORDS = re.compile(r"\b(kill\w*|dead|died|dies|death\w*|slain|lives|bodie
                           r"beheaded|lynched|fatalit\w*|perish\w*)\b", re.I)
 INJURED_WORDS = re.compile(r"\b(injur\w*|wound\w*|hurt|hospitali[sz]ed|casualt\w*)\b", re.I)
 TOLL_WORDS = re.compile(r"\b(toll|victims?)\b", re.I)
+_MONTH = r"(january|february|march|april|may|june|july|august|september|october|november|december)"
+_WEEKDAY = r"(monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+_SPAN = r"(day|days|week|weeks|weekend|month|months|year|years)"
+# time words that date what follows them in a sentence to another time than the reported event
+# ("a day after a bomb killed 11", "Over the last seven months, ... 189", "in October 2020, when ...
+# four people dead"); a date with its day ("On 24 November 2019") is the event's own and is left alone
+ANOTHER_TIME_BEFORE = re.compile(r"\b(" + "|".join([
+    rf"(a|an|one|two|three|four|five|six|several|a few|few) {_SPAN} (after|ago)",
+    r"(comes|came|come) after",
+    rf"last {_SPAN}", rf"last {_WEEKDAY}", rf"last {_MONTH}",
+    rf"earlier (this|that|in the) {_SPAN}",
+    r"(this|last|previous) year",
+    r"(over|in|during) the (last|past|previous) (\w+ )?(weeks?|months?|years?)",
+    r"since (19|20)\d\d", rf"since {_MONTH}",
+    rf"(in|the|since|during|of) {_MONTH},? (19|20)\d\d", r"in (19|20)\d\d",
+    rf"in {_MONTH}\b(?! \d)",
+]) + r")\b", re.I)
+# the same after the figure, up to the end of its clause ("60 people were killed earlier this month")
+ANOTHER_TIME_AFTER = re.compile(r"\b(" + "|".join([
+    rf"earlier (this|that|in the) {_SPAN}", rf"last {_SPAN}", rf"last {_WEEKDAY}", rf"{_SPAN} ago",
+    r"(this|last|previous) year",
+]) + r")\b", re.I)
 ON_TOP_WORDS = re.compile(r"\b(in addition to|besides|apart from|aside from|not including|excluding|on top of)\b", re.I)
 
 
@@ -34,6 +56,23 @@ def says_someone_died_or_was_hurt(sentence: str) -> bool:
     """Whether a sentence has a word of death, injury or a toll: a casualty figure is told in one
     ("Nine people were arrested", "two armed men clashed" hold counts of people, not of victims)."""
     return any(rx.search(sentence) for rx in (KILLED_WORDS, INJURED_WORDS, TOLL_WORDS))
+
+
+def told_of_another_time(sentence: str, start: int, end: int) -> str | None:
+    """The time words, if any, that date the figure at sentence[start:end] to another time than the
+    reported event: in its sentence before it, or in its clause after it. Background tolls (earlier
+    attacks, a war's running count) are what the annotators of real articles leave out."""
+    before = ANOTHER_TIME_BEFORE.search(sentence, 0, start)
+    after = ANOTHER_TIME_AFTER.search(re.split(r"[,;:]", sentence[end:], maxsplit=1)[0])
+    return (before or after).group(0) if before or after else None
+
+
+def without_background(mentions: list[dict]) -> list[dict]:
+    """Drop the figures dated to another time (their `another_time` cue, `told_of_another_time`),
+    of each outcome that also has a figure not so dated: an article about last week's attack gives
+    its toll with "last week", and then that toll is the event's."""
+    plain = {m["outcome"] for m in mentions if not m.get("another_time")}
+    return [m for m in mentions if not (m.get("another_time") and m["outcome"] in plain)]
 
 
 @dataclass(frozen=True)

@@ -352,6 +352,8 @@ def fit_decode_settings(predictor: Any, rows: list[dict], raw: list, train_label
     info.update(zip(CASUALTY_SETTINGS, best, strict=True))
     info["needs_casualty_word"], info[f"validation_{CASUALTY_SCORE}_by_needs_casualty_word"] = fit_casualty_word(
         predictor, c_rows, c_raw)
+    info["drop_background"], info[f"validation_{CASUALTY_SCORE}_by_drop_background"] = fit_background(
+        predictor, c_rows, c_raw)
     return info
 
 
@@ -495,6 +497,13 @@ def fit_casualty_word(predictor: Any, rows: list[dict], raw: list) -> tuple[bool
     people arrested, clashing or marching), so it is tried on their best rather than doubling their
     grid. A tie keeps it off."""
     return _grid_search(predictor, "needs_casualty_word", (False, True), lambda: _casualty_score(predictor, rows, raw))
+
+
+def fit_background(predictor: Any, rows: list[dict], raw: list) -> tuple[bool, dict[str, tuple[float, float]]]:
+    """Whether figures dated to another time than the event are dropped (`drop_background`), by the
+    same score, given every other casualty setting; like the casualty word it only drops figures,
+    and a tie keeps it off."""
+    return _grid_search(predictor, "drop_background", (False, True), lambda: _casualty_score(predictor, rows, raw))
 
 
 def headline(result: dict[str, Any]) -> list[str]:

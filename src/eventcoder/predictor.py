@@ -25,7 +25,12 @@ from typing import Any, NamedTuple
 
 import torch
 
-from eventcoder.casualties import aggregate, says_someone_died_or_was_hurt
+from eventcoder.casualties import (
+    aggregate,
+    says_someone_died_or_was_hurt,
+    told_of_another_time,
+    without_background,
+)
 from eventcoder.numbers import NumbersConfig, find_mentions
 from eventcoder.taxonomy import OUTSIDE
 
@@ -37,13 +42,18 @@ ENSEMBLE_FILE = "ensemble.json"  # an ensemble directory names its members (`eve
 SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+|\n+")
 
 
-def sentence_around(text: str, start: int, end: int) -> str:
-    """The sentence (or line) holding text[start:end]."""
+def sentence_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Offsets of the sentence (or line) holding text[start:end]."""
     left = 0
     for m in SENTENCE_END.finditer(text, 0, start):
         left = m.end()
     m = SENTENCE_END.search(text, end)
-    right = m.start() if m else len(text)
+    return left, m.start() if m else len(text)
+
+
+def sentence_around(text: str, start: int, end: int) -> str:
+    """The sentence (or line) holding text[start:end]."""
+    left, right = sentence_span(text, start, end)
     return text[left:right].strip()
 
 
@@ -94,13 +104,14 @@ class Predictor:
     body_threshold = 0.0  # (0: the same threshold as figures in the headline and lead)
     body_needs_lead_toll = False  # True: the body threshold only for outcomes the lead has a figure for
     needs_casualty_word = False  # True: a figure's sentence must say someone died or was hurt (or a toll)
+    drop_background = False  # True: figures dated to another time are dropped (`casualties.without_background`)
     prior_correction = 0.0  # α: event scores lose α·log(training prior) of each type (0: as trained)
     lexical_weight = 0.0  # weight of the lexical model's log-probabilities in the event scores (0: not used)
     event_prior: tuple = ()  # event-type frequencies of the training mix, in event_labels order
     # the decoding settings above that `evaluate calibrate=true` fits and calibration.json stores
     CALIBRATED = ("temperature", "mention_threshold", "casualty_mass", "lead_weight", "headline_weight",
-                  "lead_chars", "body_threshold", "body_needs_lead_toll", "needs_casualty_word", "prior_correction",
-                  "lexical_weight", "event_prior")
+                  "lead_chars", "body_threshold", "body_needs_lead_toll", "needs_casualty_word", "drop_background",
+                  "prior_correction", "lexical_weight", "event_prior")
 
     def __init__(self, model: Any, tokenizer: Any, numbers: NumbersConfig | None = None,
                  count_vague: bool = False) -> None:
@@ -289,19 +300,24 @@ class Predictor:
             doubted = m.start >= self.lead_chars and (not self.body_needs_lead_toll or outcome in lead_outcomes)
             if doubted and sure < self.body_threshold:
                 continue
-            sentence = sentence_around(text, m.start, m.end)
+            left, right = sentence_span(text, m.start, m.end)
+            sentence = text[left:right].strip()
             if self.needs_casualty_word and not says_someone_died_or_was_hurt(sentence):
                 continue
-            labelled.append({"outcome": outcome, "group": group, "count": m.value if m.vague is None else None,
+            labelled.append({"another_time": told_of_another_time(text[left:right], m.start - left, m.end - left),
+                             "outcome": outcome, "group": group, "count": m.value if m.vague is None else None,
                              "vague": m.vague, "vague_value": m.value if m.vague else None,
                              "start": m.start, "end": m.end, "text": m.text, "sentence": sentence,
                              "score": round(sure, 4)})
+        if self.drop_background:
+            labelled = without_background(labelled)
         if self.event_labels[best] == (self.config.taxonomy or {}).get("none_label", "none"):
             labelled = []  # no political-violence event: no casualty figures to report
         agg = aggregate(labelled, outcomes=self.outcomes, unknown_group=self.unknown_group,
                         count_vague=self.count_vague)
-        evidence = [{k: v for k, v in e.items() if k != "vague_value"} for e in labelled if e["count"] is not None]
-        vague = [{k: v for k, v in e.items() if k != "vague_value"} for e in labelled if e["count"] is None]
+        internal = ("vague_value", "another_time")
+        evidence = [{k: v for k, v in e.items() if k not in internal} for e in labelled if e["count"] is not None]
+        vague = [{k: v for k, v in e.items() if k not in internal} for e in labelled if e["count"] is None]
         return {"event_type": self.event_labels[best], "score": round(float(probs[best]), 4),
                 "scores": {lab: round(float(p), 4) for lab, p in zip(self.event_labels, probs, strict=True)},
                 **{o: agg["totals"][o] for o in self.outcomes},
