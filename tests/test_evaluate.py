@@ -515,6 +515,31 @@ def test_a_toll_dated_to_another_time_is_dropped_when_validation_says_so(trained
     assert best is False and p.drop_background is False
 
 
+def test_a_non_violent_event_reports_no_casualties_when_validation_says_so(trained):
+    """A protest article that also tells of a shooting elsewhere: with `no_casualty_types` holding
+    protests, its figures are left out as they are for `none`; calibration picks the types among the
+    taxonomy's non-violent ones."""
+    from eventcoder.evaluate import fit_no_casualty_types
+    from eventcoder.predictor import Predictor
+    from eventcoder.taxonomy import load_taxonomy
+
+    candidates = load_taxonomy("acled").non_violent
+    assert set(candidates) == {"protests", "strategic_developments"}
+    p = Predictor.from_pretrained(trained)
+    p.lead_weight, p.temperature = 1.0, 1.0
+    text = "Students marched peacefully on Monday against the shooting, in which 3 people were wounded."
+    _, sc = read_as(p, text, [{"injured:unknown": 0.9}], "protests")
+    assert p.decode(text, sc)["injured"] == 3
+    p.no_casualty_types = ("protests",)
+    out = p.decode(text, sc)
+    assert (out["event_type"], out["injured"], out["evidence"]) == ("protests", 0, [])
+    p.no_casualty_types = ()
+    best, by_setting = fit_no_casualty_types(p, [{"text": text, "killed_total": 0, "injured_total": 0}], [sc], candidates)
+    assert best == ("protests",) and p.no_casualty_types == ("protests",) and by_setting[""] < by_setting["protests"]
+    best, _ = fit_no_casualty_types(p, [{"text": text, "killed_total": 0, "injured_total": 3}], [sc], candidates)
+    assert best == () and p.no_casualty_types == ()
+
+
 def test_fixed_event_settings_are_held_not_tuned(trained, tmp_path):
     from eventcoder.evaluate import baseline_training_texts, fit_decode_settings, load_eval_set
     from eventcoder.predictor import Predictor

@@ -72,3 +72,6 @@ def test_invalid_taxonomy_file_is_reported(tmp_path):
     f.write_text("name: broken\nevent_types: [a, a]\ngroups: [x]\nunknown_group: x\n")
     with pytest.raises(ValueError, match="broken.yaml"):
         load_taxonomy(f)
+    f.write_text("name: broken\nevent_types: [a, b]\ngroups: [x]\nunknown_group: x\nnon_violent: [c]\n")
+    with pytest.raises(ValueError, match="non_violent names types outside"):
+        load_taxonomy(f)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter
+from collections.abc import Sequence
+from itertools import combinations
 from pathlib import Path
 from typing import Any
 
@@ -276,6 +278,7 @@ def calibrate(predictor: Any, cfg: DictConfig, model_dir: Path, train_labels: li
     on its stored scores. `train_labels`: the event types of the mix the model learned from (the prior
     that `prior_correction` divides out)."""
     from eventcoder.io import atomic_write_text
+    from eventcoder.taxonomy import load_taxonomy
 
     spec = str(cfg.get("calibration_set") or cfg.baseline_train)
     rows, _ = load_eval_set(spec, cfg, "validation")
@@ -291,7 +294,8 @@ def calibrate(predictor: Any, cfg: DictConfig, model_dir: Path, train_labels: li
         kept = [(r, sc) for r, sc in zip(oof_rows, oof_raw, strict=True) if r["event_type"]]
         rows, raw = rows + [r for r, _ in kept], raw + [sc for _, sc in kept]
         info["fitted_on"] += f" + {len(oof_rows)} out-of-fold training articles ({cfg.calibration_oof})"
-    info.update(fit_decode_settings(predictor, rows, raw, train_labels, objective=str(cfg.event_objective)))
+    info.update(fit_decode_settings(predictor, rows, raw, train_labels, objective=str(cfg.event_objective),
+                                    quiet_candidates=load_taxonomy(cfg.taxonomy).non_violent))
     atomic_write_text(model_dir / "calibration.json", json.dumps(info, indent=2) + "\n")
     return info
 
@@ -301,14 +305,16 @@ EVENT_OBJECTIVES = ("log_likelihood", "macro_f1")
 
 
 def fit_decode_settings(predictor: Any, rows: list[dict], raw: list, train_labels: list[str],
-                        fixed: dict[str, float] | None = None, objective: str = "log_likelihood") -> dict[str, Any]:
+                        fixed: dict[str, float] | None = None, objective: str = "log_likelihood",
+                        quiet_candidates: Sequence[str] = ()) -> dict[str, Any]:
     """Fit every decoding setting, in order, on labelled articles' stored scores (`Predictor.score`);
     leaves them set on the predictor and returns them with the grids they were chosen from. `fixed`
     holds event settings (lead_weight and headline_weight together, lexical_weight, prior_correction) at given
     values instead: a grid searched on a few dozen articles can fit their noise. `objective` is what
     the event settings maximise: the gold types' mean log-probability (smooth: every article moves
     it) or macro-F1 (a step function of a few argmax flips, which on 37 articles picks settings
-    that do not carry over)."""
+    that do not carry over). `quiet_candidates`: the taxonomy's non-violent types, among which
+    `no_casualty_types` is chosen (none given: not searched)."""
     from eventcoder import metrics as M
 
     if objective not in EVENT_OBJECTIVES:
@@ -354,6 +360,9 @@ def fit_decode_settings(predictor: Any, rows: list[dict], raw: list, train_label
         predictor, c_rows, c_raw)
     info["drop_background"], info[f"validation_{CASUALTY_SCORE}_by_drop_background"] = fit_background(
         predictor, c_rows, c_raw)
+    if quiet_candidates:
+        info["no_casualty_types"], info[f"validation_{CASUALTY_SCORE}_by_no_casualty_types"] = \
+            fit_no_casualty_types(predictor, c_rows, c_raw, quiet_candidates)
     return info
 
 
@@ -504,6 +513,16 @@ def fit_background(predictor: Any, rows: list[dict], raw: list) -> tuple[bool, d
     same score, given every other casualty setting; like the casualty word it only drops figures,
     and a tie keeps it off."""
     return _grid_search(predictor, "drop_background", (False, True), lambda: _casualty_score(predictor, rows, raw))
+
+
+def fit_no_casualty_types(predictor: Any, rows: list[dict], raw: list, candidates: Sequence[str]
+                          ) -> tuple[tuple[str, ...], dict[str, tuple[float, float]]]:
+    """Which of the taxonomy's non-violent types (`candidates`) are decoded like `none`, without
+    casualty figures, by the same score given every other setting: every subset is tried, smallest
+    first, so a tie keeps figures. Such an article's figures belong to another event it mentions
+    (the bombing beside a leadership change, the shooting a protest marches against)."""
+    grid = tuple(tuple(c) for k in range(len(candidates) + 1) for c in combinations(candidates, k))
+    return _grid_search(predictor, "no_casualty_types", grid, lambda: _casualty_score(predictor, rows, raw))
 
 
 def headline(result: dict[str, Any]) -> list[str]:

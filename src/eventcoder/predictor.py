@@ -105,13 +105,14 @@ class Predictor:
     body_needs_lead_toll = False  # True: the body threshold only for outcomes the lead has a figure for
     needs_casualty_word = False  # True: a figure's sentence must say someone died or was hurt (or a toll)
     drop_background = False  # True: figures dated to another time are dropped (`casualties.without_background`)
+    no_casualty_types: tuple = ()  # event types decoded, like none, without casualty figures
     prior_correction = 0.0  # α: event scores lose α·log(training prior) of each type (0: as trained)
     lexical_weight = 0.0  # weight of the lexical model's log-probabilities in the event scores (0: not used)
     event_prior: tuple = ()  # event-type frequencies of the training mix, in event_labels order
     # the decoding settings above that `evaluate calibrate=true` fits and calibration.json stores
     CALIBRATED = ("temperature", "mention_threshold", "casualty_mass", "lead_weight", "headline_weight",
                   "lead_chars", "body_threshold", "body_needs_lead_toll", "needs_casualty_word", "drop_background",
-                  "prior_correction", "lexical_weight", "event_prior")
+                  "no_casualty_types", "prior_correction", "lexical_weight", "event_prior")
 
     def __init__(self, model: Any, tokenizer: Any, numbers: NumbersConfig | None = None,
                  count_vague: bool = False) -> None:
@@ -311,8 +312,9 @@ class Predictor:
                              "score": round(sure, 4)})
         if self.drop_background:
             labelled = without_background(labelled)
-        if self.event_labels[best] == (self.config.taxonomy or {}).get("none_label", "none"):
-            labelled = []  # no political-violence event: no casualty figures to report
+        if self.event_labels[best] == (self.config.taxonomy or {}).get("none_label", "none") \
+                or self.event_labels[best] in self.no_casualty_types:
+            labelled = []  # no political-violence event (or a non-violent one): no casualty figures to report
         agg = aggregate(labelled, outcomes=self.outcomes, unknown_group=self.unknown_group,
                         count_vague=self.count_vague)
         internal = ("vague_value", "another_time")

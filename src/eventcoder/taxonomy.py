@@ -30,6 +30,9 @@ class Taxonomy(BaseModel):
     unknown_group: str = "unknown"
     group_nouns: dict[str, list[str]] = Field(default_factory=dict)  # nouns that name a victim group
     descriptions: dict[str, str] = Field(default_factory=dict)
+    # event types that by definition hurt no one (ACLED's protests and strategic developments): the
+    # calibrated `no_casualty_types` of a Predictor is chosen among them
+    non_violent: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _consistent(self) -> Taxonomy:
@@ -41,6 +44,9 @@ class Taxonomy(BaseModel):
             raise ValueError("none_label must not also be listed in event_types")
         if self.unknown_group not in self.groups:
             raise ValueError(f"unknown_group {self.unknown_group!r} must be one of groups")
+        if set(self.non_violent) - set(self.event_types):
+            raise ValueError(f"non_violent names types outside {self.event_types}: "
+                             f"{sorted(set(self.non_violent) - set(self.event_types))}")
         if set(self.group_nouns) - set(self.groups):
             raise ValueError(f"group_nouns names groups outside {self.groups}: {sorted(set(self.group_nouns) - set(self.groups))}")
         return self
