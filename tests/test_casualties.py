@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from eventcoder.casualties import aggregate, told_of_another_time, without_background
+from eventcoder.casualties import aggregate, join_listed, told_of_another_time, without_background
 
 
 def m(outcome, group, count, vague=None, vague_value=None):
@@ -88,3 +88,38 @@ def test_background_figures_are_dropped_only_beside_a_figure_of_the_event():
           {**m("killed", "unknown", 11), "another_time": "a day after"},
           {**m("injured", "unknown", 20), "another_time": "last week"}]  # the only injured figure: kept
     assert [x["count"] for x in without_background(ms)] == [2, 20]
+
+
+def _read(text, *figures):
+    """Mentions of the given (quote, outcome, group, count), found in text by their quotes."""
+    out, at = [], 0
+    for quote, outcome, group, count in figures:
+        start = text.index(quote, at)
+        at = start + len(quote)
+        out.append({**m(outcome, group, count), "start": start, "end": at, "text": quote})
+    return out
+
+
+def test_figures_listed_together_are_added_not_taken_as_repeats():
+    text = "Two employees and a civilian were injured by two men who threw a grenade."
+    ms = join_listed(text, _read(text, ("Two", "injured", "unknown", 2), ("a civilian", "injured", "unknown", 1)))
+    assert ms[0]["part_of"] == ms[1]["part_of"] == 0
+    assert aggregate(ms)["totals"]["injured"] == 3
+    text = "Eight assailants and one police officer were injured; 8 were taken to hospital."
+    ms = join_listed(text, _read(text, ("Eight", "injured", "unknown", 8), ("one police officer", "injured", "unknown", 1),
+                                 ("8", "injured", "unknown", 8)))
+    assert aggregate(ms)["totals"]["injured"] == 9  # the list, not the later repeat of one item
+    text = "The strikes killed 10 civilians, wounding 34 civilians, seven children, and damaging shops."
+    ms = join_listed(text, _read(text, ("10", "killed", "civilians", 10), ("34", "injured", "civilians", 34),
+                                 ("seven", "injured", "civilians", 7)))
+    assert aggregate(ms)["totals"] == {"killed": 10, "injured": 41}
+
+
+def test_a_part_of_a_figure_or_the_next_clause_is_not_a_list_item():
+    for text, first, second in (("Air strikes killed at least 39 civilians, 17 of them children.", "39", "17"),
+                                ("The raid killed 39 civilians, including 17 children.", "39", "17"),
+                                ("It has killed more than 150 jihadists, a spokesman said.", "150", "a spokesman"),
+                                ("Police said 5 people were killed and 3 others were wounded.", "5", "3")):
+        ms = join_listed(text, _read(text, (first, "killed", "unknown", 9), (second, "killed", "unknown", 1)))
+        assert all(x.get("part_of") is None for x in ms), text
+        assert aggregate(ms)["totals"]["killed"] == 9

@@ -3,7 +3,8 @@
 One function, `aggregate`, used for gold labels, for predictions, in reports and by the server:
 
 1. Repeats and updates: for each (outcome, group) the figure is the highest count among its
-   mentions. A figure repeated in headline and body counts once; an updated toll ("rose to 14")
+   mentions. Figures listed together ("eight assailants and one police officer were injured", both
+   read as `unknown`) are parts of one figure and are added first (`join_listed` marks them). A figure repeated in headline and body counts once; an updated toll ("rose to 14")
    replaces the earlier one, since news tolls are revised upward (the headline often carries the
    latest figure before the body's earlier one, so text order is not used).
 2. Totals containing their breakdown: an `unknown`-group figure at least as large as the sum of the
@@ -88,6 +89,38 @@ def _get(m: Any, key: str) -> Any:
     return m.get(key) if isinstance(m, Mapping) else getattr(m, key, None)
 
 
+# what may stand between two listed figures: a few words of the first one's noun, then "and" or a comma
+_LIST_JOIN = re.compile(r"^(?P<noun>[^\d.;:()\n\"]{0,50}?)(,\s*and\s+|\s*,\s*|\s+and\s+)$", re.I)
+# words that make the second figure a subset, an update or another clause, not the next item of a list
+_NOT_A_LIST = re.compile(r"\b(including|includ\w*|among|of|from|to|whom|them|which|were|was|are|is|had|have|"
+                         r"has|been|be|rose|risen|up|out|than|kill\w*|died|dead|injur\w*|wound\w*|hurt|while|"
+                         r"but|or|in|at|on|by|with|after|before|when|since|total\w*|least|most)\b", re.I)
+
+
+def listed_together(text: str, first: Any, second: Any) -> bool:
+    """Whether two figures are items of one list ("Two employees and a civilian", "34 civilians,
+    seven children"), not a total and its part ("39 civilians, 17 of them children") nor a figure
+    and the next clause's ("150 jihadists, a spokesman said")."""
+    m = _LIST_JOIN.match(text[_get(first, "end"):_get(second, "start")])
+    if not m or len(m.group("noun").split()) > 5 or _NOT_A_LIST.search(m.group("noun")):
+        return False
+    if "and" not in m.group(0).lower() and re.match(r"(a|an|the|another)\b", _get(second, "text") or "", re.I):
+        return False
+    return not re.match(r"\s*\w*\s*(of|among)\b", text[_get(second, "end"):_get(second, "end") + 20], re.I)
+
+
+def join_listed(text: str, mentions: list[dict]) -> list[dict]:
+    """The mentions, with `part_of` (the first item's start offset) set on figures of one outcome
+    and group that are items of one list (`listed_together`), so `aggregate` adds them."""
+    out = [dict(m) for m in mentions]
+    counted = sorted((m for m in out if m.get("count") is not None), key=lambda m: m["start"])
+    for a, b in zip(counted, counted[1:], strict=False):
+        if (a["outcome"], a["group"]) == (b["outcome"], b["group"]) and listed_together(text, a, b):
+            a["part_of"] = a["start"] if a.get("part_of") is None else a["part_of"]
+            b["part_of"] = a["part_of"]
+    return out
+
+
 def said_to_come_on_top(mentions: list[Any], outcome: str, total: int, unknown_group: str) -> bool:
     """Whether a sentence giving the `unknown` total of `outcome` also gives a named group's figure
     and says it comes in addition ("In addition to the assailant, 30 people were killed")."""
@@ -103,22 +136,28 @@ def aggregate(mentions: Iterable[Any], outcomes: Iterable[str] = ("killed", "inj
     """Totals per outcome and figures per group, following the rule in the module docstring.
 
     `mentions` are objects or dicts with outcome, group, count (None for vague), vague and
-    optionally vague_value. Returns {"totals": {outcome: int}, "by_group": {outcome: {group: int|str}}}.
+    optionally vague_value, sentence (for the on-top cue) and part_of (`join_listed`). Returns {"totals": {outcome: int}, "by_group": {outcome: {group: int|str}}}.
     """
     mentions = list(mentions)
     best: dict[tuple[str, str], int] = {}
+    parts: dict[tuple[str, str, int], int] = {}
     vague_words: dict[tuple[str, str], str] = {}
     vague_values: dict[tuple[str, str], int] = {}
     for m in mentions:
         key = (_get(m, "outcome"), _get(m, "group"))
         count = _get(m, "count")
-        if count is not None:
+        if count is not None and _get(m, "part_of") is not None:
+            part = (*key, int(_get(m, "part_of")))
+            parts[part] = parts.get(part, 0) + int(count)
+        elif count is not None:
             best[key] = max(best.get(key, 0), int(count))
         elif _get(m, "vague"):
             vague_words.setdefault(key, str(_get(m, "vague")))
             vv = _get(m, "vague_value")
             if count_vague and vv is not None:
                 vague_values[key] = max(vague_values.get(key, 0), int(vv))
+    for (outcome, group, _), total in parts.items():
+        best[(outcome, group)] = max(best.get((outcome, group), 0), total)
     if count_vague:
         for key, v in vague_values.items():
             best.setdefault(key, v)

@@ -27,6 +27,7 @@ import torch
 
 from eventcoder.casualties import (
     aggregate,
+    join_listed,
     says_someone_died_or_was_hurt,
     told_of_another_time,
     without_background,
@@ -308,10 +309,11 @@ class Predictor:
             labelled.append({"another_time": told_of_another_time(text[left:right], m.start - left, m.end - left),
                              "outcome": outcome, "group": group, "count": m.value if m.vague is None else None,
                              "vague": m.vague, "vague_value": m.value if m.vague else None,
-                             "start": m.start, "end": m.end, "text": m.text, "sentence": sentence,
+                             "start": m.start, "end": m.end, "text": m.text, "sentence": sentence, "part_of": None,
                              "score": round(sure, 4)})
         if self.drop_background:
             labelled = without_background(labelled)
+        labelled = join_listed(text, labelled)
         if self.event_labels[best] == (self.config.taxonomy or {}).get("none_label", "none") \
                 or self.event_labels[best] in self.no_casualty_types:
             labelled = []  # no political-violence event (or a non-violent one): no casualty figures to report

@@ -122,6 +122,7 @@ class Evidence(BaseModel):
     text: str
     sentence: str
     score: float
+    part_of: int | None = None  # start of the first item of a list this figure is an item of; items add up
 
 
 class Prediction(BaseModel):
