@@ -1,6 +1,12 @@
 from __future__ import annotations
 
-from eventcoder.casualties import aggregate, join_listed, told_of_another_time, without_background
+from eventcoder.casualties import (
+    aggregate,
+    agree_listed_outcomes,
+    join_listed,
+    told_of_another_time,
+    without_background,
+)
 
 
 def m(outcome, group, count, vague=None, vague_value=None):
@@ -123,3 +129,23 @@ def test_a_part_of_a_figure_or_the_next_clause_is_not_a_list_item():
         ms = join_listed(text, _read(text, (first, "killed", "unknown", 9), (second, "killed", "unknown", 1)))
         assert all(x.get("part_of") is None for x in ms), text
         assert aggregate(ms)["totals"]["killed"] == 9
+
+
+def test_an_unknown_item_of_a_list_does_not_contain_the_named_items_beside_it():
+    text = "Seven people and two militants were killed in the shelling."
+    ms = _read(text, ("Seven", "killed", "unknown", 7), ("two", "killed", "militants", 2))
+    assert aggregate(ms)["totals"]["killed"] == 7  # read apart: 7 is taken to contain the 2
+    out = aggregate(join_listed(text, ms))
+    assert out["totals"]["killed"] == 9 and out["by_group"]["killed"] == {"militants": 2, "unknown": 7}
+
+
+def test_items_of_one_list_take_the_outcome_its_verb_gives():
+    text = "Seven soldiers were killed while three police officers and seven insurgents were injured."
+    ms = _read(text, ("Seven", "killed", "security_forces", 7), ("three", "killed", "security_forces", 3),
+               ("seven", "injured", "militants", 7))
+    agreed = agree_listed_outcomes(text, ms)
+    assert [x["outcome"] for x in agreed] == ["killed", "injured", "injured"]
+    assert aggregate(join_listed(text, agreed))["totals"] == {"killed": 7, "injured": 10}
+    text = "A bomb went off, wounding 34 civilians, seven children, and damaging shops."
+    ms = _read(text, ("34", "injured", "civilians", 34), ("seven", "killed", "civilians", 7))
+    assert [x["outcome"] for x in agree_listed_outcomes(text, ms)] == ["injured", "injured"]

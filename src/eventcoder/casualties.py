@@ -3,13 +3,14 @@
 One function, `aggregate`, used for gold labels, for predictions, in reports and by the server:
 
 1. Repeats and updates: for each (outcome, group) the figure is the highest count among its
-   mentions. Figures listed together ("eight assailants and one police officer were injured", both
-   read as `unknown`) are parts of one figure and are added first (`join_listed` marks them). A figure repeated in headline and body counts once; an updated toll ("rose to 14")
+   mentions. Figures listed together ("eight assailants and one police officer were injured") are
+   items, not repeats: the items of a group are added first (`join_listed` marks them). A figure repeated in headline and body counts once; an updated toll ("rose to 14")
    replaces the earlier one, since news tolls are revised upward (the headline often carries the
    latest figure before the body's earlier one, so text order is not used).
 2. Totals containing their breakdown: an `unknown`-group figure at least as large as the sum of the
    named groups contains them ("27 people, including 20 militants and 7 soldiers" → 27, not 54);
-   a smaller one is a separate group and is added. Unless the sentence that gives the total also
+   a smaller one is a separate group and is added. Unless it is an item of a list that also names
+   those groups ("seven people and two militants were killed": 9), or the sentence that gives the total also
    names the group figure as coming on top of it ("In addition to the bomber, five people were
    killed" → 6; GTD and ACLED count attackers who die): mentions carrying their `sentence` let
    the rule see that cue.
@@ -109,13 +110,45 @@ def listed_together(text: str, first: Any, second: Any) -> bool:
     return not re.match(r"\s*\w*\s*(of|among)\b", text[_get(second, "end"):_get(second, "end") + 20], re.I)
 
 
-def join_listed(text: str, mentions: list[dict]) -> list[dict]:
-    """The mentions, with `part_of` (the first item's start offset) set on figures of one outcome
-    and group that are items of one list (`listed_together`), so `aggregate` adds them."""
+def _outcome_of(words: str) -> str | None:
+    killed, injured = KILLED_WORDS.search(words), INJURED_WORDS.search(words)
+    return "killed" if killed and not injured else "injured" if injured and not killed else None
+
+
+def outcome_of_list(text: str, first: Any, last: Any) -> str | None:
+    """The outcome a list of figures is given by its verb: after the last item, in its clause
+    ("three police officers and seven insurgents were injured"), or just before the first
+    ("..., wounding 34 civilians, seven children")."""
+    after = re.match(r"[^.;:,]*?\b(were|was|are|is|have been|has been|had been)\s+(\w+\s+)?(\w+)",
+                     text[_get(last, "end"):_get(last, "end") + 80], re.I)
+    if after and _outcome_of(after.group(0)[after.end(1):]):  # the one or two words after the verb
+        return _outcome_of(after.group(0)[after.end(1):])
+    before = re.search(r"\b(\w+ing)\s+(at least\s+|some\s+|about\s+)?$", text[max(0, _get(first, "start") - 40):_get(first, "start")], re.I)
+    return _outcome_of(before.group(1)) if before else None
+
+
+def agree_listed_outcomes(text: str, mentions: list[dict]) -> list[dict]:
+    """Items of one list share its verb, so they share an outcome: where the figures of adjacent
+    items were read with different outcomes (the clause before says "killed", this one
+    "injured"), each takes the outcome the list's verb gives (`outcome_of_list`), if it gives one."""
     out = [dict(m) for m in mentions]
     counted = sorted((m for m in out if m.get("count") is not None), key=lambda m: m["start"])
     for a, b in zip(counted, counted[1:], strict=False):
-        if (a["outcome"], a["group"]) == (b["outcome"], b["group"]) and listed_together(text, a, b):
+        if a["outcome"] != b["outcome"] and listed_together(text, a, b):
+            outcome = outcome_of_list(text, a, b)
+            if outcome:
+                a["outcome"] = b["outcome"] = outcome
+    return out
+
+
+def join_listed(text: str, mentions: list[dict]) -> list[dict]:
+    """The mentions, with `part_of` (the first item's start offset) set on figures of one outcome
+    that are items of one list (`listed_together`): `aggregate` adds the items of a group, and does
+    not take an `unknown` item to contain the named items beside it."""
+    out = [dict(m) for m in mentions]
+    counted = sorted((m for m in out if m.get("count") is not None), key=lambda m: m["start"])
+    for a, b in zip(counted, counted[1:], strict=False):
+        if a["outcome"] == b["outcome"] and listed_together(text, a, b):
             a["part_of"] = a["start"] if a.get("part_of") is None else a["part_of"]
             b["part_of"] = a["part_of"]
     return out
@@ -167,7 +200,11 @@ def aggregate(mentions: Iterable[Any], outcomes: Iterable[str] = ("killed", "inj
         groups = {g: v for (o, g), v in best.items() if o == outcome}
         named = sum(v for g, v in groups.items() if g != unknown_group)
         unknown = groups.get(unknown_group, 0)
-        contains = unknown >= named and not (named and said_to_come_on_top(mentions, outcome, unknown, unknown_group))
+        beside = {lst for (o, g, lst) in parts if o == outcome and g != unknown_group}
+        listed = any(parts[(outcome, unknown_group, lst)] == unknown for (o, g, lst) in parts
+                     if o == outcome and g == unknown_group and lst in beside)
+        contains = unknown >= named and not listed and not (
+            named and said_to_come_on_top(mentions, outcome, unknown, unknown_group))
         totals[outcome] = unknown if contains else unknown + named
         figures: dict[str, int | str] = {g: v for g, v in groups.items() if g != unknown_group}
         residual = unknown - named if contains else unknown

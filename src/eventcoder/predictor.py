@@ -27,6 +27,7 @@ import torch
 
 from eventcoder.casualties import (
     aggregate,
+    agree_listed_outcomes,
     join_listed,
     says_someone_died_or_was_hurt,
     told_of_another_time,
@@ -313,7 +314,7 @@ class Predictor:
                              "score": round(sure, 4)})
         if self.drop_background:
             labelled = without_background(labelled)
-        labelled = join_listed(text, labelled)
+        labelled = join_listed(text, agree_listed_outcomes(text, labelled))
         if self.event_labels[best] == (self.config.taxonomy or {}).get("none_label", "none") \
                 or self.event_labels[best] in self.no_casualty_types:
             labelled = []  # no political-violence event (or a non-violent one): no casualty figures to report
