@@ -540,6 +540,23 @@ def test_a_non_violent_event_reports_no_casualties_when_validation_says_so(train
     assert best == () and p.no_casualty_types == ()
 
 
+def test_the_predictor_reads_listed_figures_as_items_and_can_be_told_not_to(trained):
+    from eventcoder.predictor import Predictor
+
+    p = Predictor.from_pretrained(trained)
+    p.lead_weight, p.temperature = 1.0, 1.0
+    text = "In addition to the bomber, 5 people were killed. Two guards and a civilian were injured in the blast."
+    _, sc = read_as(p, text, [{"killed:militants": 0.9}, {"killed:unknown": 0.9}, {"injured:unknown": 0.9},
+                              {"injured:unknown": 0.9}], "explosions_remote_violence")
+    out = p.decode(text, sc)
+    assert (out["killed"], out["injured"]) == (6, 3)
+    items = [e for e in out["evidence"] if e["outcome"] == "injured"]
+    assert [e["part_of"] for e in items] == [items[0]["start"]] * 2
+    p.read_lists = p.read_on_top = False  # the ablation switches of scripts/rule_ablation.py
+    out = p.decode(text, sc)
+    assert (out["killed"], out["injured"]) == (5, 2)
+
+
 def test_fixed_event_settings_are_held_not_tuned(trained, tmp_path):
     from eventcoder.evaluate import baseline_training_texts, fit_decode_settings, load_eval_set
     from eventcoder.predictor import Predictor

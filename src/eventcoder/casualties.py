@@ -165,11 +165,12 @@ def said_to_come_on_top(mentions: list[Any], outcome: str, total: int, unknown_g
 
 
 def aggregate(mentions: Iterable[Any], outcomes: Iterable[str] = ("killed", "injured"),
-              unknown_group: str = "unknown", count_vague: bool = False) -> dict[str, Any]:
+              unknown_group: str = "unknown", count_vague: bool = False, on_top: bool = True) -> dict[str, Any]:
     """Totals per outcome and figures per group, following the rule in the module docstring.
 
     `mentions` are objects or dicts with outcome, group, count (None for vague), vague and
-    optionally vague_value, sentence (for the on-top cue) and part_of (`join_listed`). Returns {"totals": {outcome: int}, "by_group": {outcome: {group: int|str}}}.
+    optionally vague_value, sentence (for the on-top cue; `on_top=False` ignores it) and part_of
+    (`join_listed`). Returns {"totals": {outcome: int}, "by_group": {outcome: {group: int|str}}}.
     """
     mentions = list(mentions)
     best: dict[tuple[str, str], int] = {}
@@ -204,7 +205,7 @@ def aggregate(mentions: Iterable[Any], outcomes: Iterable[str] = ("killed", "inj
         listed = any(parts[(outcome, unknown_group, lst)] == unknown for (o, g, lst) in parts
                      if o == outcome and g == unknown_group and lst in beside)
         contains = unknown >= named and not listed and not (
-            named and said_to_come_on_top(mentions, outcome, unknown, unknown_group))
+            on_top and named and said_to_come_on_top(mentions, outcome, unknown, unknown_group))
         totals[outcome] = unknown if contains else unknown + named
         figures: dict[str, int | str] = {g: v for g, v in groups.items() if g != unknown_group}
         residual = unknown - named if contains else unknown

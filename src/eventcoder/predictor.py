@@ -108,6 +108,9 @@ class Predictor:
     needs_casualty_word = False  # True: a figure's sentence must say someone died or was hurt (or a toll)
     drop_background = False  # True: figures dated to another time are dropped (`casualties.without_background`)
     no_casualty_types: tuple = ()  # event types decoded, like none, without casualty figures
+    # parts of the article-level rule that can be switched off to measure them (scripts/rule_ablation.py)
+    read_lists = True  # figures listed together are items of one figure (`casualties.join_listed`)
+    read_on_top = True  # "In addition to the bomber, five were killed" adds (`casualties.said_to_come_on_top`)
     prior_correction = 0.0  # α: event scores lose α·log(training prior) of each type (0: as trained)
     lexical_weight = 0.0  # weight of the lexical model's log-probabilities in the event scores (0: not used)
     event_prior: tuple = ()  # event-type frequencies of the training mix, in event_labels order
@@ -314,12 +317,13 @@ class Predictor:
                              "score": round(sure, 4)})
         if self.drop_background:
             labelled = without_background(labelled)
-        labelled = join_listed(text, agree_listed_outcomes(text, labelled))
+        if self.read_lists:
+            labelled = join_listed(text, agree_listed_outcomes(text, labelled))
         if self.event_labels[best] == (self.config.taxonomy or {}).get("none_label", "none") \
                 or self.event_labels[best] in self.no_casualty_types:
             labelled = []  # no political-violence event (or a non-violent one): no casualty figures to report
         agg = aggregate(labelled, outcomes=self.outcomes, unknown_group=self.unknown_group,
-                        count_vague=self.count_vague)
+                        count_vague=self.count_vague, on_top=self.read_on_top)
         internal = ("vague_value", "another_time")
         evidence = [{k: v for k, v in e.items() if k not in internal} for e in labelled if e["count"] is not None]
         vague = [{k: v for k, v in e.items() if k not in internal} for e in labelled if e["count"] is None]

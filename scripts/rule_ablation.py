@@ -1,0 +1,63 @@
+"""How much each part of the article-level casualty rule adds: a model's stored scores of each set
+decoded with every part on (its stored settings), then with one part off at a time, then all off.
+
+    .venv/bin/python scripts/rule_ablation.py --model models/minilm-real-articles \
+        --sets dev_articles real_quick:gtd@validation real_quick:acled@validation
+
+A set is an evaluate eval-set spec, optionally @split (default test). Prints killed and injured
+total exact matches (counts and shares) per set and variant.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+# (name, settings changed from the model's stored ones)
+VARIANTS = (
+    ("all parts (stored settings)", {}),
+    ("without lists", {"read_lists": False}),
+    ("without the on-top cue", {"read_on_top": False}),
+    ("without background tolls", {"drop_background": False}),
+    ("without non-violent types", {"no_casualty_types": ()}),
+    ("without all four", {"read_lists": False, "read_on_top": False, "drop_background": False,
+                          "no_casualty_types": ()}),
+)
+
+
+def main() -> None:
+    from hydra import compose, initialize_config_dir
+
+    from eventcoder.evaluate import load_eval_set
+    from eventcoder.paths import CONFIG_DIR
+    from eventcoder.predictor import Predictor
+
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--model", required=True)
+    ap.add_argument("--sets", nargs="+", required=True)
+    args = ap.parse_args()
+    with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
+        cfg = compose("evaluate", overrides=[f"model_dir={args.model}"])
+    predictor = Predictor.from_pretrained(args.model)
+    stored = {name: getattr(predictor, name) for _, change in VARIANTS for name in change}
+    print("| set | articles | variant | killed exact | injured exact |\n|---|---|---|---|---|")
+    for spec in args.sets:
+        name, _, split = spec.partition("@")
+        rows, _ = load_eval_set(name, cfg, split or "test")
+        raw = predictor.score([r["text"] for r in rows], headlines=True)
+        for variant, change in VARIANTS:
+            for attr, value in {**stored, **change}.items():
+                setattr(predictor, attr, value)
+            preds = [predictor.decode(r["text"], sc) for r, sc in zip(rows, raw, strict=True)]
+            cells = []
+            for outcome in ("killed", "injured"):
+                scored = [(p[outcome], r[f"{outcome}_total"]) for p, r in zip(preds, rows, strict=True)
+                          if r[f"{outcome}_total"] >= 0]
+                hits = sum(p == g for p, g in scored)
+                cells.append(f"{hits}/{len(scored)} ({hits / len(scored):.3f})" if scored else "–")
+            print(f"| {spec} | {len(rows)} | {variant} | {cells[0]} | {cells[1]} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
