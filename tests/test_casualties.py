@@ -36,17 +36,17 @@ def test_partial_breakdown_keeps_the_residual_as_unknown():
 
 
 def test_a_figure_said_to_come_on_top_of_the_total_is_added_to_it():
-    on_top = "In addition to the assailant, five people were killed and 10 were injured in the blast."
+    on_top = "In addition to the gunman, five shoppers died and 10 were hurt at the market."
     out = aggregate([{**m("killed", "militants", 1), "sentence": on_top},
                      {**m("killed", "unknown", 5), "sentence": on_top}])
     assert out["totals"]["killed"] == 6
     assert out["by_group"]["killed"] == {"militants": 1, "unknown": 5}
     # the same figures with a breakdown cue, or told in different sentences, stay contained
-    including = "Five people were killed, including the assailant."
+    including = "Five people died, including the gunman."
     out = aggregate([{**m("killed", "militants", 1), "sentence": including},
                      {**m("killed", "unknown", 5), "sentence": including}])
     assert out["totals"]["killed"] == 5
-    out = aggregate([{**m("killed", "militants", 1), "sentence": "In addition, the assailant died."},
+    out = aggregate([{**m("killed", "militants", 1), "sentence": "In addition, the gunman died."},
                      {**m("killed", "unknown", 5), "sentence": "Five people were killed."}])
     assert out["totals"]["killed"] == 5
 
@@ -78,14 +78,14 @@ def test_reference_rule_on_the_seed_figures():
 
 
 def test_a_figure_dated_to_another_time_is_told_apart_from_the_events_own():
-    s = "Two police officers were killed on Wednesday, a day after a bomb in Istanbul killed 11 people."
+    s = "Two guards were killed on Friday, a day after a bomb in the capital killed 11 people."
     assert told_of_another_time(s, s.index("Two"), s.index("Two") + 3) is None
     assert told_of_another_time(s, s.index("11"), s.index("11") + 2) == "a day after"
-    s = "At least 60 people were killed earlier this month in an attack on a market."
-    assert told_of_another_time(s, s.index("60"), s.index("60") + 2) == "earlier this month"
+    s = "Some 40 herders were shot dead earlier this month near the river."
+    assert told_of_another_time(s, s.index("40"), s.index("40") + 2) == "earlier this month"
     s = "The city was last shaken by unrest in October 2020, when looting left at least four people dead."
     assert told_of_another_time(s, s.index("four"), s.index("four") + 4) == "in October 2020"
-    s = "On 24 November 2019, militants ambushed and killed four militiamen."  # the event's own date
+    s = "On 3 May 2021, gunmen ambushed and killed four herders."  # the event's own date
     assert told_of_another_time(s, s.index("four"), s.index("four") + 4) is None
 
 
@@ -107,24 +107,24 @@ def _read(text, *figures):
 
 
 def test_figures_listed_together_are_added_not_taken_as_repeats():
-    text = "Two employees and a civilian were injured by two men who threw a grenade."
-    ms = join_listed(text, _read(text, ("Two", "injured", "unknown", 2), ("a civilian", "injured", "unknown", 1)))
+    text = "Two guards and a driver were injured by men who threw a grenade."
+    ms = join_listed(text, _read(text, ("Two", "injured", "unknown", 2), ("a driver", "injured", "unknown", 1)))
     assert ms[0]["part_of"] == ms[1]["part_of"] == 0
     assert aggregate(ms)["totals"]["injured"] == 3
-    text = "Eight assailants and one police officer were injured; 8 were taken to hospital."
-    ms = join_listed(text, _read(text, ("Eight", "injured", "unknown", 8), ("one police officer", "injured", "unknown", 1),
+    text = "Eight gunmen and one guard were hurt; 8 were taken to hospital."
+    ms = join_listed(text, _read(text, ("Eight", "injured", "unknown", 8), ("one guard", "injured", "unknown", 1),
                                  ("8", "injured", "unknown", 8)))
     assert aggregate(ms)["totals"]["injured"] == 9  # the list, not the later repeat of one item
-    text = "The strikes killed 10 civilians, wounding 34 civilians, seven children, and damaging shops."
-    ms = join_listed(text, _read(text, ("10", "killed", "civilians", 10), ("34", "injured", "civilians", 34),
-                                 ("seven", "injured", "civilians", 7)))
-    assert aggregate(ms)["totals"] == {"killed": 10, "injured": 41}
+    text = "The shelling killed 10 people, wounding 30 farmers, six children, and damaging homes."
+    ms = join_listed(text, _read(text, ("10", "killed", "civilians", 10), ("30", "injured", "civilians", 30),
+                                 ("six", "injured", "civilians", 6)))
+    assert aggregate(ms)["totals"] == {"killed": 10, "injured": 36}
 
 
 def test_a_part_of_a_figure_or_the_next_clause_is_not_a_list_item():
-    for text, first, second in (("Air strikes killed at least 39 civilians, 17 of them children.", "39", "17"),
-                                ("The raid killed 39 civilians, including 17 children.", "39", "17"),
-                                ("It has killed more than 150 jihadists, a spokesman said.", "150", "a spokesman"),
+    for text, first, second in (("Raids killed at least 25 villagers, 11 of them children.", "25", "11"),
+                                ("The raid killed 25 villagers, including 11 children.", "25", "11"),
+                                ("The offensive has killed over 120 fighters, a commander said.", "120", "a commander"),
                                 ("Police said 5 people were killed and 3 others were wounded.", "5", "3")):
         ms = join_listed(text, _read(text, (first, "killed", "unknown", 9), (second, "killed", "unknown", 1)))
         assert all(x.get("part_of") is None for x in ms), text
@@ -132,20 +132,20 @@ def test_a_part_of_a_figure_or_the_next_clause_is_not_a_list_item():
 
 
 def test_an_unknown_item_of_a_list_does_not_contain_the_named_items_beside_it():
-    text = "Seven people and two militants were killed in the shelling."
-    ms = _read(text, ("Seven", "killed", "unknown", 7), ("two", "killed", "militants", 2))
-    assert aggregate(ms)["totals"]["killed"] == 7  # read apart: 7 is taken to contain the 2
+    text = "Six villagers and two fighters were killed in the shelling."
+    ms = _read(text, ("Six", "killed", "unknown", 6), ("two", "killed", "militants", 2))
+    assert aggregate(ms)["totals"]["killed"] == 6  # read apart: 6 is taken to contain the 2
     out = aggregate(join_listed(text, ms))
-    assert out["totals"]["killed"] == 9 and out["by_group"]["killed"] == {"militants": 2, "unknown": 7}
+    assert out["totals"]["killed"] == 8 and out["by_group"]["killed"] == {"militants": 2, "unknown": 6}
 
 
 def test_items_of_one_list_take_the_outcome_its_verb_gives():
-    text = "Seven soldiers were killed while three police officers and seven insurgents were injured."
+    text = "Seven soldiers died, while three guards and seven gunmen were hurt."
     ms = _read(text, ("Seven", "killed", "security_forces", 7), ("three", "killed", "security_forces", 3),
                ("seven", "injured", "militants", 7))
     agreed = agree_listed_outcomes(text, ms)
     assert [x["outcome"] for x in agreed] == ["killed", "injured", "injured"]
     assert aggregate(join_listed(text, agreed))["totals"] == {"killed": 7, "injured": 10}
-    text = "A bomb went off, wounding 34 civilians, seven children, and damaging shops."
-    ms = _read(text, ("34", "injured", "civilians", 34), ("seven", "killed", "civilians", 7))
+    text = "A bomb went off, wounding 30 farmers, six children, and damaging homes."
+    ms = _read(text, ("30", "injured", "civilians", 30), ("six", "killed", "civilians", 6))
     assert [x["outcome"] for x in agree_listed_outcomes(text, ms)] == ["injured", "injured"]

@@ -501,7 +501,7 @@ def test_a_toll_dated_to_another_time_is_dropped_when_validation_says_so(trained
 
     p = Predictor.from_pretrained(trained)
     p.lead_weight, p.temperature = 1.0, 1.0
-    text = "Two police officers were killed by a car bomb on Wednesday, a day after a bomb in Istanbul killed 11 people."
+    text = "Two guards were killed by a car bomb on Friday, a day after a bomb in the capital killed 11 people."
     _, sc = read_as(p, text, [{"killed:security_forces": 0.9}, {"killed:unknown": 0.9}], "explosions_remote_violence")
     assert p.decode(text, sc)["killed"] == 11  # the unknown-group 11 taken to contain the two officers
     p.drop_background = True

@@ -3,17 +3,18 @@
 One function, `aggregate`, used for gold labels, for predictions, in reports and by the server:
 
 1. Repeats and updates: for each (outcome, group) the figure is the highest count among its
-   mentions. Figures listed together ("eight assailants and one police officer were injured") are
-   items, not repeats: the items of a group are added first (`join_listed` marks them). A figure repeated in headline and body counts once; an updated toll ("rose to 14")
+   mentions. A figure repeated in headline and body counts once; an updated toll ("rose to 14")
    replaces the earlier one, since news tolls are revised upward (the headline often carries the
-   latest figure before the body's earlier one, so text order is not used).
+   latest figure before the body's earlier one, so text order is not used). Figures listed
+   together ("eight gunmen and one guard were hurt") are items, not repeats: the items of a group
+   are added first (`join_listed` marks them).
 2. Totals containing their breakdown: an `unknown`-group figure at least as large as the sum of the
    named groups contains them ("27 people, including 20 militants and 7 soldiers" → 27, not 54);
    a smaller one is a separate group and is added. Unless it is an item of a list that also names
-   those groups ("seven people and two militants were killed": 9), or the sentence that gives the total also
-   names the group figure as coming on top of it ("In addition to the bomber, five people were
-   killed" → 6; GTD and ACLED count attackers who die): mentions carrying their `sentence` let
-   the rule see that cue.
+   those groups ("six villagers and two fighters were killed", the six read as unknown: 8), or the
+   sentence that gives the total also names the group figure as coming on top of it ("In addition
+   to the gunman, four shoppers died" → 5; GTD and ACLED count attackers who die): mentions
+   carrying their `sentence` let the rule see that cue.
 3. Vague mentions ("several", "dozens") never add to totals by default: a group known only
    vaguely is reported with its word. With `count_vague=True` the vague table's value is used
    (ACLED's conservative practice) when a group has no number.
@@ -33,8 +34,8 @@ _MONTH = r"(january|february|march|april|may|june|july|august|september|october|
 _WEEKDAY = r"(monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 _SPAN = r"(day|days|week|weeks|weekend|month|months|year|years)"
 # time words that date what follows them in a sentence to another time than the reported event
-# ("a day after a bomb killed 11", "Over the last seven months, ... 189", "in October 2020, when ...
-# four people dead"); a date with its day ("On 24 November 2019") is the event's own and is left alone
+# ("a day after a bomb killed 11", "over the past six months, ... 140", "in October 2020, when ...
+# four people dead"); a date with its day ("On 3 May 2021") is the event's own and is left alone
 ANOTHER_TIME_BEFORE = re.compile(r"\b(" + "|".join([
     rf"(a|an|one|two|three|four|five|six|several|a few|few) {_SPAN} (after|ago)",
     r"(comes|came|come) after",
@@ -46,7 +47,7 @@ ANOTHER_TIME_BEFORE = re.compile(r"\b(" + "|".join([
     rf"(in|the|since|during|of) {_MONTH},? (19|20)\d\d", r"in (19|20)\d\d",
     rf"in {_MONTH}\b(?! \d)",
 ]) + r")\b", re.I)
-# the same after the figure, up to the end of its clause ("60 people were killed earlier this month")
+# the same after the figure, up to the end of its clause ("40 were shot dead earlier this month")
 ANOTHER_TIME_AFTER = re.compile(r"\b(" + "|".join([
     rf"earlier (this|that|in the) {_SPAN}", rf"last {_SPAN}", rf"last {_WEEKDAY}", rf"{_SPAN} ago",
     r"(this|last|previous) year",
@@ -99,9 +100,9 @@ _NOT_A_LIST = re.compile(r"\b(including|includ\w*|among|of|from|to|whom|them|whi
 
 
 def listed_together(text: str, first: Any, second: Any) -> bool:
-    """Whether two figures are items of one list ("Two employees and a civilian", "34 civilians,
-    seven children"), not a total and its part ("39 civilians, 17 of them children") nor a figure
-    and the next clause's ("150 jihadists, a spokesman said")."""
+    """Whether two figures are items of one list ("Two guards and a driver", "30 farmers, six
+    children"), not a total and its part ("25 villagers, 11 of them children") nor a figure and
+    the next clause's ("over 120 fighters, a commander said")."""
     m = _LIST_JOIN.match(text[_get(first, "end"):_get(second, "start")])
     if not m or len(m.group("noun").split()) > 5 or _NOT_A_LIST.search(m.group("noun")):
         return False
@@ -117,8 +118,8 @@ def _outcome_of(words: str) -> str | None:
 
 def outcome_of_list(text: str, first: Any, last: Any) -> str | None:
     """The outcome a list of figures is given by its verb: after the last item, in its clause
-    ("three police officers and seven insurgents were injured"), or just before the first
-    ("..., wounding 34 civilians, seven children")."""
+    ("three guards and seven gunmen were hurt"), or just before the first ("..., wounding 30
+    farmers, six children")."""
     after = re.match(r"[^.;:,]*?\b(were|was|are|is|have been|has been|had been)\s+(\w+\s+)?(\w+)",
                      text[_get(last, "end"):_get(last, "end") + 80], re.I)
     if after and _outcome_of(after.group(0)[after.end(1):]):  # the one or two words after the verb
@@ -156,7 +157,7 @@ def join_listed(text: str, mentions: list[dict]) -> list[dict]:
 
 def said_to_come_on_top(mentions: list[Any], outcome: str, total: int, unknown_group: str) -> bool:
     """Whether a sentence giving the `unknown` total of `outcome` also gives a named group's figure
-    and says it comes in addition ("In addition to the assailant, 30 people were killed")."""
+    and says it comes in addition ("In addition to the gunman, four shoppers died")."""
     sentences = {_get(m, "sentence") for m in mentions if _get(m, "outcome") == outcome
                  and _get(m, "group") == unknown_group and _get(m, "count") == total}
     named = {_get(m, "sentence") for m in mentions if _get(m, "outcome") == outcome
