@@ -124,6 +124,7 @@ def test_vague_words_use_the_configurable_table():
     ("Fighting near Checkpoint 9 and Route 66.", "9", "place"),
     ("Militants seized three areas near the city.", "three", "thing"),
     ("Soldiers seized 12 trucks.", "12", "thing"),
+    ("Poachers shot three elephants near the park.", "three", "thing"),
     ("The bomb went off at 10:30 in the morning.", "10", "time"),
     ("The convoy stopped 3 km from the border.", "3", "measure"),
     ("Two civilians were killed in Cima (coded at geoprecision 2).", "2", "code"),
