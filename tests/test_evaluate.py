@@ -496,11 +496,17 @@ def test_a_figure_needs_a_casualty_word_in_its_sentence_when_validation_says_so(
     p.needs_casualty_word = True
     out = p.decode(text, sc)
     assert out["killed"] == 2 and [e["count"] for e in out["evidence"]] == [2]
-    p.needs_casualty_word = False
-    best, by_setting = fit_casualty_word(p, [{"text": text, "killed_total": 2, "injured_total": 0}], [sc])
-    assert best is True and p.needs_casualty_word is True and by_setting["False"] < by_setting["True"]
-    best, _ = fit_casualty_word(p, [{"text": text, "killed_total": 5, "injured_total": 0}], [sc])
-    assert best is False and p.needs_casualty_word is False
+    assert_switch_is_fitted(p, fit_casualty_word, "needs_casualty_word", text, sc, killed_on=2, killed_off=5)
+
+
+def assert_switch_is_fitted(p, fit, attr: str, text: str, sc, killed_on: int, killed_off: int) -> None:
+    """`fit` turns the decoding switch `attr` on when validation's killed toll is the one it gives
+    (`killed_on`), and leaves it off when the toll is the one without it."""
+    setattr(p, attr, False)
+    best, by_setting = fit(p, [{"text": text, "killed_total": killed_on, "injured_total": 0}], [sc])
+    assert best is True and getattr(p, attr) is True and by_setting["False"] < by_setting["True"]
+    best, _ = fit(p, [{"text": text, "killed_total": killed_off, "injured_total": 0}], [sc])
+    assert best is False and getattr(p, attr) is False
 
 
 def test_a_toll_dated_to_another_time_is_dropped_when_validation_says_so(trained):
@@ -513,16 +519,12 @@ def test_a_toll_dated_to_another_time_is_dropped_when_validation_says_so(trained
     p.lead_weight, p.temperature = 1.0, 1.0
     text = "Two guards were killed by a car bomb on Friday, a day after a bomb in the capital killed 11 people."
     _, sc = read_as(p, text, [{"killed:security_forces": 0.9}, {"killed:unknown": 0.9}], "explosions_remote_violence")
-    assert p.decode(text, sc)["killed"] == 11  # the unknown-group 11 taken to contain the two officers
+    assert p.decode(text, sc)["killed"] == 11  # the unknown-group 11 taken to contain the two guards
     p.drop_background = True
     out = p.decode(text, sc)
     assert out["killed"] == 2 and [e["count"] for e in out["evidence"]] == [2]
     assert "another_time" not in out["evidence"][0]
-    p.drop_background = False
-    best, by_setting = fit_background(p, [{"text": text, "killed_total": 2, "injured_total": 0}], [sc])
-    assert best is True and p.drop_background is True and by_setting["False"] < by_setting["True"]
-    best, _ = fit_background(p, [{"text": text, "killed_total": 11, "injured_total": 0}], [sc])
-    assert best is False and p.drop_background is False
+    assert_switch_is_fitted(p, fit_background, "drop_background", text, sc, killed_on=2, killed_off=11)
 
 
 def test_a_non_violent_event_reports_no_casualties_when_validation_says_so(trained):
