@@ -35,8 +35,8 @@ def test_ensemble_averages_the_members_probabilities(trained, tmp_path):
     for p in (*members, ens):  # compare raw scores under the same (default) decoding settings
         for name in p.CALIBRATED:
             setattr(p, name, getattr(Predictor, name))
-    a, b = (m.score([TEXT])[0] for m in members)
-    e = ens.score([TEXT])[0]
+    a, b = (m.score([TEXT], lexical=True)[0] for m in members)
+    e = ens.score([TEXT], lexical=True)[0]
     assert not torch.allclose(a.window_event_log_probs, b.window_event_log_probs, atol=1e-4)
     mean_event = (a.window_event_log_probs.exp() + b.window_event_log_probs.exp()) / 2
     assert torch.allclose(e.window_event_log_probs.exp(), mean_event, atol=1e-5)

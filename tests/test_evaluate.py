@@ -233,7 +233,8 @@ def test_crosstune_decodes_each_fold_with_settings_tuned_on_the_others(trained, 
     # fold 0's settings are those tuned on fold 1's articles alone: recomputed here independently
     p = Predictor.from_pretrained(d)
     others = [r for r in rows if fold_index(r["id"], 2) == 1]
-    fit_decode_settings(p, others, p.score([r["text"] for r in others], headlines=True), baseline_training_texts(cfg)[1],
+    fit_decode_settings(p, others, p.score([r["text"] for r in others], headlines=True, lexical=True),
+                        baseline_training_texts(cfg)[1],
                         quiet_candidates=load_taxonomy("acled").non_violent)
 
     def as_numbers(settings: dict) -> dict:  # the one setting that is a list of types, apart

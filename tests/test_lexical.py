@@ -65,8 +65,11 @@ def test_the_lexical_reading_is_blended_by_its_weight_and_the_weight_is_fitted(t
     LexicalModel.fit(TEXTS, LABELS).save(model_dir)
     p = Predictor.from_pretrained(model_dir)
     texts = ["A car bomb exploded near the market.", "Troops clashed with rebels for hours."]
-    raw = p.score(texts)
+    assert all(sc.lexical_log_probs is None for sc in p.score(texts))  # weight 0: not read
+    raw = p.score(texts, lexical=True)  # as calibration reads them, to fit the weight
     assert all(sc.lexical_log_probs is not None for sc in raw)
+    p.lexical_weight = 0.5
+    assert all(sc.lexical_log_probs is not None for sc in p.score(texts))  # a weight: read
     # the windows lean to riots; the words of each text say its own type
     riots = p.event_labels.index("riots")
     windows = torch.full((1, len(p.event_labels)), -2.0)

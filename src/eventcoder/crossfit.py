@@ -76,11 +76,12 @@ def cross_fit(cfg: DictConfig) -> Path:
         predictor = Predictor.from_pretrained(fold_dir, backend="torch")
         labels = {"event_labels": predictor.event_labels, "mention_labels": predictor.mention_labels}
         held = [eval_row(r) for r in pool if in_fold(r, fold_cfg.holdout_fold)]
-        held_raw = predictor.score([r["text"] for r in held], batch_size=16, headlines=True)
+        held_raw = predictor.score([r["text"] for r in held], batch_size=16, headlines=True, lexical=True)
         rows += held
         raw += held_raw
         # the leak check: a fold model on its held-out rows against the validation rows no stage saw
-        val_raw = predictor.score([r["text"] for r in validation], batch_size=16, headlines=True) if validation else []
+        val_raw = predictor.score([r["text"] for r in validation], batch_size=16, headlines=True,
+                                  lexical=True) if validation else []
         per_fold.append({"fold": fold, "held_out_rows": len(held), "model": fold_dir.name,
                          "held_out": fold_check(predictor, held, held_raw),
                          "validation": fold_check(predictor, validation, val_raw)})

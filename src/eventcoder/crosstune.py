@@ -66,7 +66,7 @@ def cross_tune(cfg: DictConfig) -> Path:
     fold_of = [fold_index(r["id"], folds) for r in rows]
     if len(set(fold_of)) < folds:
         raise ValueError(f"{cfg.tune_set}: {len(rows)} labelled articles do not fill {folds} folds")
-    raw = predictor.score([r["text"] for r in rows], batch_size=int(cfg.batch_size), headlines=True)
+    raw = predictor.score([r["text"] for r in rows], batch_size=int(cfg.batch_size), headlines=True, lexical=True)
     train_texts, train_labels = baseline_training_texts(cfg)
     base = baseline_predictions([r["text"] for r in rows], MajorityBaseline().fit(train_labels),
                                 TfidfLogReg().fit(train_texts, train_labels))

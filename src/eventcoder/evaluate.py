@@ -285,7 +285,7 @@ def calibrate(predictor: Any, cfg: DictConfig, model_dir: Path, train_labels: li
     rows = [r for r in rows if r["event_type"]]
     if not rows:
         raise ValueError(f"calibrate=true needs a validation split with event labels; {spec} has none")
-    raw = predictor.score([r["text"] for r in rows], batch_size=int(cfg.batch_size), headlines=True)
+    raw = predictor.score([r["text"] for r in rows], batch_size=int(cfg.batch_size), headlines=True, lexical=True)
     info: dict[str, Any] = {"fitted_on": f"{spec} validation ({len(rows)} articles)", "fitted_now": True}
     if cfg.get("calibration_oof"):  # out-of-fold scores of the training articles (eventcoder.crossfit)
         from eventcoder.crossfit import load_oof_scores

@@ -200,10 +200,12 @@ class Predictor:
         return [self.decode(text, sc) for text, sc in zip(texts, self.score(texts, batch_size), strict=True)]
 
     @torch.inference_mode()
-    def score(self, texts: Sequence[str], batch_size: int = 16, headlines: bool | None = None) -> list[ArticleScores]:
+    def score(self, texts: Sequence[str], batch_size: int = 16, headlines: bool | None = None,
+              lexical: bool | None = None) -> list[ArticleScores]:
         """Run the model once over every window; the raw scores `decode` turns into predictions
         (calibration tries its settings on these without running the model again). Headlines are
-        read alone when `headlines` is true (default: when `headline_weight` uses them)."""
+        read alone when `headlines` is true, and the lexical model reads the texts when `lexical`
+        is true and the model dir has one (default for each: when its weight uses it)."""
         from eventcoder.features import WindowCollator, article_windows, headline_only_windows
 
         for i, t in enumerate(texts):
@@ -243,10 +245,11 @@ class Predictor:
         for k in range(n_article_windows, len(windows)):
             headline_ev[windows[k]["article"]] = window_ev[k]
         empty = torch.zeros(1, len(self.event_labels))
-        lexical = [None] * len(texts) if self.lexical is None else \
-            torch.from_numpy(self.lexical.log_probs(texts, self.event_labels)).float()
+        read_lexical = self.lexical is not None and (self.lexical_weight > 0 if lexical is None else lexical)
+        lexical_lp = torch.from_numpy(self.lexical.log_probs(texts, self.event_labels)).float() if read_lexical \
+            else [None] * len(texts)
         return [ArticleScores(torch.stack(per_article[a]) if per_article[a] else empty, mentions[a],
-                              men_sum[a] / men_n[a].clamp(min=1)[:, None], men_n[a], headline_ev[a], lexical[a])
+                              men_sum[a] / men_n[a].clamp(min=1)[:, None], men_n[a], headline_ev[a], lexical_lp[a])
                 for a in range(len(texts))]
 
     def event_probs(self, window_log_probs: torch.Tensor, headline_log_probs: torch.Tensor | None = None,
