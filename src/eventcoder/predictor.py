@@ -313,7 +313,8 @@ class Predictor:
             sentence = text[left:right].strip()
             if self.needs_casualty_word and not says_someone_died_or_was_hurt(sentence):
                 continue
-            labelled.append({"another_time": told_of_another_time(text[left:right], m.start - left, m.end - left),
+            dated = told_of_another_time(text[left:right], m.start - left, m.end - left) if self.drop_background else None
+            labelled.append({"another_time": dated,
                              "outcome": outcome, "group": group, "count": m.value if m.vague is None else None,
                              "vague": m.vague, "vague_value": m.value if m.vague else None,
                              "start": m.start, "end": m.end, "text": m.text, "sentence": sentence, "part_of": None,
