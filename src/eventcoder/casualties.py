@@ -128,13 +128,18 @@ def outcome_of_list(text: str, first: Any, last: Any) -> str | None:
     return _outcome_of(before.group(1)) if before else None
 
 
+def _adjacent_figures(mentions: list[dict]) -> Iterable[tuple[dict, dict]]:
+    """Each pair of numeric figures next to each other in text order."""
+    counted = sorted((m for m in mentions if m.get("count") is not None), key=lambda m: m["start"])
+    return zip(counted, counted[1:], strict=False)
+
+
 def agree_listed_outcomes(text: str, mentions: list[dict]) -> list[dict]:
     """Items of one list share its verb, so they share an outcome: where the figures of adjacent
     items were read with different outcomes (the clause before says "killed", this one
     "injured"), each takes the outcome the list's verb gives (`outcome_of_list`), if it gives one."""
     out = [dict(m) for m in mentions]
-    counted = sorted((m for m in out if m.get("count") is not None), key=lambda m: m["start"])
-    for a, b in zip(counted, counted[1:], strict=False):
+    for a, b in _adjacent_figures(out):
         if a["outcome"] != b["outcome"] and listed_together(text, a, b):
             outcome = outcome_of_list(text, a, b)
             if outcome:
@@ -147,8 +152,7 @@ def join_listed(text: str, mentions: list[dict]) -> list[dict]:
     that are items of one list (`listed_together`): `aggregate` adds the items of a group, and does
     not take an `unknown` item to contain the named items beside it."""
     out = [dict(m) for m in mentions]
-    counted = sorted((m for m in out if m.get("count") is not None), key=lambda m: m["start"])
-    for a, b in zip(counted, counted[1:], strict=False):
+    for a, b in _adjacent_figures(out):
         if a["outcome"] == b["outcome"] and listed_together(text, a, b):
             a["part_of"] = a["start"] if a.get("part_of") is None else a["part_of"]
             b["part_of"] = a["part_of"]
