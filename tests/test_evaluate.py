@@ -485,7 +485,6 @@ def test_casualty_settings_that_tie_on_totals_are_told_apart_by_groups_and_spans
 def test_a_figure_needs_a_casualty_word_in_its_sentence_when_validation_says_so(trained):
     """Counts of people arrested or clashing are read as tolls on short notes; with
     `needs_casualty_word` a figure's sentence must say someone died or was hurt."""
-    from eventcoder.evaluate import fit_casualty_word
     from eventcoder.predictor import Predictor
 
     p = Predictor.from_pretrained(trained)
@@ -497,23 +496,24 @@ def test_a_figure_needs_a_casualty_word_in_its_sentence_when_validation_says_so(
     p.needs_casualty_word = True
     out = p.decode(text, sc)
     assert out["killed"] == 2 and [e["count"] for e in out["evidence"]] == [2]
-    assert_switch_is_fitted(p, fit_casualty_word, "needs_casualty_word", text, sc, killed_on=2, killed_off=5)
+    assert_switch_is_fitted(p, "needs_casualty_word", text, sc, killed_on=2, killed_off=5)
 
 
-def assert_switch_is_fitted(p, fit, attr: str, text: str, sc, killed_on: int, killed_off: int) -> None:
-    """`fit` turns the decoding switch `attr` on when validation's killed toll is the one it gives
-    (`killed_on`), and leaves it off when the toll is the one without it."""
+def assert_switch_is_fitted(p, attr: str, text: str, sc, killed_on: int, killed_off: int) -> None:
+    """`fit_casualty_switch` turns the decoding switch `attr` on when validation's killed toll is the
+    one it gives (`killed_on`), and leaves it off when the toll is the one without it."""
+    from eventcoder.evaluate import fit_casualty_switch
+
     setattr(p, attr, False)
-    best, by_setting = fit(p, [{"text": text, "killed_total": killed_on, "injured_total": 0}], [sc])
+    best, by_setting = fit_casualty_switch(p, [{"text": text, "killed_total": killed_on, "injured_total": 0}], [sc], attr)
     assert best is True and getattr(p, attr) is True and by_setting["False"] < by_setting["True"]
-    best, _ = fit(p, [{"text": text, "killed_total": killed_off, "injured_total": 0}], [sc])
+    best, _ = fit_casualty_switch(p, [{"text": text, "killed_total": killed_off, "injured_total": 0}], [sc], attr)
     assert best is False and getattr(p, attr) is False
 
 
 def test_a_toll_dated_to_another_time_is_dropped_when_validation_says_so(trained):
     """A lead that recalls an earlier attack's toll ("a day after a bomb killed 11") gives the model
     a second figure it reads as this event's; with `drop_background` it is left out."""
-    from eventcoder.evaluate import fit_background
     from eventcoder.predictor import Predictor
 
     p = Predictor.from_pretrained(trained)
@@ -525,7 +525,11 @@ def test_a_toll_dated_to_another_time_is_dropped_when_validation_says_so(trained
     out = p.decode(text, sc)
     assert out["killed"] == 2 and [e["count"] for e in out["evidence"]] == [2]
     assert "another_time" not in out["evidence"][0]
-    assert_switch_is_fitted(p, fit_background, "drop_background", text, sc, killed_on=2, killed_off=11)
+    assert_switch_is_fitted(p, "drop_background", text, sc, killed_on=2, killed_off=11)
+    from eventcoder.evaluate import fit_casualty_switch
+
+    with pytest.raises(ValueError, match="casualty switch 'temperature'"):  # not a switch: said, not set
+        fit_casualty_switch(p, [], [], "temperature")
 
 
 def test_a_non_violent_event_reports_no_casualties_when_validation_says_so(trained):

@@ -356,10 +356,9 @@ def fit_decode_settings(predictor: Any, rows: list[dict], raw: list, train_label
     c_rows, c_raw = [rows[k] for k in counted], [raw[k] for k in counted]
     best, info[f"validation_{CASUALTY_SCORE}_by_casualty_settings"] = fit_casualty_settings(predictor, c_rows, c_raw)
     info.update(zip(CASUALTY_SETTINGS, best, strict=True))
-    info["needs_casualty_word"], info[f"validation_{CASUALTY_SCORE}_by_needs_casualty_word"] = fit_casualty_word(
-        predictor, c_rows, c_raw)
-    info["drop_background"], info[f"validation_{CASUALTY_SCORE}_by_drop_background"] = fit_background(
-        predictor, c_rows, c_raw)
+    for switch in CASUALTY_SWITCHES:
+        info[switch], info[f"validation_{CASUALTY_SCORE}_by_{switch}"] = fit_casualty_switch(
+            predictor, c_rows, c_raw, switch)
     if quiet_candidates:
         info["no_casualty_types"], info[f"validation_{CASUALTY_SCORE}_by_no_casualty_types"] = \
             fit_no_casualty_types(predictor, c_rows, c_raw, quiet_candidates)
@@ -500,19 +499,20 @@ def fit_casualty_settings(predictor: Any, rows: list[dict], raw: list,
     return _grid_search(predictor, CASUALTY_SETTINGS, grid, lambda: _casualty_score(predictor, rows, raw))
 
 
-def fit_casualty_word(predictor: Any, rows: list[dict], raw: list) -> tuple[bool, dict[str, tuple[float, float]]]:
-    """Whether a figure's sentence must say someone died or was hurt (`needs_casualty_word`), by the
-    same score, given the other casualty settings: it only drops figures the model read (counts of
-    people arrested, clashing or marching), so it is tried on their best rather than doubling their
-    grid. A tie keeps it off."""
-    return _grid_search(predictor, "needs_casualty_word", (False, True), lambda: _casualty_score(predictor, rows, raw))
+CASUALTY_SWITCHES = ("needs_casualty_word", "drop_background")
 
 
-def fit_background(predictor: Any, rows: list[dict], raw: list) -> tuple[bool, dict[str, tuple[float, float]]]:
-    """Whether figures dated to another time than the event are dropped (`drop_background`), by the
-    same score, given every other casualty setting; like the casualty word it only drops figures,
-    and a tie keeps it off."""
-    return _grid_search(predictor, "drop_background", (False, True), lambda: _casualty_score(predictor, rows, raw))
+def fit_casualty_switch(predictor: Any, rows: list[dict], raw: list, name: str
+                        ) -> tuple[bool, dict[str, tuple[float, float]]]:
+    """Whether the decoding switch `name` is on, by `_casualty_score` given every setting fitted before
+    it; a tie keeps it off. The switches only drop figures the model read, so each is tried on the
+    best of the others rather than multiplying their grid:
+    - `needs_casualty_word`: a figure's sentence must say someone died or was hurt (counts of people
+      arrested, clashing or marching are read as tolls on short notes);
+    - `drop_background`: figures dated to another time than the event are dropped."""
+    if name not in CASUALTY_SWITCHES:
+        raise ValueError(f"casualty switch {name!r}: one of {', '.join(CASUALTY_SWITCHES)}")
+    return _grid_search(predictor, name, (False, True), lambda: _casualty_score(predictor, rows, raw))
 
 
 def fit_no_casualty_types(predictor: Any, rows: list[dict], raw: list, candidates: Sequence[str]

@@ -297,8 +297,11 @@ class Predictor:
         else:
             top = mprobs.max(-1)
             labels, sureness = top.indices.tolist(), top.values.tolist()
+        # no political-violence event (or a non-violent one): no casualty figures to report, none to read
+        silent = self.event_labels[best] == (self.config.taxonomy or {}).get("none_label", "none") \
+            or self.event_labels[best] in self.no_casualty_types
         read = []  # (mention, label, probability) of every mention read as a casualty figure
-        for k, m in enumerate(mentions):
+        for k, m in enumerate([] if silent else mentions):
             lab, sure = labels[k], sureness[k]
             if seen[k] > 0 and lab != outside and sure >= self.mention_threshold:
                 read.append((m, lab, sure))
@@ -323,9 +326,6 @@ class Predictor:
             labelled = without_background(labelled)
         if self.read_lists:
             labelled = join_listed(text, agree_listed_outcomes(text, labelled))
-        if self.event_labels[best] == (self.config.taxonomy or {}).get("none_label", "none") \
-                or self.event_labels[best] in self.no_casualty_types:
-            labelled = []  # no political-violence event (or a non-violent one): no casualty figures to report
         agg = aggregate(labelled, outcomes=self.outcomes, unknown_group=self.unknown_group,
                         count_vague=self.count_vague, on_top=self.read_on_top)
         internal = ("vague_value", "another_time")
