@@ -9,7 +9,7 @@ import pytest
 import torch
 
 from eventcoder.batch import predict_file
-from eventcoder.predictor import Predictor, sentence_around
+from eventcoder.predictor import Predictor, sentence_span
 
 CONTRACT = {"event_type", "score", "scores", "killed", "injured", "casualties", "vague", "evidence"}
 
@@ -32,12 +32,13 @@ def test_prediction_contract_and_evidence(predictor):
     assert predict([text], model=predictor)[0] == out
 
 
-def test_sentence_around():
+def test_sentence_span():
     text = "First one. Then 14 soldiers died! Last line\nNext line 3 here."
     s = text.index("14")
-    assert sentence_around(text, s, s + 2) == "Then 14 soldiers died!"
+    left, right = sentence_span(text, s, s + 2)
+    assert text[left:right] == "Then 14 soldiers died!" and left == text.index("Then")
     s = text.index("3 here")
-    assert sentence_around(text, s, s + 1) == "Next line 3 here."
+    assert text[slice(*sentence_span(text, s, s + 1))] == "Next line 3 here."
 
 
 def test_empty_text_is_refused_with_a_clear_error(predictor):

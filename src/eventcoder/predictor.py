@@ -53,12 +53,6 @@ def sentence_span(text: str, start: int, end: int) -> tuple[int, int]:
     return left, m.start() if m else len(text)
 
 
-def sentence_around(text: str, start: int, end: int) -> str:
-    """The sentence (or line) holding text[start:end]."""
-    left, right = sentence_span(text, start, end)
-    return text[left:right].strip()
-
-
 def is_ensemble(path: str | Path) -> bool:
     """Whether a model directory is an ensemble of other model directories."""
     return (Path(path) / ENSEMBLE_FILE).is_file()
