@@ -21,6 +21,8 @@ VARIANTS = (
     ("without the on-top cue", {"read_on_top": False}),
     ("without background tolls", {"drop_background": False}),
     ("without non-violent types", {"no_casualty_types": ()}),
+    ("suicide bombers counted", {"count_bombers": True}),
+    ("suicide bombers not counted", {"count_bombers": False}),
     ("without all four", {"read_lists": False, "read_on_top": False, "drop_background": False,
                           "no_casualty_types": ()}),
 )

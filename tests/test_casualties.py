@@ -1,12 +1,17 @@
 from __future__ import annotations
 
+import pytest
+
 from eventcoder.casualties import (
     aggregate,
     agree_listed_outcomes,
+    bomber_who_died,
+    counts_suicide_bombers,
     join_listed,
     told_of_another_time,
     without_background,
 )
+from eventcoder.numbers import find_mentions
 
 
 def m(outcome, group, count, vague=None, vague_value=None):
@@ -49,6 +54,51 @@ def test_a_figure_said_to_come_on_top_of_the_total_is_added_to_it():
     out = aggregate([{**m("killed", "militants", 1), "sentence": "In addition, the gunman died."},
                      {**m("killed", "unknown", 5), "sentence": "Five people were killed."}])
     assert out["totals"]["killed"] == 5
+
+
+def test_a_figure_marked_on_top_is_added_to_a_toll_that_would_contain_it():
+    """A suicide bomber (`on_top`) is outside the victims' toll: 14 + 1, not 14 containing 1; his
+    repeats count once."""
+    figures = [m("killed", "unknown", 14), m("injured", "unknown", 30)]
+    assert aggregate([*figures, m("killed", "militants", 1)])["totals"]["killed"] == 14
+    bomber = {**m("killed", "militants", 1), "on_top": True}
+    out = aggregate([*figures, bomber, bomber])
+    assert out["totals"] == {"killed": 15, "injured": 30}
+    assert out["by_group"]["killed"] == {"militants": 1, "unknown": 14}
+    out = aggregate([m("killed", "security_forces", 2), {**m("killed", "militants", 3), "on_top": True}])
+    assert out["totals"]["killed"] == 5 and out["by_group"]["killed"] == {"security_forces": 2, "militants": 3}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("A suicide bomber set off his vest at the bus depot, killing eleven passengers.", ("A suicide bomber", 1)),
+    ("At dawn three suicide bombers blew themselves up at the checkpoint; 20 guards died.", ("three", 3)),
+    ("On Friday two young suicide car bombers detonated their trucks at the base gate.", ("two", 2)),
+    ("Eight villagers died when a suicide bomber who had hidden in the crowd detonated a belt.",
+     ("a suicide bomber", 1)),
+    # the bomber's act is not said to be setting off the charge: news tolls then vary, so nothing is added
+    ("A suicide bomber killed nine worshippers at the shrine.", None),
+    # the text places the bomber in or beside the toll: the reading handles it
+    ("A suicide bomber detonated a vest. Six people died, including the bomber.", None),
+    ("A suicide bomber detonated a vest. Besides the attacker, four guards died.", None),
+    # caught, fled or failed: not dead
+    ("Two suicide bombers reached the gate; one detonated his belt and guards arrested the other bomber.", None),
+    ("A suicide bomber detonated part of his vest and fled on foot.", None),
+    # another time, a plural without a count
+    ("Last year a suicide bomber detonated a truck at the same gate, killing 12.", None),
+    ("Suicide bombers detonated two cars near the ministry, killing 30 people.", None),
+])
+def test_a_suicide_bomber_who_set_off_the_charge_is_found_unless_the_text_places_or_spares_him(text, expected):
+    found = bomber_who_died(text, find_mentions(text))
+    assert (found.text, found.value) == expected if expected else found is None
+
+
+def test_a_mention_counts_suicide_bombers_when_the_noun_is_in_it_or_follows_it():
+    text = "Two young suicide bombers and a suicide bomber's driver hit 4 buses; 9 people died by a suicide bomber."
+    found = {mn.text: counts_suicide_bombers(text, mn) for mn in find_mentions(text)}
+    assert found["Two"] == text.index("bombers") + len("bombers")
+    assert found["9"] is None and found["4"] is None  # "9 people died by a suicide bomber": not a bomber count
+    evidence = {"text": "Two", "start": 0, "end": 3}  # an evidence dict works as a mention does
+    assert counts_suicide_bombers(text, evidence) == found["Two"]
 
 
 def test_smaller_unknown_figure_is_a_separate_group():

@@ -499,6 +499,40 @@ def test_a_figure_needs_a_casualty_word_in_its_sentence_when_validation_says_so(
     assert_switch_is_fitted(p, "needs_casualty_word", text, sc, killed_on=2, killed_off=5)
 
 
+def test_a_suicide_bomber_is_counted_on_top_of_the_toll_when_validation_says_so(trained):
+    """GTD and our annotators count a suicide bomber who set off the charge as a killed militant;
+    the news toll counts the victims. With `count_bombers` the bomber comes on top, with evidence
+    that names the rule, the mention and the sentence."""
+    from eventcoder.predictor import Predictor
+
+    p = Predictor.from_pretrained(trained)
+    p.lead_weight, p.temperature = 1.0, 1.0
+    text = "A suicide bomber set off his vest at the bus depot, killing 12 passengers."
+    mentions, sc = read_as(p, text, [{}, {"killed:civilians": 0.9}], "explosions_remote_violence")
+    assert [m.text for m in mentions] == ["A suicide bomber", "12"]
+    assert p.decode(text, sc)["killed"] == 12
+    p.count_bombers = True
+    out = p.decode(text, sc)
+    assert out["killed"] == 13 and out["casualties"]["killed"] == {"civilians": 12, "militants": 1}
+    bomber = [e for e in out["evidence"] if e["on_top"]]
+    assert len(bomber) == 1 and bomber[0]["implied"] and bomber[0]["text"] == "A suicide bomber"
+    assert bomber[0]["start"] == 0 and bomber[0]["sentence"] == text and bomber[0]["group"] == "militants"
+    assert_switch_is_fitted(p, "count_bombers", text, sc, killed_on=13, killed_off=12)
+    p.count_bombers = True
+    _, none_sc = read_as(p, text, [{}, {"killed:civilians": 0.9}], "none")
+    assert p.decode(text, none_sc)["killed"] == 0  # no event, no figures: not even an implied one
+    # the model read the bomber as killed: that figure, not another, comes on top of the toll
+    _, read_sc = read_as(p, text, [{"killed:militants": 0.9}, {"killed:unknown": 0.9}], "explosions_remote_violence")
+    out = p.decode(text, read_sc)
+    assert out["killed"] == 13 and [(e["count"], e["on_top"], e["implied"]) for e in out["evidence"]] == [
+        (1, True, False), (12, False, False)]
+    # the attackers' deaths are told in another figure: nothing is added
+    text = "A suicide bomber set off his vest at the gate and 3 gunmen were killed; 12 guards died."
+    _, other_sc = read_as(p, text, [{}, {"killed:militants": 0.9}, {"killed:security_forces": 0.9}],
+                          "explosions_remote_violence")
+    assert p.decode(text, other_sc)["killed"] == 15
+
+
 def assert_switch_is_fitted(p, attr: str, text: str, sc, killed_on: int, killed_off: int) -> None:
     """`fit_casualty_switch` turns the decoding switch `attr` on when validation's killed toll is the
     one it gives (`killed_on`), and leaves it off when the toll is the one without it."""

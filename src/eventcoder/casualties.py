@@ -15,7 +15,10 @@ One function, `aggregate`, used for gold labels, for predictions, in reports and
    sentence that gives the total also names the group figure as coming on top of it ("In addition
    to the gunman, four shoppers died" → 5; GTD and ACLED count attackers who die): mentions
    carrying their `sentence` let the rule see that cue.
-3. Vague mentions ("several", "dozens") never add to totals by default: a group known only
+3. Figures marked `on_top` (a suicide bomber who set off the charge died in it, `bomber_who_died`)
+   are outside the victims' toll that news reports give, and are added to it: the predictor marks
+   them only where the text does not say where the bomber stands ("including the bomber").
+4. Vague mentions ("several", "dozens") never add to totals by default: a group known only
    vaguely is reported with its word. With `count_vague=True` the vague table's value is used
    (ACLED's conservative practice) when a group has no number.
 """
@@ -52,7 +55,35 @@ ANOTHER_TIME_AFTER = re.compile(r"\b(" + "|".join([
     rf"earlier (this|that|in the) {_SPAN}", rf"last {_SPAN}", rf"last {_WEEKDAY}", rf"{_SPAN} ago",
     r"(this|last|previous) year",
 ]) + r")\b", re.I)
+# "a suicide bomber", "Three suicide bombers", "two female suicide bombers": a count mention, then up
+# to three words that describe it (not a preposition or verb), then the noun
+SUICIDE_BOMBER = re.compile(r"(?:\s+(?!(?:by|in|at|of|on|from|with|and|or|to|were|was|who|that|as|after|for|"
+                            r"killed|said)\b)[A-Za-z'-]+){0,3}?\s+suicide[- ](?:(?:car|truck|vehicle|motorcycle|"
+                            r"motorbike)[- ])?bombers?\b", re.I)
+SET_OFF = re.compile(r"\b(detonat\w*|self-detonat\w*|blew (himself|herself|themselves) up|"
+                     r"blown (himself|herself|themselves) up|set off|exploded)\b", re.I)
+# the text says where the bomber stands in a toll: the model's reading and the on-top cue handle it
+BOMBER_PLACED = re.compile(r"\b(including|in addition to|besides|apart from|aside from|excluding|not including|"
+                           r"on top of|along with)\s+(?:[\w-]+\s+){0,3}?(bombers?|assailants?|attackers?|"
+                           r"perpetrators?|gunm[ae]n)\b", re.I)
+ATTACKER_WORDS = re.compile(r"\b(bombers?|assailants?|attackers?|perpetrators?)\b", re.I)
+# a bomber caught, fled or whose charge failed: said in a sentence that names a bomber or attacker
+BOMBER_SURVIVED = re.compile(r"\b(arrest\w*|captured|detained|apprehended|caught|fled|escaped|survived|fail\w*|"
+                             r"partially|before (he|she|they) could|defused|foiled|thwarted|intercepted|"
+                             r"overpowered)\b", re.I)
 ON_TOP_WORDS = re.compile(r"\b(in addition to|besides|apart from|aside from|not including|excluding|on top of)\b", re.I)
+
+
+SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+|\n+")
+
+
+def sentence_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Offsets of the sentence (or line) holding text[start:end]."""
+    left = 0
+    for m in SENTENCE_END.finditer(text, 0, start):
+        left = m.end()
+    m = SENTENCE_END.search(text, end)
+    return left, m.start() if m else len(text)
 
 
 def says_someone_died_or_was_hurt(sentence: str) -> bool:
@@ -76,6 +107,42 @@ def without_background(mentions: list[dict]) -> list[dict]:
     its toll with "last week", and then that toll is the event's."""
     plain = {m["outcome"] for m in mentions if not m.get("another_time")}
     return [m for m in mentions if not (m.get("another_time") and m["outcome"] in plain)]
+
+
+def counts_suicide_bombers(text: str, mention: Any) -> int | None:
+    """Where the noun ends, if a count mention (a `numbers.Mention` or an evidence dict) counts
+    suicide bombers: "A suicide bomber" holds its noun, "Three" is followed by it."""
+    if SUICIDE_BOMBER.search(" " + _get(mention, "text")):
+        return int(_get(mention, "end"))
+    after = SUICIDE_BOMBER.match(text, int(_get(mention, "end")))
+    return after.end() if after else None
+
+
+def bomber_who_died(text: str, mentions: list[Any]) -> Any | None:
+    """The count mention of the suicide bombers an article says set off their charge ("Three suicide
+    bombers ... blew themselves up"), who died in it and whom GTD, ACLED and our annotators count
+    as killed militants beside the toll, which counts the victims. The largest such mention
+    (repeats of "the bomber" count once), or None where the text places the bomber in or beside a
+    toll ("including the bomber": the reading and the on-top cue handle it), where a sentence naming
+    a bomber or attacker says one was caught, fled or failed, or where the bomber's sentence is
+    dated to another time. `mentions` are `numbers.Mention`s."""
+    if BOMBER_PLACED.search(text):
+        return None
+    best = None
+    for m in mentions:
+        end = counts_suicide_bombers(text, m)
+        if m.vague is not None or not m.value or end is None:
+            continue
+        left, right = sentence_span(text, m.start, end)
+        sentence = text[left:right]
+        if not SET_OFF.search(sentence, end - left) or told_of_another_time(sentence, m.start - left, end - left):
+            continue
+        if best is None or m.value > best.value:
+            best = m
+    if best is None:
+        return None
+    sentences = [s for s in SENTENCE_END.split(text) if s and ATTACKER_WORDS.search(s)]
+    return None if any(BOMBER_SURVIVED.search(s) for s in sentences) else best
 
 
 @dataclass(frozen=True)
@@ -170,14 +237,21 @@ def said_to_come_on_top(mentions: list[Any], outcome: str, total: int, unknown_g
 
 
 def aggregate(mentions: Iterable[Any], outcomes: Iterable[str] = ("killed", "injured"),
-              unknown_group: str = "unknown", count_vague: bool = False, on_top: bool = True) -> dict[str, Any]:
+              unknown_group: str = "unknown", count_vague: bool = False, on_top_cue: bool = True) -> dict[str, Any]:
     """Totals per outcome and figures per group, following the rule in the module docstring.
 
     `mentions` are objects or dicts with outcome, group, count (None for vague), vague and
-    optionally vague_value, sentence (for the on-top cue; `on_top=False` ignores it) and part_of
-    (`join_listed`). Returns {"totals": {outcome: int}, "by_group": {outcome: {group: int|str}}}.
+    optionally vague_value, sentence (for the on-top cue; `on_top_cue=False` ignores it), part_of
+    (`join_listed`) and on_top (a figure added to the toll, rule 3). Returns {"totals": {outcome: int},
+    "by_group": {outcome: {group: int|str}}}.
     """
     mentions = list(mentions)
+    on_top_figures: dict[tuple[str, str], int] = {}
+    for m in mentions:
+        if _get(m, "on_top") and _get(m, "count") is not None:
+            key = (_get(m, "outcome"), _get(m, "group"))
+            on_top_figures[key] = max(on_top_figures.get(key, 0), int(_get(m, "count")))
+    mentions = [m for m in mentions if not (_get(m, "on_top") and _get(m, "count") is not None)]
     best: dict[tuple[str, str], int] = {}
     parts: dict[tuple[str, str, int], int] = {}
     vague_words: dict[tuple[str, str], str] = {}
@@ -210,12 +284,16 @@ def aggregate(mentions: Iterable[Any], outcomes: Iterable[str] = ("killed", "inj
         listed = any(parts[(outcome, unknown_group, lst)] == unknown for (o, g, lst) in parts
                      if o == outcome and g == unknown_group and lst in beside)
         contains = unknown >= named and not listed and not (
-            on_top and named and said_to_come_on_top(mentions, outcome, unknown, unknown_group))
+            on_top_cue and named and said_to_come_on_top(mentions, outcome, unknown, unknown_group))
         totals[outcome] = unknown if contains else unknown + named
         figures: dict[str, int | str] = {g: v for g, v in groups.items() if g != unknown_group}
         residual = unknown - named if contains else unknown
         if residual > 0:
             figures[unknown_group] = residual
+        for (o, group), count in on_top_figures.items():
+            if o == outcome:
+                totals[outcome] += count
+                figures[group] = count + (figures[group] if isinstance(figures.get(group), int) else 0)
         for (o, g), word in vague_words.items():
             if o == outcome and g not in figures and (g != unknown_group or unknown_group not in groups):
                 figures[g] = word

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -28,8 +27,11 @@ import torch
 from eventcoder.casualties import (
     aggregate,
     agree_listed_outcomes,
+    bomber_who_died,
+    counts_suicide_bombers,
     join_listed,
     says_someone_died_or_was_hurt,
+    sentence_span,
     told_of_another_time,
     without_background,
 )
@@ -41,16 +43,6 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 REQUIRED_FILES = ("config.json", "model.safetensors", "tokenizer.json", "label_maps.json")
 ENSEMBLE_FILE = "ensemble.json"  # an ensemble directory names its members (`eventcoder.ensemble`), no weights
-SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+|\n+")
-
-
-def sentence_span(text: str, start: int, end: int) -> tuple[int, int]:
-    """Offsets of the sentence (or line) holding text[start:end]."""
-    left = 0
-    for m in SENTENCE_END.finditer(text, 0, start):
-        left = m.end()
-    m = SENTENCE_END.search(text, end)
-    return left, m.start() if m else len(text)
 
 
 def is_ensemble(path: str | Path) -> bool:
@@ -102,6 +94,9 @@ class Predictor:
     needs_casualty_word = False  # True: a figure's sentence must say someone died or was hurt (or a toll)
     drop_background = False  # True: figures dated to another time are dropped (`casualties.without_background`)
     no_casualty_types: tuple = ()  # event types decoded, like none, without casualty figures
+    count_bombers = False  # True: a suicide bomber who set off the charge is a killed militant on top of
+    # the toll: the figure read on the bomber, else one added where no killed militant was read
+    # (`casualties.bomber_who_died`)
     # parts of the article-level rule that can be switched off to measure them (scripts/rule_ablation.py)
     read_lists = True  # figures listed together are items of one figure (`casualties.join_listed`)
     read_on_top = True  # "In addition to the bomber, five were killed" adds (`casualties.said_to_come_on_top`)
@@ -111,7 +106,7 @@ class Predictor:
     # the decoding settings above that `evaluate calibrate=true` fits and calibration.json stores
     CALIBRATED = ("temperature", "mention_threshold", "casualty_mass", "lead_weight", "headline_weight",
                   "lead_chars", "body_threshold", "body_needs_lead_toll", "needs_casualty_word", "drop_background",
-                  "no_casualty_types", "prior_correction", "lexical_weight", "event_prior")
+                  "count_bombers", "no_casualty_types", "prior_correction", "lexical_weight", "event_prior")
 
     def __init__(self, model: Any, tokenizer: Any, numbers: NumbersConfig | None = None,
                  count_vague: bool = False) -> None:
@@ -123,6 +118,8 @@ class Predictor:
         tax = self.config.taxonomy or {}
         self.outcomes: list[str] = tax.get("outcomes", ["killed", "injured"])
         self.unknown_group: str = tax.get("unknown_group", "unknown")
+        # the group a suicide bomber's own death goes to (`count_bombers`); a taxonomy without it: never
+        self.militants_group: str | None = "militants" if "killed:militants" in self.mention_labels else None
         self.numbers = numbers or NumbersConfig.load()
         self.count_vague = count_vague
         self.lexical: Any = None  # eventcoder.lexical.LexicalModel, when the model dir has one
@@ -315,13 +312,15 @@ class Predictor:
                              "outcome": outcome, "group": group, "count": m.value if m.vague is None else None,
                              "vague": m.vague, "vague_value": m.value if m.vague else None,
                              "start": m.start, "end": m.end, "text": m.text, "sentence": sentence, "part_of": None,
-                             "score": round(sure, 4)})
+                             "score": round(sure, 4), "on_top": False, "implied": False})
         if self.drop_background:
             labelled = without_background(labelled)
         if self.read_lists:
             labelled = join_listed(text, agree_listed_outcomes(text, labelled))
+        if self.count_bombers and self.militants_group and not silent:
+            labelled = self._with_bomber(text, mentions, mprobs, labelled)
         agg = aggregate(labelled, outcomes=self.outcomes, unknown_group=self.unknown_group,
-                        count_vague=self.count_vague, on_top=self.read_on_top)
+                        count_vague=self.count_vague, on_top_cue=self.read_on_top)
         internal = ("vague_value", "another_time")
         evidence = [{k: v for k, v in e.items() if k not in internal} for e in labelled if e["count"] is not None]
         vague = [{k: v for k, v in e.items() if k not in internal} for e in labelled if e["count"] is None]
@@ -329,6 +328,29 @@ class Predictor:
                 "scores": {lab: round(float(p), 4) for lab, p in zip(self.event_labels, probs, strict=True)},
                 **{o: agg["totals"][o] for o in self.outcomes},
                 "casualties": agg["by_group"], "vague": vague, "evidence": evidence}
+
+    def _with_bomber(self, text: str, mentions: list, mprobs: torch.Tensor, labelled: list[dict]) -> list[dict]:
+        """`labelled` with the suicide bomber who set off the charge (`casualties.bomber_who_died`) on
+        top of the toll: the killed figures read on mentions of suicide bombers are marked `on_top`;
+        where none was and no killed militant was read, the bomber is added as one (`implied`, scored with the
+        model's probability of that label)."""
+        bomber = bomber_who_died(text, mentions)
+        if bomber is None:
+            return labelled
+        read = [f for f in labelled if f["outcome"] == "killed" and f["count"]
+                and counts_suicide_bombers(text, f) is not None]
+        if read:
+            return [{**f, "on_top": True} if any(f is r for r in read) else f for f in labelled]
+        if any(f["outcome"] == "killed" and f["group"] == self.militants_group for f in labelled):
+            return labelled  # the attackers' deaths are told already ("20 assailants were killed")
+        left, right = sentence_span(text, bomber.start, bomber.end)
+        label = self.mention_labels.index(f"killed:{self.militants_group}")
+        k = next(k for k, m in enumerate(mentions) if m is bomber)
+        return [*labelled, {"another_time": None, "outcome": "killed", "group": self.militants_group,
+                            "count": bomber.value, "vague": None, "vague_value": None, "start": bomber.start,
+                            "end": bomber.end, "text": bomber.text, "sentence": text[left:right].strip(),
+                            "part_of": None, "score": round(float(mprobs[k, label]), 4), "on_top": True,
+                            "implied": True}]
 
 
 @lru_cache(maxsize=4)
