@@ -96,7 +96,7 @@ class Predictor:
     no_casualty_types: tuple = ()  # event types decoded, like none, without casualty figures
     count_bombers = False  # True: a suicide bomber who set off the charge is a killed militant on top of
     # the toll: the figure read on the bomber, else one added where no killed militant was read
-    # (`casualties.bomber_who_died`)
+    # (`casualties.bomber_who_died`); stored with the others, but calibration leaves it off: set by hand
     # parts of the article-level rule that can be switched off to measure them (scripts/rule_ablation.py)
     read_lists = True  # figures listed together are items of one figure (`casualties.join_listed`)
     read_on_top = True  # "In addition to the bomber, five were killed" adds (`casualties.said_to_come_on_top`)
@@ -332,8 +332,8 @@ class Predictor:
     def _with_bomber(self, text: str, mentions: list, mprobs: torch.Tensor, labelled: list[dict]) -> list[dict]:
         """`labelled` with the suicide bomber who set off the charge (`casualties.bomber_who_died`) on
         top of the toll: the killed figures read on mentions of suicide bombers are marked `on_top`;
-        where none was and no killed militant was read, the bomber is added as one (`implied`, scored with the
-        model's probability of that label)."""
+        where none was and no killed militant was read, the bomber is added as one (`implied`, scored
+        with the model's probability of that label)."""
         bomber = bomber_who_died(text, mentions)
         if bomber is None:
             return labelled

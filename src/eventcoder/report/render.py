@@ -153,8 +153,8 @@ def render_report(result: dict[str, Any], plots: dict[str, Any], out: Path) -> N
              + (", in a sentence that says someone died or was hurt" if cal.get("needs_casualty_word") else "")
              + ("; figures dated to another time than the event (\"a day after a bomb killed 11\") are dropped"
                 " where the event has a figure of its own" if cal.get("drop_background") else "")
-             + ("; a suicide bomber said to set off the charge is counted a killed militant on top of the toll"
-                " where nothing read counts one" if cal.get("count_bombers") else "")
+             + ("; a suicide bomber said to set off the charge is a killed militant on top of the victims'"
+                " toll (the figure read on the bomber, or one added)" if cal.get("count_bombers") else "")
              + (f"; articles coded {', '.join(cal['no_casualty_types'])} report, like none, no casualty figures"
                 if cal.get("no_casualty_types") else "")
              + (f", fitted in this run on {cal['fitted_on']}" + (" except those set by hand below." if hand else ".")
