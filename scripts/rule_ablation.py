@@ -23,6 +23,8 @@ VARIANTS = (
     ("without non-violent types", {"no_casualty_types": ()}),
     ("suicide bombers counted", {"count_bombers": True}),
     ("suicide bombers not counted", {"count_bombers": False}),
+    ("lone victims counted", {"count_lone_victims": True}),
+    ("lone victims not counted", {"count_lone_victims": False}),
     ("without all four", {"read_lists": False, "read_on_top": False, "drop_background": False,
                           "no_casualty_types": ()}),
 )

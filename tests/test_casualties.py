@@ -8,6 +8,7 @@ from eventcoder.casualties import (
     bomber_who_died,
     counts_suicide_bombers,
     join_listed,
+    lone_victim,
     told_of_another_time,
     without_background,
 )
@@ -99,6 +100,38 @@ def test_a_mention_counts_suicide_bombers_when_the_noun_is_in_it_or_follows_it()
     assert found["9"] is None and found["4"] is None  # "9 people died by a suicide bomber": not a bomber count
     evidence = {"text": "Two", "start": 0, "end": 3}  # an evidence dict works as a mention does
     assert counts_suicide_bombers(text, evidence) == found["Two"]
+
+
+@pytest.mark.parametrize(("text", "victim"), [
+    ("Two gunmen on a motorbike shot and killed Karim Dost outside his shop in the old town.", "Karim Dost"),
+    ("Raiders stormed the farm and killed a retired border police (BP) officer on Sunday.",
+     "a retired border police (BP) officer"),
+    ("Unknown men seized Mr Oduya on the ferry. Oduya, a district judge, was killed hours later.", "Oduya"),
+    ("Militants ambushed the mayor's car, killing him near the market.", "him"),
+    ("Rebels killed sergeant Tomas Reyes at the river crossing.", "sergeant Tomas Reyes"),
+    # several victims, an attempt, nobody, a place, another time: no lone victim
+    ("Gunmen shot and killed the imam and his nephew after prayers.", None),
+    ("Karim Dost and two guards were killed in the ambush.", None),
+    ("Militants opened fire on the convoy, killing him and three escorts.", None),
+    ("The group had planned to kill the governor during the parade.", None),
+    ("Nobody was killed when the bomb went off near the depot.", None),
+    ("Soldiers killed Mosul residents during the raid, a monitor said.", None),
+    ("It was revenge for an air strike that killed Yemeni children in the north.", None),
+    ("Gunmen shot and killed a teacher and an aid worker at the gate.", None),
+    ("His cousin was killed by gunmen last year in the same district.", None),
+])
+def test_a_lone_victim_told_without_a_number_is_found(text, victim):
+    span = lone_victim(text)
+    assert (text[slice(*span)] if span else None) == victim
+
+
+def test_a_lone_victim_is_looked_for_only_within_the_given_lead():
+    text = "Police cordoned off the square on Friday after a long standoff. " \
+           "Gunmen shot and killed Karim Dost near the gate."
+    assert lone_victim(text) is not None
+    assert lone_victim(text, within=40) is None
+    assert lone_victim("Thousands marched for hours through the capital. " * 12 + text) is None  # past the lead
+    assert lone_victim("Thousands marched for hours through the capital. " * 12 + text, within=None) is not None
 
 
 def test_smaller_unknown_figure_is_a_separate_group():

@@ -534,6 +534,32 @@ def test_a_suicide_bomber_is_counted_on_top_of_the_toll_when_asked(trained):
     assert p.decode(text, other_sc)["killed"] == 15
 
 
+def test_a_lone_victim_without_a_number_is_counted_when_validation_says_so(trained):
+    """"Gunmen shot and killed Karim Dost" has no number mention for the model to read; with
+    `count_lone_victims` the predictor counts one killed, with evidence on the name (implied, score 0),
+    only where no killed figure was read and the article reports an event."""
+    from eventcoder.predictor import Predictor
+
+    p = Predictor.from_pretrained(trained)
+    p.lead_weight, p.temperature = 1.0, 1.0
+    text = "Gunmen shot and killed Karim Dost near the market gate on Monday evening."
+    _, sc = read_as(p, text, [], "violence_against_civilians")
+    assert p.decode(text, sc)["killed"] == 0
+    p.count_lone_victims = True
+    out = p.decode(text, sc)
+    assert out["killed"] == 1 and out["casualties"]["killed"] == {"unknown": 1}
+    (e,) = out["evidence"]
+    assert (e["text"], e["start"], e["implied"], e["score"], e["sentence"]) == ("Karim Dost", text.index("Karim"),
+                                                                              True, 0.0, text)
+    _, none_sc = read_as(p, text, [], "none")
+    assert p.decode(text, none_sc)["killed"] == 0
+    told = text + " Police said 3 people died in the attack."
+    _, told_sc = read_as(p, told, [{"killed:unknown": 0.9}], "violence_against_civilians")
+    out = p.decode(told, told_sc)
+    assert out["killed"] == 3 and not any(e["implied"] for e in out["evidence"])
+    assert_switch_is_fitted(p, "count_lone_victims", text, sc, killed_on=1, killed_off=0)
+
+
 def assert_switch_is_fitted(p, attr: str, text: str, sc, killed_on: int, killed_off: int) -> None:
     """`fit_casualty_switch` turns the decoding switch `attr` on when validation's killed toll is the
     one it gives (`killed_on`), and leaves it off when the toll is the one without it."""

@@ -71,6 +71,33 @@ ATTACKER_WORDS = re.compile(r"\b(bombers?|assailants?|attackers?|perpetrators?)\
 BOMBER_SURVIVED = re.compile(r"\b(arrest\w*|captured|detained|apprehended|caught|fled|escaped|survived|fail\w*|"
                              r"partially|before (he|she|they) could|defused|foiled|thwarted|intercepted|"
                              r"overpowered)\b", re.I)
+# one victim a toll gives no number for: "Assailants shot and killed Hazrat Gul", "killed the British
+# pilot", "Shah, a former commander, was killed" (GTD counts them; a numberless sentence is no mention)
+_KILLED_ONE = (r"shot and killed|shot dead|stabbed to death|hacked to death|beaten to death|killed|murdered|"
+               r"assassinated|beheaded|executed|lynched")
+_NAME = r"(?:[A-Z][a-z'’-]+|[A-Z]\.)(?:\s+(?:[A-Z][a-z'’-]+|[A-Z]\.|al-[A-Z][a-z'’-]+|bin|ibn|al|el|de|van|von)){0,4}"
+_NOT_A_NAME = r"(?!(?:No|Nobody|None|Noone|Everyone|Everybody|Someone|Somebody|It|This|That|These|Those|Which|Who|" \
+              r"There|They|We|I|Police|Officials|Authorities|Sources|Residents|Witnesses)\b)"
+
+
+def _victim_phrases() -> tuple[re.Pattern, re.Pattern]:
+    """The active ("killed <victim>") and passive ("<victim> was killed") patterns of a lone victim."""
+    from eventcoder.numbers import PERSON_NOUNS_PLURAL, PERSON_NOUNS_SINGULAR
+
+    person = "|".join(sorted(PERSON_NOUNS_SINGULAR, key=len, reverse=True))
+    people = "|".join(sorted(PERSON_NOUNS_PLURAL, key=len, reverse=True))
+    # "an Afghan Local Police (ALP) officer", not "a nurse and an army veteran"
+    phrase = rf"(?:a|an|the|A|An|The)\s+(?:(?!(?:and|or)\b)[\w()'’-]+\s+){{0,6}}?(?:{person})\b(?!['’]s)"
+    named = rf"{_NOT_A_NAME}(?:(?:{person})\s+)?{_NAME}\b"
+    lone = r"(?!\s*(?:,\s*)?(?:and|&)\s+(?:(?:his|her|their|a|an|two|three|four|five)\b|\d|[A-Z]))"  # not "X and his son"
+    active = re.compile(rf"(?<!\bto )(?<!\bto be )\b(?:{_KILLED_ONE}|killing)\s+(?P<victim>him\b|her\b|{phrase}|{named})"
+                        rf"{lone}(?!\s+(?:[a-z]+s|{people})\b)")  # not "killed Muslim children"
+    passive = re.compile(rf"(?P<victim>\b(?:He|She)\b|{phrase}|\b{named})(?:\s*,[^,.;]{{1,100}},)?\s+(?:was|had been|has been)"
+                         rf"\s+(?:later\s+|subsequently\s+|reportedly\s+)?(?:\w+\s+and\s+)?(?:{_KILLED_ONE}|found dead)\b")
+    return active, passive
+
+
+_ACTIVE_VICTIM, _PASSIVE_VICTIM = _victim_phrases()
 ON_TOP_WORDS = re.compile(r"\b(in addition to|besides|apart from|aside from|not including|excluding|on top of)\b", re.I)
 
 
@@ -143,6 +170,27 @@ def bomber_who_died(text: str, mentions: list[Any]) -> Any | None:
         return None
     sentences = [s for s in SENTENCE_END.split(text) if s and ATTACKER_WORDS.search(s)]
     return None if any(BOMBER_SURVIVED.search(s) for s in sentences) else best
+
+
+LONE_VICTIM_CHARS = 600  # the headline and first sentences, where a lone death that is the event is told
+
+
+def lone_victim(text: str, within: int | None = LONE_VICTIM_CHARS) -> tuple[int, int] | None:
+    """Offsets of the first person a sentence says was killed without a number: a name ("Assailants
+    shot and killed Hazrat Gul"), a phrase a count mention misses ("an Afghan Local Police (ALP)
+    officer"), or he / she ("… killing him"), in the first `within` characters (all when None: later
+    sentences recall other deaths, the killing a march protests, a victim in a quote); not
+    a victim listed with others ("Hanifyar and his bodyguard were killed"), not an attempt ("tried
+    to kill"), not in a sentence dated to another time. For articles whose figures give no killed
+    toll at all: one death the text tells plainly is no number mention, so the model cannot read it."""
+    end = len(text) if within is None else min(len(text), within)
+    found = [m for pattern in (_ACTIVE_VICTIM, _PASSIVE_VICTIM) for m in pattern.finditer(text, 0, end)]
+    for m in sorted(found, key=lambda m: m.start("victim")):
+        left, right = sentence_span(text, m.start(), m.end())
+        sentence = text[left:right]
+        if not told_of_another_time(sentence, m.start() - left, m.end() - left):
+            return m.start("victim"), m.end("victim")
+    return None
 
 
 @dataclass(frozen=True)

@@ -501,17 +501,19 @@ def fit_casualty_settings(predictor: Any, rows: list[dict], raw: list,
 
 # `count_bombers` is not searched: dev's annotators split on it (+1 / −1 article) and the search,
 # on 37 articles a fold, took that noise for a setting (README, "Session 14"); it is set by hand
-CASUALTY_SWITCHES = ("needs_casualty_word", "drop_background")
+CASUALTY_SWITCHES = ("needs_casualty_word", "drop_background", "count_lone_victims")
 
 
 def fit_casualty_switch(predictor: Any, rows: list[dict], raw: list, name: str
                         ) -> tuple[bool, dict[str, tuple[float, float]]]:
     """Whether the decoding switch `name` is on, by `_casualty_score` given every setting fitted before
-    it; a tie keeps it off. The switches only drop figures the model read, so each is tried on the
-    best of the others rather than multiplying their grid:
+    it; a tie keeps it off. The switches drop figures the model read or add one where it read none,
+    so each is tried on the best of the others rather than multiplying their grid:
     - `needs_casualty_word`: a figure's sentence must say someone died or was hurt (counts of people
       arrested, clashing or marching are read as tolls on short notes);
-    - `drop_background`: figures dated to another time than the event are dropped."""
+    - `drop_background`: figures dated to another time than the event are dropped;
+    - `count_lone_victims`: where no killed figure was read, one person the lead says was killed
+      without a number is counted ("shot and killed Hazrat Gul")."""
     if name not in CASUALTY_SWITCHES:
         raise ValueError(f"casualty switch {name!r}: one of {', '.join(CASUALTY_SWITCHES)}")
     return _grid_search(predictor, name, (False, True), lambda: _casualty_score(predictor, rows, raw))

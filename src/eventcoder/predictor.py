@@ -30,6 +30,7 @@ from eventcoder.casualties import (
     bomber_who_died,
     counts_suicide_bombers,
     join_listed,
+    lone_victim,
     says_someone_died_or_was_hurt,
     sentence_span,
     told_of_another_time,
@@ -97,6 +98,8 @@ class Predictor:
     count_bombers = False  # True: a suicide bomber who set off the charge is a killed militant on top of
     # the toll: the figure read on the bomber, else one added where no killed militant was read
     # (`casualties.bomber_who_died`); stored with the others, but calibration leaves it off: set by hand
+    count_lone_victims = False  # True: where no killed figure was read, one person the lead says was
+    # killed without a number ("shot and killed Hazrat Gul") is counted (`casualties.lone_victim`)
     # parts of the article-level rule that can be switched off to measure them (scripts/rule_ablation.py)
     read_lists = True  # figures listed together are items of one figure (`casualties.join_listed`)
     read_on_top = True  # "In addition to the bomber, five were killed" adds (`casualties.said_to_come_on_top`)
@@ -106,7 +109,7 @@ class Predictor:
     # the decoding settings above that `evaluate calibrate=true` fits and calibration.json stores
     CALIBRATED = ("temperature", "mention_threshold", "casualty_mass", "lead_weight", "headline_weight",
                   "lead_chars", "body_threshold", "body_needs_lead_toll", "needs_casualty_word", "drop_background",
-                  "count_bombers", "no_casualty_types", "prior_correction", "lexical_weight", "event_prior")
+                  "count_bombers", "count_lone_victims", "no_casualty_types", "prior_correction", "lexical_weight", "event_prior")
 
     def __init__(self, model: Any, tokenizer: Any, numbers: NumbersConfig | None = None,
                  count_vague: bool = False) -> None:
@@ -319,6 +322,8 @@ class Predictor:
             labelled = join_listed(text, agree_listed_outcomes(text, labelled))
         if self.count_bombers and self.militants_group and not silent:
             labelled = self._with_bomber(text, mentions, mprobs, labelled)
+        if self.count_lone_victims and not silent:
+            labelled = self._with_lone_victim(text, labelled)
         agg = aggregate(labelled, outcomes=self.outcomes, unknown_group=self.unknown_group,
                         count_vague=self.count_vague, on_top_cue=self.read_on_top)
         internal = ("vague_value", "another_time")
@@ -351,6 +356,21 @@ class Predictor:
                             "end": bomber.end, "text": bomber.text, "sentence": text[left:right].strip(),
                             "part_of": None, "score": round(float(mprobs[k, label]), 4), "on_top": True,
                             "implied": True}]
+
+    def _with_lone_victim(self, text: str, labelled: list[dict]) -> list[dict]:
+        """`labelled` with one killed person of unknown group (`implied`, score 0: no mention was read)
+        where it has no killed figure and the headline and first sentences say someone was killed
+        without a number (`casualties.lone_victim`)."""
+        if any(f["outcome"] == "killed" and f["count"] is not None for f in labelled):
+            return labelled
+        span = lone_victim(text)
+        if span is None:
+            return labelled
+        left, right = sentence_span(text, *span)
+        return [*labelled, {"another_time": None, "outcome": "killed", "group": self.unknown_group, "count": 1,
+                            "vague": None, "vague_value": None, "start": span[0], "end": span[1],
+                            "text": text[span[0]:span[1]], "sentence": text[left:right].strip(), "part_of": None,
+                            "score": 0.0, "on_top": False, "implied": True}]
 
 
 @lru_cache(maxsize=4)

@@ -155,6 +155,8 @@ def render_report(result: dict[str, Any], plots: dict[str, Any], out: Path) -> N
                 " where the event has a figure of its own" if cal.get("drop_background") else "")
              + ("; a suicide bomber said to set off the charge is a killed militant on top of the victims'"
                 " toll (the figure read on the bomber, or one added)" if cal.get("count_bombers") else "")
+             + ("; where no killed figure is read, one person the headline and first sentences say was killed"
+                " without a number (\"shot and killed <name>\") is counted" if cal.get("count_lone_victims") else "")
              + (f"; articles coded {', '.join(cal['no_casualty_types'])} report, like none, no casualty figures"
                 if cal.get("no_casualty_types") else "")
              + (f", fitted in this run on {cal['fitted_on']}" + (" except those set by hand below." if hand else ".")
