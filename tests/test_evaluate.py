@@ -558,6 +558,11 @@ def test_a_lone_victim_without_a_number_is_counted_when_validation_says_so(train
     out = p.decode(told, told_sc)
     assert out["killed"] == 3 and not any(e["implied"] for e in out["evidence"])
     assert_switch_is_fitted(p, "count_lone_victims", text, sc, killed_on=1, killed_off=0)
+    # the group a noun of the phrase names
+    p.count_lone_victims = True
+    text = "Rebels shot and killed soldier Tomas Reyes at the river crossing on Sunday."
+    _, sc = read_as(p, text, [], "battles")
+    assert p.decode(text, sc)["casualties"]["killed"] == {"security_forces": 1}
 
 
 def assert_switch_is_fitted(p, attr: str, text: str, sc, killed_on: int, killed_off: int) -> None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -358,16 +359,20 @@ class Predictor:
                             "implied": True}]
 
     def _with_lone_victim(self, text: str, labelled: list[dict]) -> list[dict]:
-        """`labelled` with one killed person of unknown group (`implied`, score 0: no mention was read)
-        where it has no killed figure and the headline and first sentences say someone was killed
-        without a number (`casualties.lone_victim`)."""
+        """`labelled` with one killed person (`implied`, score 0: no mention was read) where it has no
+        killed figure and the headline and first sentences say someone was killed without a number
+        (`casualties.lone_victim`); the group is the one a noun of the phrase names in the taxonomy
+        ("soldier Yaya Emmanuel": security forces), else unknown (a name alone)."""
         if any(f["outcome"] == "killed" and f["count"] is not None for f in labelled):
             return labelled
         span = lone_victim(text)
         if span is None:
             return labelled
         left, right = sentence_span(text, *span)
-        return [*labelled, {"another_time": None, "outcome": "killed", "group": self.unknown_group, "count": 1,
+        nouns = (self.config.taxonomy or {}).get("group_nouns", {})
+        words = [w.lower() for w in re.findall(r"[A-Za-z]+", text[span[0]:span[1]])]
+        group = next((g for w in reversed(words) for g, named in nouns.items() if w in named), self.unknown_group)
+        return [*labelled, {"another_time": None, "outcome": "killed", "group": group, "count": 1,
                             "vague": None, "vague_value": None, "start": span[0], "end": span[1],
                             "text": text[span[0]:span[1]], "sentence": text[left:right].strip(), "part_of": None,
                             "score": 0.0, "on_top": False, "implied": True}]
