@@ -9,6 +9,8 @@ from eventcoder.casualties import (
     counts_suicide_bombers,
     join_listed,
     lone_victim,
+    sentence_span,
+    sentence_spans,
     told_of_another_time,
     without_background,
 )
@@ -132,6 +134,17 @@ def test_a_lone_victim_is_looked_for_only_within_the_given_lead():
     assert lone_victim(text, within=40) is None
     assert lone_victim("Thousands marched for hours through the capital. " * 12 + text) is None  # past the lead
     assert lone_victim("Thousands marched for hours through the capital. " * 12 + text, within=None) is not None
+
+
+def test_sentence_spans_finds_what_sentence_span_finds_for_every_word():
+    text = 'Gunmen struck at dawn. "Two guards died!" a witness said.\n\nLater, 5 more (all police.) were hurt? Yes'
+    span = sentence_spans(text)
+    starts = [k for k, c in enumerate(text) if c.isalnum() and (k == 0 or not text[k - 1].isalnum())]
+    assert len(starts) > 15
+    for k in starts:
+        end = k + 1
+        assert span(k, end) == sentence_span(text, k, end)
+    assert text[slice(*span(text.index("Two"), text.index("Two") + 3))] == '"Two guards died!'
 
 
 def test_smaller_unknown_figure_is_a_separate_group():

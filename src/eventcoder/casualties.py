@@ -113,6 +113,20 @@ def sentence_span(text: str, start: int, end: int) -> tuple[int, int]:
     return left, m.start() if m else len(text)
 
 
+def sentence_spans(text: str) -> Any:
+    """`sentence_span` for many spans of one text: the sentence ends are found once (a long text
+    with thousands of figures would rescan its start for each), then each start is a bisection."""
+    from bisect import bisect_right
+
+    ends = [m.end() for m in SENTENCE_END.finditer(text)]
+
+    def span(start: int, end: int) -> tuple[int, int]:  # for spans that start on a word, as mentions do
+        k = bisect_right(ends, start)  # the breaks ending at or before start
+        m = SENTENCE_END.search(text, end)
+        return ends[k - 1] if k else 0, m.start() if m else len(text)
+    return span
+
+
 def says_someone_died_or_was_hurt(sentence: str) -> bool:
     """Whether a sentence has a word of death, injury or a toll: a casualty figure is told in one
     ("Nine people were arrested", "two armed men clashed" hold counts of people, not of victims)."""
@@ -155,12 +169,12 @@ def bomber_who_died(text: str, mentions: list[Any]) -> Any | None:
     dated to another time. `mentions` are `numbers.Mention`s."""
     if BOMBER_PLACED.search(text):
         return None
-    best = None
+    best, span = None, sentence_spans(text)
     for m in mentions:
         end = counts_suicide_bombers(text, m)
         if m.vague is not None or not m.value or end is None:
             continue
-        left, right = sentence_span(text, m.start, end)
+        left, right = span(m.start, end)
         sentence = text[left:right]
         if not SET_OFF.search(sentence, end - left) or told_of_another_time(sentence, m.start - left, end - left):
             continue

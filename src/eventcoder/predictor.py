@@ -34,6 +34,7 @@ from eventcoder.casualties import (
     lone_victim,
     says_someone_died_or_was_hurt,
     sentence_span,
+    sentence_spans,
     told_of_another_time,
     without_background,
 )
@@ -301,13 +302,13 @@ class Predictor:
             if seen[k] > 0 and lab != outside and sure >= self.mention_threshold:
                 read.append((m, lab, sure))
         lead_outcomes = {self.mention_labels[lab].split(":", 1)[0] for m, lab, _ in read if m.start < self.lead_chars}
-        labelled = []
+        labelled, span_of = [], sentence_spans(text) if read else None
         for m, lab, sure in read:
             outcome, group = self.mention_labels[lab].split(":", 1)
             doubted = m.start >= self.lead_chars and (not self.body_needs_lead_toll or outcome in lead_outcomes)
             if doubted and sure < self.body_threshold:
                 continue
-            left, right = sentence_span(text, m.start, m.end)
+            left, right = span_of(m.start, m.end)
             sentence = text[left:right].strip()
             if self.needs_casualty_word and not says_someone_died_or_was_hurt(sentence):
                 continue
