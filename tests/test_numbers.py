@@ -76,6 +76,23 @@ def test_counts_and_values(text, mention, value):
     assert m.is_count and m.value == value
 
 
+@pytest.mark.parametrize(("text", "mention", "noun"), [
+    # "local" is a time word only before "time"; the noun a count names is the person after an animal
+    ("On 2 May 2021, 4 local guards were shot dead at the depot.", "4", "guards"),
+    ("Villagers beat 3 suspected goat thieves to death.", "3", "thieves"),
+    ("Troops killed 12 bandits and two cattle rustlers near the ranch.", "two", "rustlers"),
+    ("Police shot dead 5 armed robbers.", "5", "robbers"),
+])
+def test_counts_of_local_people_and_of_criminals(text, mention, noun):
+    m = by_text(text)[mention][0]
+    assert m.is_count and m.noun == noun
+
+
+def test_a_singular_criminal_is_one_person():
+    ms = by_text("A bandit was shot dead and a suspected poacher was hurt.")
+    assert ms["A bandit"][0].value == 1 and ms["a suspected poacher"][0].kind == "person"
+
+
 def test_ranges_and_qualifiers():
     ms = by_text("Between 12 and 15 militants died; 20-25 were hurt; at least 12 fled; more than 30 wept.")
     assert (ms["12 and 15"][0].value, ms["12 and 15"][0].high, ms["12 and 15"][0].kind) == (12, 15, "range")
@@ -126,6 +143,7 @@ def test_vague_words_use_the_configurable_table():
     ("Soldiers seized 12 trucks.", "12", "thing"),
     ("Poachers shot three elephants near the park.", "three", "thing"),
     ("The bomb went off at 10:30 in the morning.", "10", "time"),
+    ("The bomb went off at 7 local time.", "7", "time"),
     ("The convoy stopped 3 km from the border.", "3", "measure"),
     ("Two civilians were killed in Cima (coded at geoprecision 2).", "2", "code"),
     ("Three were killed. [Geo-precision 2 as coordinates are for the district].", "2", "code"),

@@ -99,7 +99,8 @@ PERSON_NOUNS_SINGULAR = {
     "body", "corpse", "blogger", "figure", "aide", "gunner", "hiker", "climber", "supporter", "opponent",
     "loyalist", "devotee", "cadre", "comrade", "veteran", "defector", "deserter", "mourner", "worshiper",
     "churchgoer", "congregant", "parishioner", "settler", "crewman", "clansman", "kinsman",
-    "jihadi", "islamist"}
+    "jihadi", "islamist", "thief", "robber", "bandit", "raider", "poacher", "smuggler", "rustler", "looter",
+    "pirate", "criminal", "gangster", "trafficker", "abductor"}
 PERSON_NOUNS_PLURAL = {
     "people", "persons", "men", "women", "children", "boys", "girls", "babies", "infants", "teenagers",
     "teens", "youths", "civilians", "residents", "villagers", "farmers", "herders", "shepherds",
@@ -127,7 +128,9 @@ PERSON_NOUNS_PLURAL = {
     "herdsmen", "tribesmen", "clansmen", "kinsmen", "paramilitaries",
     "paramilitary", "army", "ranks", "worshipers", "mourners", "churchgoers", "congregants",
     "parishioners", "faithful", "supporters", "opponents", "loyalists", "separatists", "jihadis",
-    "islamists", "defectors", "deserters", "veterans", "cadres", "comrades", "colleagues", "devotees"}
+    "islamists", "defectors", "deserters", "veterans", "cadres", "comrades", "colleagues", "devotees",
+    "thieves", "robbers", "bandits", "raiders", "poachers", "smugglers", "rustlers", "looters", "pirates",
+    "criminals", "gangsters", "traffickers", "abductors"}
 THING_NOUNS = {
     "area", "areas", "village", "villages", "town", "towns", "city", "cities", "district", "districts",
     "province", "provinces", "region", "regions", "state", "states", "country", "countries", "county",
@@ -478,8 +481,9 @@ def _classify(toks: list[_Tok], i0: int, i1: int, value: int | None, kind: str,
     if plow == ":" and prev2 is not None and _isdigits(prev2.text) and prev.start == prev2.end \
             and toks[i0].start == prev.end:
         return False, "time", None
-    if nlow in TIME_WORDS or (nlow in ("a", "p") and nxt2 is not None and nxt2.text == "."):
-        return False, "time", None
+    if (nlow in TIME_WORDS and (nlow != "local" or (nxt2 is not None and nxt2.low == "time"))) \
+            or (nlow in ("a", "p") and nxt2 is not None and nxt2.text == "."):
+        return False, "time", None  # "at 3 local time", not "3 local policemen"
     if kind == "digits" and len(raw) == 4 and _isdigits(raw) and nlow in ("hours", "hrs", "gmt", "utc", "local"):
         return False, "time", None
     # ages
