@@ -171,8 +171,8 @@ def bomber_who_died(text: str, mentions: list[Any]) -> Any | None:
         return None
     best, span = None, sentence_spans(text)
     for m in mentions:
-        end = counts_suicide_bombers(text, m)
-        if m.vague is not None or not m.value or end is None:
+        end = None if m.vague is not None or not m.value else counts_suicide_bombers(text, m)
+        if end is None:
             continue
         left, right = span(m.start, end)
         sentence = text[left:right]
@@ -309,11 +309,14 @@ def aggregate(mentions: Iterable[Any], outcomes: Iterable[str] = ("killed", "inj
     """
     mentions = list(mentions)
     on_top_figures: dict[tuple[str, str], int] = {}
+    rest = []
     for m in mentions:
         if _get(m, "on_top") and _get(m, "count") is not None:
             key = (_get(m, "outcome"), _get(m, "group"))
             on_top_figures[key] = max(on_top_figures.get(key, 0), int(_get(m, "count")))
-    mentions = [m for m in mentions if not (_get(m, "on_top") and _get(m, "count") is not None)]
+        else:
+            rest.append(m)
+    mentions = rest
     best: dict[tuple[str, str], int] = {}
     parts: dict[tuple[str, str, int], int] = {}
     vague_words: dict[tuple[str, str], str] = {}

@@ -19,7 +19,7 @@ import json
 import os
 import re
 from collections.abc import Sequence
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -39,7 +39,7 @@ from eventcoder.casualties import (
     without_background,
 )
 from eventcoder.numbers import NumbersConfig, find_mentions
-from eventcoder.taxonomy import OUTSIDE
+from eventcoder.taxonomy import OUTSIDE, Taxonomy
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -313,11 +313,9 @@ class Predictor:
             if self.needs_casualty_word and not says_someone_died_or_was_hurt(sentence):
                 continue
             dated = told_of_another_time(text[left:right], m.start - left, m.end - left) if self.drop_background else None
-            labelled.append({"another_time": dated,
-                             "outcome": outcome, "group": group, "count": m.value if m.vague is None else None,
-                             "vague": m.vague, "vague_value": m.value if m.vague else None,
-                             "start": m.start, "end": m.end, "text": m.text, "sentence": sentence, "part_of": None,
-                             "score": round(sure, 4), "on_top": False, "implied": False})
+            labelled.append(_figure(outcome, group, m.start, m.end, m.text, sentence, sure,
+                                    count=m.value if m.vague is None else None, vague=m.vague,
+                                    vague_value=m.value if m.vague else None, another_time=dated))
         if self.drop_background:
             labelled = without_background(labelled)
         if self.read_lists:
@@ -353,11 +351,9 @@ class Predictor:
         left, right = sentence_span(text, bomber.start, bomber.end)
         label = self.mention_labels.index(f"killed:{self.militants_group}")
         k = next(k for k, m in enumerate(mentions) if m is bomber)
-        return [*labelled, {"another_time": None, "outcome": "killed", "group": self.militants_group,
-                            "count": bomber.value, "vague": None, "vague_value": None, "start": bomber.start,
-                            "end": bomber.end, "text": bomber.text, "sentence": text[left:right].strip(),
-                            "part_of": None, "score": round(float(mprobs[k, label]), 4), "on_top": True,
-                            "implied": True}]
+        return [*labelled, _figure("killed", self.militants_group, bomber.start, bomber.end, bomber.text,
+                                   text[left:right].strip(), float(mprobs[k, label]), count=bomber.value,
+                                   on_top=True, implied=True)]
 
     def _with_lone_victim(self, text: str, labelled: list[dict]) -> list[dict]:
         """`labelled` with one killed person (`implied`, score 0: no mention was read) where it has no
@@ -370,13 +366,28 @@ class Predictor:
         if span is None:
             return labelled
         left, right = sentence_span(text, *span)
-        nouns = (self.config.taxonomy or {}).get("group_nouns", {})
-        words = [w.lower() for w in re.findall(r"[A-Za-z]+", text[span[0]:span[1]])]
-        group = next((g for w in reversed(words) for g, named in nouns.items() if w in named), self.unknown_group)
-        return [*labelled, {"another_time": None, "outcome": "killed", "group": group, "count": 1,
-                            "vague": None, "vague_value": None, "start": span[0], "end": span[1],
-                            "text": text[span[0]:span[1]], "sentence": text[left:right].strip(), "part_of": None,
-                            "score": 0.0, "on_top": False, "implied": True}]
+        phrase = text[span[0]:span[1]]
+        groups = (self._taxonomy.group_of_noun(w) for w in reversed(re.findall(r"[A-Za-z]+", phrase))) \
+            if self._taxonomy else ()
+        group = next((g for g in groups if g), self.unknown_group)
+        return [*labelled, _figure("killed", group, *span, phrase, text[left:right].strip(), 0.0, count=1,
+                                   implied=True)]
+
+    @cached_property
+    def _taxonomy(self) -> Taxonomy | None:
+        """The model's taxonomy (for `group_of_noun`), or None for a model saved without one."""
+        tax = self.config.taxonomy
+        return Taxonomy.model_validate(tax) if tax else None
+
+
+def _figure(outcome: str, group: str, start: int, end: int, text: str, sentence: str, score: float,
+            count: int | None = None, vague: str | None = None, vague_value: int | None = None,
+            another_time: str | None = None, on_top: bool = False, implied: bool = False) -> dict[str, Any]:
+    """One labelled figure as `decode` builds them: the evidence fields, plus `vague_value` and
+    `another_time`, which decoding uses and the output leaves out."""
+    return {"another_time": another_time, "outcome": outcome, "group": group, "count": count, "vague": vague,
+            "vague_value": vague_value, "start": start, "end": end, "text": text, "sentence": sentence,
+            "part_of": None, "score": round(score, 4), "on_top": on_top, "implied": implied}
 
 
 @lru_cache(maxsize=4)

@@ -124,7 +124,7 @@ class Evidence(BaseModel):
     score: float
     part_of: int | None = None  # start of the first item of a list this figure is an item of; items add up
     on_top: bool = False  # counted on top of the victims' toll: a suicide bomber who set off the charge
-    implied: bool = False  # supplied by that rule where the model read no such figure
+    implied: bool = False  # supplied by a rule (that bomber, a lone victim named without a number), not read
 
 
 class Prediction(BaseModel):
