@@ -221,10 +221,16 @@ def test_torch_int8_keeps_the_heads_in_fp32_and_agrees_with_torch(trained):
     layer = int8.model.get_submodule(sorted(quantised)[0])
     assert layer.weight().qscheme() == torch.per_channel_affine  # one scale per output channel
     assert isinstance(int8.model.event_head, torch.nn.Linear) and int8.model.event_head.weight.dtype == torch.float32
-    torch_out, int8_out = Predictor.from_pretrained(trained, backend="torch")(texts), int8(texts)
-    pairs = list(zip(torch_out, int8_out, strict=True))
-    assert sum(a["event_type"] == b["event_type"] for a, b in pairs) >= 0.99 * len(texts)
-    assert sum((a["killed"], a["injured"]) == (b["killed"], b["injured"]) for a, b in pairs) >= 0.99 * len(texts)
+    fp32 = Predictor.from_pretrained(trained, backend="torch")
+    assert sum(a["event_type"] == b["event_type"] for a, b in zip(fp32(texts), int8(texts), strict=True)) \
+        >= 0.99 * len(texts)
+    # The raw scores, not the totals: this 4-step model gives every mention label about 1/9, so a total
+    # turns on ties a millionth wide, and which way one falls moves with the machine's load. Whether
+    # int8 keeps a trained model's totals is measured by `export` on the model itself and decides
+    # the default (test below); here, what quantising the encoder may change must stay small.
+    for a, b in zip(fp32.score(texts), int8.score(texts), strict=True):
+        assert torch.allclose(a.window_event_log_probs.exp(), b.window_event_log_probs.exp(), atol=1e-3)
+        assert torch.allclose(a.mention_probs, b.mention_probs, atol=1e-3)
 
 
 def test_export_records_the_fastest_agreeing_backend_and_auto_uses_it(trained, tmp_path, monkeypatch, capsys):
