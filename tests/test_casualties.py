@@ -111,6 +111,8 @@ def test_a_mention_counts_suicide_bombers_when_the_noun_is_in_it_or_follows_it()
     ("Unknown men seized Mr Oduya on the ferry. Oduya, a district judge, was killed hours later.", "Oduya"),
     ("Militants ambushed the mayor's car, killing him near the market.", "him"),
     ("Rebels killed sergeant Tomas Reyes at the river crossing.", "sergeant Tomas Reyes"),
+    ("Gunmen killed a Kampala University lecturer, named as Odoch, at dawn.", "a Kampala University lecturer"),
+    ("A village pastor is murdered at night by unidentified men.", "A village pastor"),  # a note's present tense
     # several victims, an attempt, nobody, a place, another time: no lone victim
     ("Gunmen shot and killed the imam and his nephew after prayers.", None),
     ("Karim Dost and two guards were killed in the ambush.", None),
@@ -121,6 +123,7 @@ def test_a_mention_counts_suicide_bombers_when_the_noun_is_in_it_or_follows_it()
     ("It was revenge for an air strike that killed Yemeni children in the north.", None),
     ("Gunmen shot and killed a teacher and an aid worker at the gate.", None),
     ("His cousin was killed by gunmen last year in the same district.", None),
+    ("The ceasefire is killed off by the new offensive.", None),
 ])
 def test_a_lone_victim_told_without_a_number_is_found(text, victim):
     span = lone_victim(text)

@@ -81,9 +81,10 @@ def test_counts_and_values(text, mention, value):
     ("On 2 May 2021, 4 local guards were shot dead at the depot.", "4", "guards"),
     ("Villagers beat 3 suspected goat thieves to death.", "3", "thieves"),
     ("Troops killed 12 bandits and two cattle rustlers near the ranch.", "two", "rustlers"),
+    ("Gunmen shot 2 university professors and three of their students.", "2", "professors"),
     ("Police shot dead 5 armed robbers.", "5", "robbers"),
 ])
-def test_counts_of_local_people_and_of_criminals(text, mention, noun):
+def test_counts_of_local_people_criminals_and_trades(text, mention, noun):
     m = by_text(text)[mention][0]
     assert m.is_count and m.noun == noun
 
@@ -91,6 +92,11 @@ def test_counts_of_local_people_and_of_criminals(text, mention, noun):
 def test_a_singular_criminal_is_one_person():
     ms = by_text("A bandit was shot dead and a suspected poacher was hurt.")
     assert ms["A bandit"][0].value == 1 and ms["a suspected poacher"][0].kind == "person"
+
+
+def test_a_singular_tradesman_or_scholar_is_one_person():
+    ms = by_text("A mechanic was hurt and a visiting professor was shot dead.")
+    assert ms["A mechanic"][0].value == 1 and ms["a visiting professor"][0].kind == "person"
 
 
 def test_ranges_and_qualifiers():

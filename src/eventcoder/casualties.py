@@ -92,7 +92,7 @@ def _victim_phrases() -> tuple[re.Pattern, re.Pattern]:
     lone = r"(?!\s*(?:,\s*)?(?:and|&)\s+(?:(?:his|her|their|a|an|two|three|four|five)\b|\d|[A-Z]))"  # not "X and his son"
     active = re.compile(rf"(?<!\bto )(?<!\bto be )\b(?:{_KILLED_ONE}|killing)\s+(?P<victim>him\b|her\b|{phrase}|{named})"
                         rf"{lone}(?!\s+(?:[a-z]+s|{people})\b)")  # not "killed Muslim children"
-    passive = re.compile(rf"(?P<victim>\b(?:He|She)\b|{phrase}|\b{named})(?:\s*,[^,.;]{{1,100}},)?\s+(?:was|had been|has been)"
+    passive = re.compile(rf"(?P<victim>\b(?:He|She)\b|{phrase}|\b{named})(?:\s*,[^,.;]{{1,100}},)?\s+(?:was|is|had been|has been)"
                          rf"\s+(?:later\s+|subsequently\s+|reportedly\s+)?(?:\w+\s+and\s+)?(?:{_KILLED_ONE}|found dead)\b")
     return active, passive
 

@@ -100,7 +100,14 @@ PERSON_NOUNS_SINGULAR = {
     "loyalist", "devotee", "cadre", "comrade", "veteran", "defector", "deserter", "mourner", "worshiper",
     "churchgoer", "congregant", "parishioner", "settler", "crewman", "clansman", "kinsman",
     "jihadi", "islamist", "thief", "robber", "bandit", "raider", "poacher", "smuggler", "rustler", "looter",
-    "pirate", "criminal", "gangster", "trafficker", "abductor"}
+    "pirate", "criminal", "gangster", "trafficker", "abductor", "professor", "lecturer", "scholar",
+    "surgeon", "pharmacist", "dentist", "midwife", "clerk", "accountant", "banker", "chef", "barber",
+    "tailor", "mechanic", "electrician", "carpenter", "janitor", "bishop", "rabbi", "sheikh", "mullah",
+    "missionary", "deacon", "preacher", "spokesman", "spokeswoman", "spokesperson", "legislator",
+    "parliamentarian", "ambassador", "envoy", "consul", "magistrate", "attorney", "candidate", "unionist",
+    "athlete", "footballer", "singer", "musician", "artist", "actor", "actress", "writer", "poet", "editor",
+    "uncle", "aunt", "nephew", "niece", "cousin", "grandson", "granddaughter", "grandchild", "newborn",
+    "juvenile", "youngster", "cop", "chauffeur", "translator", "interpreter"}
 PERSON_NOUNS_PLURAL = {
     "people", "persons", "men", "women", "children", "boys", "girls", "babies", "infants", "teenagers",
     "teens", "youths", "civilians", "residents", "villagers", "farmers", "herders", "shepherds",
@@ -130,7 +137,14 @@ PERSON_NOUNS_PLURAL = {
     "parishioners", "faithful", "supporters", "opponents", "loyalists", "separatists", "jihadis",
     "islamists", "defectors", "deserters", "veterans", "cadres", "comrades", "colleagues", "devotees",
     "thieves", "robbers", "bandits", "raiders", "poachers", "smugglers", "rustlers", "looters", "pirates",
-    "criminals", "gangsters", "traffickers", "abductors"}
+    "criminals", "gangsters", "traffickers", "abductors", "professors", "lecturers", "scholars", "surgeons",
+    "pharmacists", "dentists", "midwives", "clerks", "accountants", "bankers", "chefs", "barbers", "tailors",
+    "mechanics", "electricians", "carpenters", "janitors", "bishops", "rabbis", "sheikhs", "mullahs",
+    "missionaries", "deacons", "preachers", "spokesmen", "legislators", "parliamentarians", "ambassadors",
+    "envoys", "magistrates", "attorneys", "candidates", "unionists", "athletes", "footballers", "singers",
+    "musicians", "artists", "actors", "writers", "poets", "editors", "uncles", "aunts", "nephews", "nieces",
+    "cousins", "grandsons", "granddaughters", "grandchildren", "newborns", "juveniles", "youngsters", "cops",
+    "chauffeurs", "translators", "interpreters"}
 THING_NOUNS = {
     "area", "areas", "village", "villages", "town", "towns", "city", "cities", "district", "districts",
     "province", "provinces", "region", "regions", "state", "states", "country", "countries", "county",
