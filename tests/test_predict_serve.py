@@ -225,7 +225,7 @@ def test_torch_int8_keeps_the_heads_in_fp32_and_agrees_with_torch(trained):
     assert sum(a["event_type"] == b["event_type"] for a, b in zip(fp32(texts), int8(texts), strict=True)) \
         >= 0.99 * len(texts)
     # The raw scores, not the totals: this 4-step model gives every mention label about 1/9, so a total
-    # turns on ties a millionth wide, and which way one falls moves with the machine's load. Whether
+    # turns on ties a millionth wide, and which way one falls changed between runs of one code. Whether
     # int8 keeps a trained model's totals is measured by `export` on the model itself and decides
     # the default (test below); here, what quantising the encoder may change must stay small.
     for a, b in zip(fp32.score(texts), int8.score(texts), strict=True):
