@@ -11,7 +11,6 @@ protests (the rule would be right) or riots (it would be wrong).
 """
 from __future__ import annotations
 
-import argparse
 import os
 import re
 
@@ -24,23 +23,12 @@ VIOLENT_ACT = re.compile(r"\b(riot\w*|threw|throw\w*|hurl\w*|pelt\w*|ston(e|es|e
 
 
 def main() -> None:
-    from hydra import compose, initialize_config_dir
+    from eventcoder.evaluate import load_set, scoring_cli
 
-    from eventcoder.evaluate import load_eval_set
-    from eventcoder.paths import CONFIG_DIR
-    from eventcoder.predictor import Predictor
-
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--model", required=True)
-    ap.add_argument("--sets", nargs="+", required=True)
-    args = ap.parse_args()
-    with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
-        cfg = compose("evaluate", overrides=[f"model_dir={args.model}"])
-    predictor = Predictor.from_pretrained(args.model)
+    predictor, cfg, sets = scoring_cli(__doc__.split("\n\n")[0])
     print("| set | read as riots | no violent act named | of those, gold protests | gold riots |\n|---|---|---|---|---|")
-    for spec in args.sets:
-        name, _, split = spec.partition("@")
-        rows, _ = load_eval_set(name, cfg, split or "test")
+    for spec in sets:
+        rows = load_set(spec, cfg)
         preds = predictor([r["text"] for r in rows])
         riots = [r for r, p in zip(rows, preds, strict=True) if p["event_type"] == "riots"]
         calm = [r for r in riots if not VIOLENT_ACT.search(r["text"])]

@@ -9,7 +9,6 @@ total exact matches (counts and shares) per set and variant.
 """
 from __future__ import annotations
 
-import argparse
 import os
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -31,24 +30,13 @@ VARIANTS = (
 
 
 def main() -> None:
-    from hydra import compose, initialize_config_dir
+    from eventcoder.evaluate import load_set, scoring_cli
 
-    from eventcoder.evaluate import load_eval_set
-    from eventcoder.paths import CONFIG_DIR
-    from eventcoder.predictor import Predictor
-
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--model", required=True)
-    ap.add_argument("--sets", nargs="+", required=True)
-    args = ap.parse_args()
-    with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
-        cfg = compose("evaluate", overrides=[f"model_dir={args.model}"])
-    predictor = Predictor.from_pretrained(args.model)
+    predictor, cfg, sets = scoring_cli(__doc__.split("\n\n")[0])
     stored = {name: getattr(predictor, name) for _, change in VARIANTS for name in change}
     print("| set | articles | variant | killed exact | injured exact |\n|---|---|---|---|---|")
-    for spec in args.sets:
-        name, _, split = spec.partition("@")
-        rows, _ = load_eval_set(name, cfg, split or "test")
+    for spec in sets:
+        rows = load_set(spec, cfg)
         raw = predictor.score([r["text"] for r in rows], headlines=True)
         for variant, change in VARIANTS:
             for attr, value in {**stored, **change}.items():

@@ -688,3 +688,17 @@ def test_event_settings_maximise_the_gold_types_likelihood_where_macro_f1_is_fla
     assert best_ll[0] == max(lead for lead, _ in LEAD_GRID) and by_ll["/".join(map(str, best_ll))] > by_ll["1.0/0.0"]
     with pytest.raises(ValueError, match="log_likelihood, macro_f1"):
         fit_decode_settings(p, [], raw, [], objective="accuracy")
+
+
+def test_a_script_gets_the_model_its_config_and_any_split_of_a_set(trained):
+    from eventcoder.evaluate import load_eval_set, load_set, scoring_cli
+    from eventcoder.predictor import Predictor
+
+    predictor, cfg, sets = scoring_cli("scores sets", ["--model", str(trained), "--sets", "sample@validation", "sample"])
+    assert isinstance(predictor, Predictor) and cfg.model_dir == str(trained)
+    assert sets == ["sample@validation", "sample"]
+    cfg.processed_dir = str(Path(trained).parent / "data")  # the fixture's built sample set
+    validation, test = (load_set(spec, cfg) for spec in sets)
+    assert [r["id"] for r in validation] == [r["id"] for r in load_eval_set("sample", cfg, "validation")[0]]
+    assert [r["id"] for r in test] == [r["id"] for r in load_eval_set("sample", cfg, "test")[0]]  # no @: test
+    assert validation and test and not {r["id"] for r in validation} & {r["id"] for r in test}

@@ -231,6 +231,36 @@ def evaluate_model(cfg: DictConfig) -> Path:
     return out_dir
 
 
+def scoring_context(model_dir: str | Path) -> tuple[Any, DictConfig]:
+    """A model's Predictor (its stored settings) and the evaluate config composed for it: what a
+    script that decodes eval sets needs, with `load_set` for the sets it names."""
+    from hydra import compose, initialize_config_dir
+
+    from eventcoder.paths import CONFIG_DIR
+    from eventcoder.predictor import Predictor
+
+    with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
+        cfg = compose("evaluate", overrides=[f"model_dir={model_dir}"])
+    return Predictor.from_pretrained(model_dir), cfg
+
+
+def scoring_cli(description: str, argv: Sequence[str] | None = None) -> tuple[Any, DictConfig, list[str]]:
+    """`--model DIR --sets SPEC…` of a script that decodes eval sets: its predictor, config and set specs."""
+    import argparse
+
+    ap = argparse.ArgumentParser(description=description)
+    ap.add_argument("--model", required=True)
+    ap.add_argument("--sets", nargs="+", required=True)
+    args = ap.parse_args(argv)
+    return (*scoring_context(args.model), args.sets)
+
+
+def load_set(spec: str, cfg: DictConfig) -> list[dict[str, Any]]:
+    """The rows of an eval-set spec with an optional @split ("real_quick:gtd@validation"; default test)."""
+    name, _, split = spec.partition("@")
+    return load_eval_set(name, cfg, split or "test")[0]
+
+
 def stored_fit(model_dir: Path) -> str | None:
     """What the model's stored calibration was fitted on (a report must say when that is the set it scores)."""
     path = model_dir / "calibration.json"
