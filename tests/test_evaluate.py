@@ -565,6 +565,33 @@ def test_a_lone_victim_without_a_number_is_counted_when_validation_says_so(train
     assert p.decode(text, sc)["casualties"]["killed"] == {"security_forces": 1}
 
 
+def test_a_strategic_development_whose_lead_tells_ground_retaken_is_a_battle(trained):
+    """ACLED codes regaining or overtaking territory by force as a battle: an article the model reads
+    as a strategic development is decoded as a battle when its headline and lead tell a side
+    retaking or seizing ground (`territory_is_battle`, on by default), its figures read as a battle's;
+    not when the words come only past the lead, nor with the rule off, nor for another reading."""
+    from eventcoder.predictor import Predictor
+
+    p = Predictor.from_pretrained(trained)
+    p.lead_weight, p.temperature, p.no_casualty_types = 1.0, 1.0, ("strategic_developments",)
+    text = "Army units retook the hill town of Velmora from the rebels on Friday; 4 soldiers were killed."
+    _, sc = read_as(p, text, [{"killed:security_forces": 0.9}], "strategic_developments")
+    out = p.decode(text, sc)
+    assert out["event_type"] == "battles" and out["killed"] == 4
+    assert out["scores"]["strategic_developments"] > out["scores"]["battles"]  # the scores stay the model's
+    p.territory_is_battle = False
+    out = p.decode(text, sc)
+    assert out["event_type"] == "strategic_developments" and out["killed"] == 0
+    p.territory_is_battle = True
+    handover = "The two parties signed a ceasefire in the capital on Friday. "
+    p.lead_chars = len(handover) + 5
+    late = handover + "Months earlier, army units retook the town."
+    _, late_sc = read_as(p, late, [], "strategic_developments")
+    assert p.decode(late, late_sc)["event_type"] == "strategic_developments"
+    _, vac_sc = read_as(p, text, [{"killed:security_forces": 0.9}], "violence_against_civilians")
+    assert p.decode(text, vac_sc)["event_type"] == "violence_against_civilians"
+
+
 def assert_switch_is_fitted(p, attr: str, text: str, sc, killed_on: int, killed_off: int) -> None:
     """`fit_casualty_switch` turns the decoding switch `attr` on when validation's killed toll is the
     one it gives (`killed_on`), and leaves it off when the toll is the one without it."""

@@ -38,6 +38,7 @@ from eventcoder.casualties import (
     told_of_another_time,
     without_background,
 )
+from eventcoder.event_cues import territory_taken
 from eventcoder.numbers import NumbersConfig, find_mentions
 from eventcoder.taxonomy import OUTSIDE, Taxonomy
 
@@ -105,6 +106,9 @@ class Predictor:
     # parts of the article-level rule that can be switched off to measure them (scripts/rule_ablation.py)
     read_lists = True  # figures listed together are items of one figure (`casualties.join_listed`)
     read_on_top = True  # "In addition to the bomber, five were killed" adds (`casualties.said_to_come_on_top`)
+    territory_is_battle = True  # an article read as a strategic development whose headline and lead tell a
+    # side retaking or seizing ground is a battle, as the ACLED codebook has it (`event_cues.territory_taken`);
+    # a taxonomy without both labels: never
     prior_correction = 0.0  # α: event scores lose α·log(training prior) of each type (0: as trained)
     lexical_weight = 0.0  # weight of the lexical model's log-probabilities in the event scores (0: not used)
     event_prior: tuple = ()  # event-type frequencies of the training mix, in event_labels order
@@ -284,7 +288,7 @@ class Predictor:
 
     def _article(self, text: str, probs: torch.Tensor, mentions: list, mprobs: torch.Tensor,
                  seen: torch.Tensor) -> dict[str, Any]:
-        best = int(probs.argmax())
+        best = self._event_index(text, probs)
         outside = self.mention_labels.index(OUTSIDE)
         if self.casualty_mass:  # is it a casualty figure at all, then which one
             casualty = mprobs.clone()
@@ -333,6 +337,15 @@ class Predictor:
                 "scores": {lab: round(float(p), 4) for lab, p in zip(self.event_labels, probs, strict=True)},
                 **{o: agg["totals"][o] for o in self.outcomes},
                 "casualties": agg["by_group"], "vague": vague, "evidence": evidence}
+
+    def _event_index(self, text: str, probs: torch.Tensor) -> int:
+        """The article's event type: the likeliest, unless a codebook cue settles it
+        (`territory_is_battle`; the scores stay the model's)."""
+        best = int(probs.argmax())
+        if self.territory_is_battle and self.event_labels[best] == "strategic_developments" \
+                and "battles" in self.event_labels and territory_taken(text[:self.lead_chars or None]):
+            return self.event_labels.index("battles")
+        return best
 
     def _with_bomber(self, text: str, mentions: list, mprobs: torch.Tensor, labelled: list[dict]) -> list[dict]:
         """`labelled` with the suicide bomber who set off the charge (`casualties.bomber_who_died`) on

@@ -1,0 +1,79 @@
+"""Does a word cue that overrides the model's event type help? Each rule names the type it changes,
+the type it gives, and when it fires. The script decodes the sets once with every rule off and
+counts, for the articles the model reads as the rule's source type and the rule fires on, how many
+the gold codes as the rule's target (the rule is right) or as the model's reading (it is wrong),
+and prints each set's event macro-F1 without and with the rule.
+
+    .venv/bin/python scripts/event_cue_check.py --model models/minilm-real-articles \\
+        --sets dev_articles real_quick:acled@validation real_quick:acled case2021
+
+A set is an evaluate eval-set spec, optionally @split (default test).
+
+- `calm-riot` (session 15, not adopted): a riot whose text names no violent act is a protest
+  (ACLED's "protest with intervention": a demonstration met with force but not violent itself).
+- `territory` (session 16, adopted: `Predictor.territory_is_battle`): a strategic development
+  whose headline and lead tell a side retaking or seizing ground is a battle
+  (`event_cues.territory_taken`).
+"""
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+VIOLENT_ACT = re.compile(r"\b(riot\w*|threw|throw\w*|hurl\w*|pelt\w*|ston(e|es|ed|ing)|rocks?|petrol bombs?|"
+                         r"molotov|torch\w*|set (fire|ablaze)|burn\w*|loot\w*|vandal\w*|ransack\w*|smash\w*|"
+                         r"attack\w*|clash\w*|violen\w*|mob\w*|lynch\w*|beat\w*|assault\w*|destroy\w*|damag\w*)\b",
+                         re.I)
+
+
+@dataclass(frozen=True)
+class CueRule:
+    source: str  # the model's reading the rule changes
+    target: str  # the type it gives instead
+    fires: Callable[[str, int], bool]  # (text, the model's lead_chars) → does the rule apply
+
+
+def _rules() -> dict[str, CueRule]:
+    from eventcoder.event_cues import territory_taken
+
+    return {
+        "calm-riot": CueRule("riots", "protests", lambda text, lead: VIOLENT_ACT.search(text) is None),
+        "territory": CueRule("strategic_developments", "battles",
+                             lambda text, lead: territory_taken(text[:lead or None])),
+    }
+
+
+def main() -> None:
+    from eventcoder.evaluate import load_set, scoring_cli
+    from eventcoder.metrics import event_metrics
+
+    predictor, cfg, sets = scoring_cli(__doc__.split("\n\n")[0])
+    predictor.territory_is_battle = False  # read as the encoder alone; each rule is applied below
+    labels = predictor.event_labels
+    rows_by_set = {spec: load_set(spec, cfg) for spec in sets}
+    read_by_set = {spec: [p["event_type"] for p in predictor([r["text"] for r in rows])]
+                   for spec, rows in rows_by_set.items()}
+    for name, rule in _rules().items():
+        print(f"\n{name}: {rule.source} → {rule.target}\n\n| set | read as {rule.source} | rule fires | "
+              f"of those, gold {rule.target} (right) | gold {rule.source} (wrong) | other | "
+              f"macro-F1 without → with |\n|---|---|---|---|---|---|---|")
+        for spec, rows in rows_by_set.items():
+            read = read_by_set[spec]
+            fired = [i for i, (r, p) in enumerate(zip(rows, read, strict=True))
+                     if p == rule.source and rule.fires(r["text"], predictor.lead_chars)]
+            gold = [r["event_type"] for r in rows]
+            hit = set(fired)
+            ruled = [rule.target if i in hit else p for i, p in enumerate(read)]
+            right = sum(gold[i] == rule.target for i in fired)
+            wrong = sum(gold[i] == rule.source for i in fired)
+            before, after = (event_metrics(gold, pred, labels)["macro_f1"] for pred in (read, ruled))
+            print(f"| {spec} | {read.count(rule.source)} | {len(fired)} | {right} | {wrong} | "
+                  f"{len(fired) - right - wrong} | {before:.3f} → {after:.3f} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
