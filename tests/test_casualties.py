@@ -9,6 +9,7 @@ from eventcoder.casualties import (
     counts_suicide_bombers,
     join_listed,
     lone_victim,
+    says_someone_died_or_was_hurt,
     sentence_span,
     sentence_spans,
     told_of_another_time,
@@ -193,6 +194,37 @@ def test_background_figures_are_dropped_only_beside_a_figure_of_the_event():
           {**m("killed", "unknown", 11), "another_time": "a day after"},
           {**m("injured", "unknown", 20), "another_time": "last week"}]  # the only injured figure: kept
     assert [x["count"] for x in without_background(ms)] == [2, 20]
+
+
+def test_a_running_count_is_dropped_even_as_its_outcomes_only_figure():
+    """"Over the past seven months, 189 were killed" tallies many events: never this one's toll."""
+    s = "Over the past seven months, at least 189 people have been killed in such attacks."
+    cue = told_of_another_time(s, s.index("189"), s.index("189") + 3)
+    assert cue == "Over the past seven months"
+    ms = [{**m("killed", "unknown", 189), "another_time": cue},
+          {**m("injured", "unknown", 15), "another_time": None},
+          {**m("killed", "unknown", 3), "another_time": "since 2019"}]
+    assert [x["count"] for x in without_background(ms)] == [15]
+    # a point in time is not a tally: alone, it may be the event's toll told from a later day
+    ms = [{**m("killed", "unknown", 6), "another_time": "last week"}]
+    assert [x["count"] for x in without_background(ms)] == [6]
+
+
+@pytest.mark.parametrize("sentence", [
+    "The village elder was murdered at his gate.", "Police found two corpses in the canal.",
+    "Two guards were gunned down outside the bank.", "The governor was assassinated on Sunday.",
+    "A severed head was left at the checkpoint.", "The blast fatally injured a driver.",
+])
+def test_words_of_death_without_kill_or_die_say_someone_died(sentence):
+    assert says_someone_died_or_was_hurt(sentence)
+
+
+@pytest.mark.parametrize("sentence", [
+    "Nine people were arrested after the march.", "The governing body said 300 members had voted.",
+    "About 2,000 people marched to the palace.",
+])
+def test_counts_of_people_arrested_voting_or_marching_are_not_told_as_casualties(sentence):
+    assert not says_someone_died_or_was_hurt(sentence)
 
 
 def _read(text, *figures):

@@ -29,8 +29,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-KILLED_WORDS = re.compile(r"\b(kill\w*|dead|died|dies|death\w*|slain|lives|bodies|shot dead|massacre\w*|executed|"
-                          r"beheaded|lynched|fatalit\w*|perish\w*)\b", re.I)
+KILLED_WORDS = re.compile(r"\b(kill\w*|dead|died|dies|death\w*|slain|lives|bodies|corpses?|shot dead|"
+                          r"gunned down|massacre\w*|murder\w*|assassinat\w*|executed|beheaded|decapitated|"
+                          r"severed head|lynched|fatal\w*|perish\w*)\b", re.I)
 INJURED_WORDS = re.compile(r"\b(injur\w*|wound\w*|hurt|hospitali[sz]ed|casualt\w*)\b", re.I)
 TOLL_WORDS = re.compile(r"\b(toll|victims?)\b", re.I)
 _MONTH = r"(january|february|march|april|may|june|july|august|september|october|november|december)"
@@ -50,6 +51,10 @@ ANOTHER_TIME_BEFORE = re.compile(r"\b(" + "|".join([
     rf"(in|the|since|during|of) {_MONTH},? (19|20)\d\d", r"in (19|20)\d\d",
     rf"in {_MONTH}\b(?! \d)",
 ]) + r")\b", re.I)
+# of those, the cues of a running count ("over the past six months", "since 2015"): a tally of many
+# events, never the reported one's toll, even where the article gives no other figure of its outcome
+RUNNING_COUNT = re.compile(r"((over|in|during) the (last|past|previous) (\w+ )?(weeks?|months?|years?)|since .+)",
+                           re.I)
 # the same after the figure, up to the end of its clause ("40 were shot dead earlier this month")
 ANOTHER_TIME_AFTER = re.compile(r"\b(" + "|".join([
     rf"earlier (this|that|in the) {_SPAN}", rf"last {_SPAN}", rf"last {_WEEKDAY}", rf"{_SPAN} ago",
@@ -143,11 +148,13 @@ def told_of_another_time(sentence: str, start: int, end: int) -> str | None:
 
 
 def without_background(mentions: list[dict]) -> list[dict]:
-    """Drop the figures dated to another time (their `another_time` cue, `told_of_another_time`),
-    of each outcome that also has a figure not so dated: an article about last week's attack gives
-    its toll with "last week", and then that toll is the event's."""
+    """Drop the figures dated to another time (their `another_time` cue, `told_of_another_time`):
+    a running count's always ("over the past seven months, 189 were killed"), another's where its
+    outcome also has a figure not so dated: an article about last week's attack gives its toll with
+    "last week", and then that toll is the event's."""
     plain = {m["outcome"] for m in mentions if not m.get("another_time")}
-    return [m for m in mentions if not (m.get("another_time") and m["outcome"] in plain)]
+    return [m for m in mentions if not (m.get("another_time") and (m["outcome"] in plain
+                                                                   or RUNNING_COUNT.fullmatch(m["another_time"])))]
 
 
 def counts_suicide_bombers(text: str, mention: Any) -> int | None:
