@@ -43,7 +43,7 @@ def _rules() -> dict[str, CueRule]:
     return {
         "calm-riot": CueRule("riots", "protests", lambda text, lead: VIOLENT_ACT.search(text) is None),
         "territory": CueRule("strategic_developments", "battles",
-                             lambda text, lead: territory_taken(text[:lead or None])),
+                             lambda text, lead: territory_taken(text[:lead or None]) is not None),
     }
 
 

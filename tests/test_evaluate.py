@@ -579,9 +579,11 @@ def test_a_strategic_development_whose_lead_tells_ground_retaken_is_a_battle(tra
     out = p.decode(text, sc)
     assert out["event_type"] == "battles" and out["killed"] == 4
     assert out["scores"]["strategic_developments"] > out["scores"]["battles"]  # the scores stay the model's
+    assert out["event_cue"] == {"rule": "territory", "text": "retook", "start": text.index("retook"),
+                                "end": text.index("retook") + 6}
     p.territory_is_battle = False
     out = p.decode(text, sc)
-    assert out["event_type"] == "strategic_developments" and out["killed"] == 0
+    assert out["event_type"] == "strategic_developments" and out["killed"] == 0 and out["event_cue"] is None
     p.territory_is_battle = True
     handover = "The two parties signed a ceasefire in the capital on Friday. "
     p.lead_chars = len(handover) + 5

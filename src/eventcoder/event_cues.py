@@ -17,6 +17,7 @@ TERRITORY_TAKEN = re.compile(r"\b(retook|retaken|retakes|recaptur(ed|es)|regaine
                              r"(took|taken|takes|seized|seizes|wrested|wrests) (back )?control)\b", re.I)
 
 
-def territory_taken(text: str) -> bool:
-    """Whether the text tells a side retaking, liberating or seizing control of ground."""
-    return TERRITORY_TAKEN.search(text) is not None
+def territory_taken(text: str) -> tuple[int, int] | None:
+    """Where the text first tells a side retaking, liberating or seizing control of ground, or None."""
+    m = TERRITORY_TAKEN.search(text)
+    return m.span() if m else None

@@ -288,7 +288,7 @@ class Predictor:
 
     def _article(self, text: str, probs: torch.Tensor, mentions: list, mprobs: torch.Tensor,
                  seen: torch.Tensor) -> dict[str, Any]:
-        best = self._event_index(text, probs)
+        best, cue = self._event_type(text, probs)
         outside = self.mention_labels.index(OUTSIDE)
         if self.casualty_mass:  # is it a casualty figure at all, then which one
             casualty = mprobs.clone()
@@ -335,17 +335,20 @@ class Predictor:
         vague = [{k: v for k, v in e.items() if k not in internal} for e in labelled if e["count"] is None]
         return {"event_type": self.event_labels[best], "score": round(float(probs[best]), 4),
                 "scores": {lab: round(float(p), 4) for lab, p in zip(self.event_labels, probs, strict=True)},
-                **{o: agg["totals"][o] for o in self.outcomes},
+                "event_cue": cue, **{o: agg["totals"][o] for o in self.outcomes},
                 "casualties": agg["by_group"], "vague": vague, "evidence": evidence}
 
-    def _event_index(self, text: str, probs: torch.Tensor) -> int:
-        """The article's event type: the likeliest, unless a codebook cue settles it
-        (`territory_is_battle`; the scores stay the model's)."""
+    def _event_type(self, text: str, probs: torch.Tensor) -> tuple[int, dict[str, Any] | None]:
+        """The article's event type and the codebook cue that chose it: the likeliest type and None,
+        unless a cue settles it (`territory_is_battle`; the scores stay the model's)."""
         best = int(probs.argmax())
         if self.territory_is_battle and self.event_labels[best] == "strategic_developments" \
-                and "battles" in self.event_labels and territory_taken(text[:self.lead_chars or None]):
-            return self.event_labels.index("battles")
-        return best
+                and "battles" in self.event_labels:
+            span = territory_taken(text[:self.lead_chars or None])
+            if span:
+                return self.event_labels.index("battles"), {"rule": "territory", "text": text[span[0]:span[1]],
+                                                            "start": span[0], "end": span[1]}
+        return best, None
 
     def _with_bomber(self, text: str, mentions: list, mprobs: torch.Tensor, labelled: list[dict]) -> list[dict]:
         """`labelled` with the suicide bomber who set off the charge (`casualties.bomber_who_died`) on

@@ -127,6 +127,16 @@ class Evidence(BaseModel):
     implied: bool = False  # supplied by a rule (that bomber, a lone victim named without a number), not read
 
 
+class EventCue(BaseModel):
+    """A codebook cue that set the event type against the model's likeliest (`event_cues`): the rule,
+    its words and where they are. `score` and `scores` stay the model's."""
+
+    rule: str
+    text: str
+    start: int
+    end: int
+
+
 class Prediction(BaseModel):
     """The output contract of `predict()`, the CLI and the server (see DESIGN.md)."""
 
@@ -134,6 +144,7 @@ class Prediction(BaseModel):
     event_type: str
     score: float
     scores: dict[str, float]
+    event_cue: EventCue | None = None  # set where a codebook cue, not the likeliest score, chose the event type
     killed: int
     injured: int
     casualties: dict[str, dict[str, int | str]]
