@@ -70,7 +70,9 @@ def main() -> None:
             ruled = [rule.target if i in hit else p for i, p in enumerate(read)]
             right = sum(gold[i] == rule.target for i in fired)
             wrong = sum(gold[i] == rule.source for i in fired)
-            before, after = (event_metrics(gold, pred, labels)["macro_f1"] for pred in (read, ruled))
+            typed = [i for i, g in enumerate(gold) if g]  # rows without a gold type are not scored (as in evaluate)
+            before, after = (event_metrics([gold[i] for i in typed], [pred[i] for i in typed], labels)["macro_f1"]
+                             for pred in (read, ruled))
             print(f"| {spec} | {read.count(rule.source)} | {len(fired)} | {right} | {wrong} | "
                   f"{len(fired) - right - wrong} | {before:.3f} → {after:.3f} |", flush=True)
 

@@ -24,6 +24,8 @@ VARIANTS = (
     ("suicide bombers not counted", {"count_bombers": False}),
     ("lone victims counted", {"count_lone_victims": True}),
     ("lone victims not counted", {"count_lone_victims": False}),
+    ("casualty word needed", {"needs_casualty_word": True}),
+    ("casualty word not needed", {"needs_casualty_word": False}),
     ("without all four", {"read_lists": False, "read_on_top": False, "drop_background": False,
                           "no_casualty_types": ()}),
 )
