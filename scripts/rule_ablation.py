@@ -26,6 +26,8 @@ VARIANTS = (
     ("lone victims not counted", {"count_lone_victims": False}),
     ("casualty word needed", {"needs_casualty_word": True}),
     ("casualty word not needed", {"needs_casualty_word": False}),
+    ("killing clauses read", {"read_killing_clauses": True}),
+    ("killing clauses not read", {"read_killing_clauses": False}),
     ("without all four", {"read_lists": False, "read_on_top": False, "drop_background": False,
                           "no_casualty_types": ()}),
 )

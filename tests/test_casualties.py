@@ -12,6 +12,7 @@ from eventcoder.casualties import (
     says_someone_died_or_was_hurt,
     sentence_span,
     sentence_spans,
+    told_killed,
     told_of_another_time,
     without_background,
 )
@@ -280,3 +281,17 @@ def test_items_of_one_list_take_the_outcome_its_verb_gives():
     text = "A bomb went off, wounding 30 farmers, six children, and damaging homes."
     ms = _read(text, ("30", "injured", "civilians", 30), ("six", "killed", "civilians", 6))
     assert [x["outcome"] for x in agree_listed_outcomes(text, ms)] == ["injured", "injured"]
+
+
+@pytest.mark.parametrize("text, quote, killed", [
+    ("Troops killed 20 extremists near the bridge.", "20", True),
+    ("The raid, killing at least 12 soldiers, began at dawn.", "12", True),
+    ("Nine villagers were shot dead at the well.", "Nine", True),
+    ("Four armed men had been executed by the rebels.", "Four", True),
+    ("Troops arrested 20 extremists near the bridge.", "20", False),
+    ("Nine villagers were wounded at the well.", "Nine", False),
+    ("Gunmen killed a guard and held 30 hostages for hours.", "30", False),
+])
+def test_a_count_told_as_the_people_a_killing_took(text, quote, killed):
+    start = text.index(quote)
+    assert told_killed(text, start, start + len(quote)) is killed

@@ -594,6 +594,27 @@ def test_a_strategic_development_whose_lead_tells_ground_retaken_is_a_battle(tra
     assert p.decode(text, vac_sc)["event_type"] == "violence_against_civilians"
 
 
+def test_a_count_a_killing_took_is_read_when_the_model_reads_o_and_the_switch_is_set(trained):
+    """"Troops killed 20 extremists" read as O by the model: with `read_killing_clauses` (set by hand)
+    it is a killed figure of the group its noun names, in the lead only; a count the model read stays
+    as read; calibration does not search it."""
+    from eventcoder.evaluate import fit_casualty_switch
+    from eventcoder.predictor import Predictor
+
+    p = Predictor.from_pretrained(trained)
+    p.lead_weight, p.temperature, p.mention_threshold = 1.0, 1.0, 0.5
+    text = "Troops killed 20 extremists in the hills on Sunday, and 4 soldiers were wounded."
+    _, sc = read_as(p, text, [{"killed:militants": 0.1}, {"injured:security_forces": 0.9}], "battles")
+    assert (p.decode(text, sc)["killed"], p.decode(text, sc)["injured"]) == (0, 4)
+    p.read_killing_clauses = True
+    out = p.decode(text, sc)
+    assert (out["killed"], out["injured"]) == (20, 4) and out["casualties"]["killed"] == {"militants": 20}
+    p.lead_chars, p.body_threshold = 5, 0.0  # past the lead: the words alone do not make a figure
+    assert p.decode(text, sc)["killed"] == 0
+    with pytest.raises(ValueError, match="casualty switch 'read_killing_clauses'"):
+        fit_casualty_switch(p, [{"text": text, "killed_total": 20, "injured_total": 4}], [sc], "read_killing_clauses")
+
+
 def assert_switch_is_fitted(p, attr: str, text: str, sc, killed_on: int, killed_off: int) -> None:
     """`fit_casualty_switch` turns the decoding switch `attr` on when validation's killed toll is the
     one it gives (`killed_on`), and leaves it off when the toll is the one without it."""

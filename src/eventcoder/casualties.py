@@ -138,6 +138,22 @@ def says_someone_died_or_was_hurt(sentence: str) -> bool:
     return any(rx.search(sentence) for rx in (KILLED_WORDS, INJURED_WORDS, TOLL_WORDS))
 
 
+# a count told as the object or subject of a killing in its own clause: "troops killed 20 extremists",
+# "killing at least 12 soldiers", "9 villagers were shot dead"
+KILLING_BEFORE = re.compile(r"\b(killed|killing|kills|shot dead|gunned down|massacred|executed)\s+"
+                            r"((at least|some|about|around|nearly|almost|more than|over|up to)\s+)?$", re.I)
+KILLED_AFTER = re.compile(r"^(\s+[\w'-]+){1,4}?\s+(were|was|have been|had been|are)\s+(all\s+)?"
+                          r"(killed|shot dead|gunned down|slain|massacred|executed)\b", re.I)
+
+
+def told_killed(text: str, start: int, end: int) -> bool:
+    """Whether the count at text[start:end] is told as the people a killing took, in its own clause:
+    right after a killing verb ("killed 20 extremists") or as the subject of a passive one ("20
+    extremists were killed"). A reading of the words alone, for counts the model reads as O."""
+    return KILLING_BEFORE.search(text[max(0, start - 40):start]) is not None \
+        or KILLED_AFTER.match(text[end:end + 80]) is not None
+
+
 def told_of_another_time(sentence: str, start: int, end: int) -> str | None:
     """The time words, if any, that date the figure at sentence[start:end] to another time than the
     reported event: in its sentence before it, or in its clause after it. Background tolls (earlier

@@ -35,6 +35,7 @@ from eventcoder.casualties import (
     says_someone_died_or_was_hurt,
     sentence_span,
     sentence_spans,
+    told_killed,
     told_of_another_time,
     without_background,
 )
@@ -101,6 +102,10 @@ class Predictor:
     count_bombers = False  # True: a suicide bomber who set off the charge is a killed militant on top of
     # the toll: the figure read on the bomber, else one added where no killed militant was read
     # (`casualties.bomber_who_died`); stored with the others, but calibration leaves it off: set by hand
+    read_killing_clauses = False  # True: a count in the headline or lead the model reads as no figure
+    # is read as killed where its own clause tells a killing took it ("troops killed 20 extremists"),
+    # its group the one its noun names, else the model's likeliest killed group (`casualties.told_killed`);
+    # set by hand, not by calibration: it also reads the earlier attacks' tolls a lead recalls
     count_lone_victims = False  # True: where no killed figure was read, one person the lead says was
     # killed without a number ("shot and killed Hazrat Gul") is counted (`casualties.lone_victim`)
     # parts of the article-level rule that can be switched off to measure them (scripts/rule_ablation.py)
@@ -115,7 +120,7 @@ class Predictor:
     # the decoding settings above that `evaluate calibrate=true` fits and calibration.json stores
     CALIBRATED = ("temperature", "mention_threshold", "casualty_mass", "lead_weight", "headline_weight",
                   "lead_chars", "body_threshold", "body_needs_lead_toll", "needs_casualty_word", "drop_background",
-                  "count_bombers", "count_lone_victims", "no_casualty_types", "prior_correction", "lexical_weight", "event_prior")
+                  "count_bombers", "count_lone_victims", "read_killing_clauses", "no_casualty_types", "prior_correction", "lexical_weight", "event_prior")
 
     def __init__(self, model: Any, tokenizer: Any, numbers: NumbersConfig | None = None,
                  count_vague: bool = False) -> None:
@@ -305,6 +310,9 @@ class Predictor:
             lab, sure = labels[k], sureness[k]
             if seen[k] > 0 and lab != outside and sure >= self.mention_threshold:
                 read.append((m, lab, sure))
+            elif self.read_killing_clauses and seen[k] > 0 and m.vague is None and m.start < (self.lead_chars or len(text)) \
+                    and told_killed(text, m.start, m.end):
+                read.append((m, self._killed_label(m, mprobs[k]), sure))
         lead_outcomes = {self.mention_labels[lab].split(":", 1)[0] for m, lab, _ in read if m.start < self.lead_chars}
         labelled, span_of = [], sentence_spans(text) if read else None
         for m, lab, sure in read:
@@ -337,6 +345,15 @@ class Predictor:
                 "scores": {lab: round(float(p), 4) for lab, p in zip(self.event_labels, probs, strict=True)},
                 "event_cue": cue, **{o: agg["totals"][o] for o in self.outcomes},
                 "casualties": agg["by_group"], "vague": vague, "evidence": evidence}
+
+    def _killed_label(self, mention: Any, probs: torch.Tensor) -> int:
+        """The killed label of a count read by its clause: the group its noun names, else the
+        model's likeliest killed group."""
+        group = self._taxonomy.group_of_noun(mention.noun) if self._taxonomy else None
+        if group and f"killed:{group}" in self.mention_labels:
+            return self.mention_labels.index(f"killed:{group}")
+        killed = [i for i, lab in enumerate(self.mention_labels) if lab.startswith("killed:")]
+        return max(killed, key=lambda i: float(probs[i]))
 
     def _event_type(self, text: str, probs: torch.Tensor) -> tuple[int, dict[str, Any] | None]:
         """The article's event type and the codebook cue that chose it: the likeliest type and None,
