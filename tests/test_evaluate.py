@@ -605,7 +605,8 @@ def test_a_count_a_killing_took_is_read_when_the_model_reads_o_and_the_switch_is
     p.lead_weight, p.temperature, p.mention_threshold = 1.0, 1.0, 0.5
     text = "Troops killed 20 extremists in the hills on Sunday, and 4 soldiers were wounded."
     _, sc = read_as(p, text, [{"killed:militants": 0.1}, {"injured:security_forces": 0.9}], "battles")
-    assert (p.decode(text, sc)["killed"], p.decode(text, sc)["injured"]) == (0, 4)
+    out = p.decode(text, sc)
+    assert (out["killed"], out["injured"]) == (0, 4)
     p.read_killing_clauses = True
     out = p.decode(text, sc)
     assert (out["killed"], out["injured"]) == (20, 4) and out["casualties"]["killed"] == {"militants": 20}

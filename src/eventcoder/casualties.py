@@ -37,6 +37,11 @@ TOLL_WORDS = re.compile(r"\b(toll|victims?)\b", re.I)
 _MONTH = r"(january|february|march|april|may|june|july|august|september|october|november|december)"
 _WEEKDAY = r"(monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 _SPAN = r"(day|days|week|weeks|weekend|month|months|year|years)"
+# the time words of a running count ("over the past six months", "since 2015"): a tally of many
+# events, never the reported one's toll, even where the article gives no other figure of its outcome
+_RUNNING = [r"(over|in|during) the (last|past|previous) (\w+ )?(weeks?|months?|years?)",
+            r"since (19|20)\d\d", rf"since {_MONTH}"]
+RUNNING_COUNT = re.compile("(" + "|".join(_RUNNING) + ")", re.I)
 # time words that date what follows them in a sentence to another time than the reported event
 # ("a day after a bomb killed 11", "over the past six months, ... 140", "in October 2020, when ...
 # four people dead"); a date with its day ("On 3 May 2021") is the event's own and is left alone
@@ -46,15 +51,10 @@ ANOTHER_TIME_BEFORE = re.compile(r"\b(" + "|".join([
     rf"last {_SPAN}", rf"last {_WEEKDAY}", rf"last {_MONTH}",
     rf"earlier (this|that|in the) {_SPAN}",
     r"(this|last|previous) year",
-    r"(over|in|during) the (last|past|previous) (\w+ )?(weeks?|months?|years?)",
-    r"since (19|20)\d\d", rf"since {_MONTH}",
+    *_RUNNING,
     rf"(in|the|since|during|of) {_MONTH},? (19|20)\d\d", r"in (19|20)\d\d",
     rf"in {_MONTH}\b(?! \d)",
 ]) + r")\b", re.I)
-# of those, the cues of a running count ("over the past six months", "since 2015"): a tally of many
-# events, never the reported one's toll, even where the article gives no other figure of its outcome
-RUNNING_COUNT = re.compile(r"((over|in|during) the (last|past|previous) (\w+ )?(weeks?|months?|years?)|since .+)",
-                           re.I)
 # the same after the figure, up to the end of its clause ("40 were shot dead earlier this month")
 ANOTHER_TIME_AFTER = re.compile(r"\b(" + "|".join([
     rf"earlier (this|that|in the) {_SPAN}", rf"last {_SPAN}", rf"last {_WEEKDAY}", rf"{_SPAN} ago",
