@@ -28,6 +28,8 @@ VARIANTS = (
     ("casualty word not needed", {"needs_casualty_word": False}),
     ("killing clauses read", {"read_killing_clauses": True}),
     ("killing clauses not read", {"read_killing_clauses": False}),
+    ("militants told killed read", {"read_militants_killed": True}),
+    ("militants told killed not read", {"read_militants_killed": False}),
     ("without all four", {"read_lists": False, "read_on_top": False, "drop_background": False,
                           "no_casualty_types": ()}),
 )

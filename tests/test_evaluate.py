@@ -121,6 +121,8 @@ def test_decode_settings_apply_for_one_run_and_are_reported(trained, tmp_path):
     assert apply_decode_settings(p, {"casualty_mass": True, "lead_chars": 500}) == {"casualty_mass": True,
                                                                                     "lead_chars": 500}
     assert p.casualty_mass is True and p.lead_chars == 500
+    apply_decode_settings(p, {"read_militants_killed": False, "territory_is_battle": False})  # rules set by hand
+    assert p.read_militants_killed is False and p.territory_is_battle is False
     with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
         cfg = compose("evaluate", overrides=[f"model_dir={trained}", "eval_sets=[sample]", "command=pytest",
                                              f"output_dir={tmp_path / 'r'}", "run_name=set", "reference=false",
@@ -437,7 +439,7 @@ def test_casualty_mass_reads_a_figure_whose_groups_share_the_probability(trained
 
     p = Predictor.from_pretrained(trained)
     p.lead_weight, p.temperature, p.mention_threshold = 1.0, 1.0, 0.4
-    text = "Troops killed 20 fighters in the clash on Monday."
+    text = "Troops clashed with fighters on Monday; 20 died."
     # O (0.4) is the likeliest label, but a casualty (0.6 over two groups) is likelier
     mentions, sc = read_as(p, text, [{"killed:militants": 0.35, "killed:unknown": 0.25}], "battles")
     assert [m.value for m in mentions] == [20]
@@ -595,7 +597,7 @@ def test_a_strategic_development_whose_lead_tells_ground_retaken_is_a_battle(tra
 
 
 def test_a_count_a_killing_took_is_read_when_the_model_reads_o_and_the_switch_is_set(trained):
-    """"Troops killed 20 extremists" read as O by the model: with `read_killing_clauses` (set by hand)
+    """"Troops killed 20 villagers" read as O by the model: with `read_killing_clauses` (set by hand)
     it is a killed figure of the group its noun names, in the lead only; a count the model read stays
     as read; calibration does not search it."""
     from eventcoder.evaluate import fit_casualty_switch
@@ -603,17 +605,47 @@ def test_a_count_a_killing_took_is_read_when_the_model_reads_o_and_the_switch_is
 
     p = Predictor.from_pretrained(trained)
     p.lead_weight, p.temperature, p.mention_threshold = 1.0, 1.0, 0.5
-    text = "Troops killed 20 extremists in the hills on Sunday, and 4 soldiers were wounded."
-    _, sc = read_as(p, text, [{"killed:militants": 0.1}, {"injured:security_forces": 0.9}], "battles")
+    text = "Troops killed 20 villagers in the hills on Sunday, and 4 soldiers were wounded."
+    _, sc = read_as(p, text, [{"killed:civilians": 0.1}, {"injured:security_forces": 0.9}], "battles")
     out = p.decode(text, sc)
     assert (out["killed"], out["injured"]) == (0, 4)
     p.read_killing_clauses = True
     out = p.decode(text, sc)
-    assert (out["killed"], out["injured"]) == (20, 4) and out["casualties"]["killed"] == {"militants": 20}
+    assert (out["killed"], out["injured"]) == (20, 4) and out["casualties"]["killed"] == {"civilians": 20}
     p.lead_chars, p.body_threshold = 5, 0.0  # past the lead: the words alone do not make a figure
     assert p.decode(text, sc)["killed"] == 0
     with pytest.raises(ValueError, match="casualty switch 'read_killing_clauses'"):
         fit_casualty_switch(p, [{"text": text, "killed_total": 20, "injured_total": 4}], [sc], "read_killing_clauses")
+
+
+@pytest.mark.parametrize("text, killed", [
+    ("Troops killed 20 extremists in the hills on Sunday, and 4 soldiers were wounded.", 20),
+    ("On Sunday 20 insurgents were killed in the hills, and 4 soldiers were wounded.", 20),
+    ("Troops killed 20 villagers in the hills on Sunday, and 4 soldiers were wounded.", 0),
+    ("Last year troops killed 20 extremists in the hills, and 4 soldiers were wounded.", 0),
+    ("Troops arrested 20 extremists in the hills on Sunday, and 4 soldiers were wounded.", 0),
+])
+def test_militants_told_killed_are_read_where_the_model_reads_o(trained, text, killed):
+    """`read_militants_killed` (on): a lead count the model reads as O, told as killed by its clause,
+    whose noun names militants, at no other time, is a killed militant figure, marked `read_by_words`
+    and scored as the model scored it; villagers, another time or another verb: not read."""
+    from eventcoder.predictor import Predictor
+    from eventcoder.schema import Evidence
+
+    p = Predictor.from_pretrained(trained)
+    p.lead_weight, p.temperature, p.mention_threshold = 1.0, 1.0, 0.5
+    assert p.read_militants_killed and not p.read_killing_clauses
+    _, sc = read_as(p, text, [{"killed:militants": 0.1}, {"injured:security_forces": 0.9}], "battles")
+    out = p.decode(text, sc)
+    assert (out["killed"], out["injured"]) == (killed, 4)
+    by_words = [Evidence(**e) for e in out["evidence"] if e["read_by_words"]]
+    assert [(e.outcome, e.group, e.count, e.text) for e in by_words] == ([("killed", "militants", 20, "20")] if killed else [])
+    assert all(e.score < 0.5 for e in by_words)
+    p.read_militants_killed = False
+    assert p.decode(text, sc)["killed"] == 0
+    if killed:
+        p.read_militants_killed, p.lead_chars, p.body_threshold = True, 3, 0.0  # past the lead: not read
+        assert p.decode(text, sc)["killed"] == 0
 
 
 def assert_switch_is_fitted(p, attr: str, text: str, sc, killed_on: int, killed_off: int) -> None:

@@ -106,6 +106,10 @@ class Predictor:
     # is read as killed where its own clause tells a killing took it ("troops killed 20 extremists"),
     # its group the one its noun names, else the model's likeliest killed group (`casualties.told_killed`);
     # set by hand, not by calibration: it also reads the earlier attacks' tolls a lead recalls
+    read_militants_killed = True  # the narrow case of the above, on: a count so told whose noun names
+    # militants ("troops killed 20 extremists") and whose sentence dates it to no other time; a lead's
+    # recalled tolls are of civilians and police, and the exports tell the militants a raid killed
+    # this way; a taxonomy without a militants group: never
     count_lone_victims = False  # True: where no killed figure was read, one person the lead says was
     # killed without a number ("shot and killed Hazrat Gul") is counted (`casualties.lone_victim`)
     # parts of the article-level rule that can be switched off to measure them (scripts/rule_ablation.py)
@@ -121,6 +125,8 @@ class Predictor:
     CALIBRATED = ("temperature", "mention_threshold", "casualty_mass", "lead_weight", "headline_weight",
                   "lead_chars", "body_threshold", "body_needs_lead_toll", "needs_casualty_word", "drop_background",
                   "count_bombers", "count_lone_victims", "read_killing_clauses", "no_casualty_types", "prior_correction", "lexical_weight", "event_prior")
+    # codebook and reading rules that are on unless set off by hand (`evaluate decode_settings=`), not fitted
+    SET_BY_HAND = ("territory_is_battle", "read_militants_killed", "read_lists", "read_on_top")
 
     def __init__(self, model: Any, tokenizer: Any, numbers: NumbersConfig | None = None,
                  count_vague: bool = False) -> None:
@@ -305,17 +311,17 @@ class Predictor:
         # no political-violence event (or a non-violent one): no casualty figures to report, none to read
         silent = self.event_labels[best] == (self.config.taxonomy or {}).get("none_label", "none") \
             or self.event_labels[best] in self.no_casualty_types
-        read = []  # (mention, label, probability) of every mention read as a casualty figure
+        read = []  # (mention, label, probability, read by its clause's words) of each casualty figure
         for k, m in enumerate([] if silent else mentions):
             lab, sure = labels[k], sureness[k]
             if seen[k] > 0 and lab != outside and sure >= self.mention_threshold:
-                read.append((m, lab, sure))
-            elif self.read_killing_clauses and seen[k] > 0 and m.vague is None and m.start < (self.lead_chars or len(text)) \
-                    and told_killed(text, m.start, m.end):
-                read.append((m, self._killed_label(m, mprobs[k]), sure))
-        lead_outcomes = {self.mention_labels[lab].split(":", 1)[0] for m, lab, _ in read if m.start < self.lead_chars}
+                read.append((m, lab, sure, False))
+            elif seen[k] > 0 and m.vague is None and m.start < (self.lead_chars or len(text)) \
+                    and self._told_killed(text, m):
+                read.append((m, self._killed_label(m, mprobs[k]), 1.0 - float(mprobs[k, outside]), True))
+        lead_outcomes = {self.mention_labels[lab].split(":", 1)[0] for m, lab, _, _ in read if m.start < self.lead_chars}
         labelled, span_of = [], sentence_spans(text) if read else None
-        for m, lab, sure in read:
+        for m, lab, sure, by_words in read:
             outcome, group = self.mention_labels[lab].split(":", 1)
             doubted = m.start >= self.lead_chars and (not self.body_needs_lead_toll or outcome in lead_outcomes)
             if doubted and sure < self.body_threshold:
@@ -327,7 +333,8 @@ class Predictor:
             dated = told_of_another_time(text[left:right], m.start - left, m.end - left) if self.drop_background else None
             labelled.append(_figure(outcome, group, m.start, m.end, m.text, sentence, sure,
                                     count=m.value if m.vague is None else None, vague=m.vague,
-                                    vague_value=m.value if m.vague else None, another_time=dated))
+                                    vague_value=m.value if m.vague else None, another_time=dated,
+                                    read_by_words=by_words))
         if self.drop_background:
             labelled = without_background(labelled)
         if self.read_lists:
@@ -345,6 +352,19 @@ class Predictor:
                 "scores": {lab: round(float(p), 4) for lab, p in zip(self.event_labels, probs, strict=True)},
                 "event_cue": cue, **{o: agg["totals"][o] for o in self.outcomes},
                 "casualties": agg["by_group"], "vague": vague, "evidence": evidence}
+
+    def _told_killed(self, text: str, mention: Any) -> bool:
+        """Whether a count the model reads as no figure is read as killed by its clause:
+        `read_killing_clauses`, or `read_militants_killed` for militants told killed at no other time."""
+        if not (self.read_killing_clauses or self.read_militants_killed) \
+                or not told_killed(text, mention.start, mention.end):
+            return False
+        if self.read_killing_clauses:
+            return True
+        if not (self.militants_group and self._taxonomy) or self._taxonomy.group_of_noun(mention.noun) != self.militants_group:
+            return False
+        left, right = sentence_span(text, mention.start, mention.end)
+        return told_of_another_time(text[left:right], mention.start - left, mention.end - left) is None
 
     def _killed_label(self, mention: Any, probs: torch.Tensor) -> int:
         """The killed label of a count read by its clause: the group its noun names, else the
@@ -415,12 +435,14 @@ class Predictor:
 
 def _figure(outcome: str, group: str, start: int, end: int, text: str, sentence: str, score: float,
             count: int | None = None, vague: str | None = None, vague_value: int | None = None,
-            another_time: str | None = None, on_top: bool = False, implied: bool = False) -> dict[str, Any]:
+            another_time: str | None = None, on_top: bool = False, implied: bool = False,
+            read_by_words: bool = False) -> dict[str, Any]:
     """One labelled figure as `decode` builds them: the evidence fields, plus `vague_value` and
     `another_time`, which decoding uses and the output leaves out."""
     return {"another_time": another_time, "outcome": outcome, "group": group, "count": count, "vague": vague,
             "vague_value": vague_value, "start": start, "end": end, "text": text, "sentence": sentence,
-            "part_of": None, "score": round(score, 4), "on_top": on_top, "implied": implied}
+            "part_of": None, "score": round(score, 4), "on_top": on_top, "implied": implied,
+            "read_by_words": read_by_words}
 
 
 @lru_cache(maxsize=4)

@@ -125,6 +125,8 @@ class Evidence(BaseModel):
     part_of: int | None = None  # start of the first item of a list this figure is an item of; items add up
     on_top: bool = False  # counted on top of the victims' toll: a suicide bomber who set off the charge
     implied: bool = False  # supplied by a rule (that bomber, a lone victim named without a number), not read
+    read_by_words: bool = False  # the model read no figure here; its clause's words did ("troops killed 20
+    # extremists": `Predictor.read_militants_killed`); `score` is the model's 1 − P(no figure)
 
 
 class EventCue(BaseModel):
