@@ -30,6 +30,8 @@ VARIANTS = (
     ("killing clauses not read", {"read_killing_clauses": False}),
     ("militants told killed read", {"read_militants_killed": True}),
     ("militants told killed not read", {"read_militants_killed": False}),
+    ("shares of tolls across incidents", {"share_across_incidents": True}),
+    ("whole tolls across incidents", {"share_across_incidents": False}),
     ("without all four", {"read_lists": False, "read_on_top": False, "drop_background": False,
                           "no_casualty_types": ()}),
 )

@@ -12,6 +12,8 @@ from eventcoder.casualties import (
     says_someone_died_or_was_hurt,
     sentence_span,
     sentence_spans,
+    share_of,
+    shared_across,
     told_killed,
     told_of_another_time,
     without_background,
@@ -295,3 +297,26 @@ def test_items_of_one_list_take_the_outcome_its_verb_gives():
 def test_a_count_told_as_the_people_a_killing_took(text, quote, killed):
     start = text.index(quote)
     assert told_killed(text, start, start + len(quote)) is killed
+
+
+@pytest.mark.parametrize("text, quote, incidents", [
+    ("Gunmen hit two posts on Monday. Nine guards were killed across both attacks.", "Nine", 2),
+    ("It was one of four related raids that night. At least 14 people were killed across the raids.", "14", 4),
+    ("Rockets fell on the city. Three people were hurt across all five incidents.", "Three", 5),
+    ("It was one of three coordinated attacks. Six soldiers died across the ensuing clashes.", "Six", 3),
+    ("Eight villagers were wounded across this attack and one in the next valley.", "Eight", 2),
+    ("Gunmen hit two posts. Nine guards were killed in this attack; 20 were hurt across both attacks.", "Nine", None),
+    ("Unrest spread across the country, and 3 protesters were killed on Friday.", "3", None),
+    ("Nine guards were killed across the district in attacks on Monday.", "Nine", None),
+    ("Nine guards were killed across the attacks.", "Nine", None),  # how many, nowhere told
+])
+def test_a_toll_told_across_several_incidents(text, quote, incidents):
+    start = text.index(quote)
+    found = shared_across(text, start, start + len(quote))
+    assert (found[0] if found else None) == incidents
+    if found:
+        assert text[found[1]:found[2]].startswith("across")
+
+
+def test_an_incident_share_rounds_halves_up():
+    assert [share_of(total, n) for total, n in [(9, 2), (8, 2), (14, 4), (22, 5), (350, 3), (1, 3)]] == [5, 4, 4, 4, 117, 0]

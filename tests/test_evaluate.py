@@ -648,6 +648,30 @@ def test_militants_told_killed_are_read_where_the_model_reads_o(trained, text, k
         assert p.decode(text, sc)["killed"] == 0
 
 
+def test_a_toll_across_several_incidents_gives_the_event_its_share(trained):
+    """`share_across_incidents` (on): an outcome whose figures are all told as summed across N
+    incidents gets its even share in totals and groups, and `shared_across` names the words; an
+    outcome told for this incident alone keeps its toll; off, the whole toll."""
+    from eventcoder.predictor import Predictor
+    from eventcoder.schema import Prediction
+
+    p = Predictor.from_pretrained(trained)
+    p.lead_weight, p.temperature, p.mention_threshold = 1.0, 1.0, 0.5
+    text = ("Gunmen stormed a police post on Monday, one of three coordinated attacks in the district. "
+            "Nine police officers and 12 gunmen were killed across the attacks. Two officers were wounded here.")
+    _, sc = read_as(p, text, [{}, {"killed:security_forces": 0.9}, {"killed:militants": 0.9},
+                              {"injured:security_forces": 0.9}], "battles")  # "one of three": O
+    out = p.decode(text, sc)
+    assert (out["killed"], out["injured"]) == (7, 2)  # 21 over 3; the wounded are this post's
+    assert out["casualties"]["killed"] == {"security_forces": 3, "militants": 4}
+    cue = Prediction(**out).shared_across["killed"]
+    assert cue.incidents == 3 and text[cue.start:cue.end] == cue.text == "across the attacks"
+    assert "injured" not in out["shared_across"]
+    p.share_across_incidents = False
+    out = p.decode(text, sc)
+    assert (out["killed"], out["injured"], out["shared_across"]) == (21, 2, {})
+
+
 def assert_switch_is_fitted(p, attr: str, text: str, sc, killed_on: int, killed_off: int) -> None:
     """`fit_casualty_switch` turns the decoding switch `attr` on when validation's killed toll is the
     one it gives (`killed_on`), and leaves it off when the toll is the one without it."""

@@ -29,6 +29,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from eventcoder.numbers import TEENS, UNITS
+
 KILLED_WORDS = re.compile(r"\b(kill\w*|dead|died|dies|death\w*|slain|lives|bodies|corpses?|shot dead|"
                           r"gunned down|massacre\w*|murder\w*|assassinat\w*|executed|beheaded|decapitated|"
                           r"severed head|lynched|fatal\w*|perish\w*)\b", re.I)
@@ -152,6 +154,47 @@ def told_killed(text: str, start: int, end: int) -> bool:
     extremists were killed"). A reading of the words alone, for counts the model reads as O."""
     return KILLING_BEFORE.search(text[max(0, start - 40):start]) is not None \
         or KILLED_AFTER.match(text[end:end + 80]) is not None
+
+
+# a toll summed over several incidents the article's event is one of: "across both attacks", "across
+# the four incidents", "across all five incidents", "across the ensuing clashes" (the number from
+# "one of three coordinated attacks" before it), "across this attack and one in Mughali"
+_INCIDENTS = r"(?:attacks?|incidents?|assaults?|events?|blasts?|bombings?|explosions?|clashes|raids?|strikes?)"
+SHARED_ACROSS = re.compile(
+    rf"\bacross\s+(?:(?P<both>both)\s+(?:[\w-]+\s+)?{_INCIDENTS}\b"
+    rf"|this\s+{_INCIDENTS}\s+and\s+(?:one|another)\b"
+    rf"|(?:all\s+(?:of\s+)?)?(?:(?:the|these|those)\s+)?(?:(?P<n>[\w-]+)\s+)?(?:[\w-]+\s+)?{_INCIDENTS}\b)", re.I)
+ONE_OF_INCIDENTS = re.compile(rf"\bone of (?P<n>[\w-]+) (?:[\w-]+ ){{0,3}}?{_INCIDENTS}\b", re.I)
+MAX_INCIDENTS = 20
+
+
+def _incident_count(word: str | None) -> int | None:
+    """2–20 from digits or a number word ("four", "12"), else None ("ensuing", "the")."""
+    low = (word or "").lower()
+    n = int(low) if low.isdigit() else {**UNITS, **TEENS, "twenty": 20}.get(low)
+    return n if n is not None and 2 <= n <= MAX_INCIDENTS else None
+
+
+def shared_across(text: str, start: int, end: int) -> tuple[int, int, int] | None:
+    """(incidents, cue start, cue end) where the figure at text[start:end] is told, later in its
+    sentence (before a semicolon), as summed across several incidents ("... were killed across both attacks"), the number
+    of incidents named there or by "one of N ... attacks" earlier in the text; else None. GTD, like
+    ACLED, gives each incident an even share of such a toll (`share_of`)."""
+    _, right = sentence_span(text, start, end)
+    semicolon = text.find(";", end, right)  # a clause after it tells of something else
+    cue = SHARED_ACROSS.search(text, end, right if semicolon < 0 else semicolon)
+    if cue is None:
+        return None
+    n = 2 if cue.group(0).lower().startswith(("across both", "across this")) else _incident_count(cue.group("n"))
+    if n is None:
+        one_of = ONE_OF_INCIDENTS.search(text, 0, cue.start())
+        n = _incident_count(one_of.group("n")) if one_of else None
+    return (n, cue.start(), cue.end()) if n else None
+
+
+def share_of(total: int, incidents: int) -> int:
+    """One incident's even share of a toll summed over `incidents`, halves rounded up (9 over 2: 5)."""
+    return (2 * total + incidents) // (2 * incidents)
 
 
 def told_of_another_time(sentence: str, start: int, end: int) -> str | None:

@@ -35,6 +35,8 @@ from eventcoder.casualties import (
     says_someone_died_or_was_hurt,
     sentence_span,
     sentence_spans,
+    share_of,
+    shared_across,
     told_killed,
     told_of_another_time,
     without_background,
@@ -115,6 +117,9 @@ class Predictor:
     # parts of the article-level rule that can be switched off to measure them (scripts/rule_ablation.py)
     read_lists = True  # figures listed together are items of one figure (`casualties.join_listed`)
     read_on_top = True  # "In addition to the bomber, five were killed" adds (`casualties.said_to_come_on_top`)
+    share_across_incidents = True  # a toll the article tells as summed across several incidents its
+    # event is one of ("... were killed across both attacks") gives the event an even share, as GTD and
+    # ACLED code such tolls (`casualties.shared_across`); the output's `shared_across` names the cue
     territory_is_battle = True  # an article read as a strategic development whose headline and lead tell a
     # side retaking or seizing ground is a battle, as the ACLED codebook has it (`event_cues.territory_taken`);
     # a taxonomy without both labels: never
@@ -126,7 +131,7 @@ class Predictor:
                   "lead_chars", "body_threshold", "body_needs_lead_toll", "needs_casualty_word", "drop_background",
                   "count_bombers", "count_lone_victims", "read_killing_clauses", "no_casualty_types", "prior_correction", "lexical_weight", "event_prior")
     # codebook and reading rules that are on unless set off by hand (`evaluate decode_settings=`), not fitted
-    SET_BY_HAND = ("territory_is_battle", "read_militants_killed", "read_lists", "read_on_top")
+    SET_BY_HAND = ("territory_is_battle", "read_militants_killed", "share_across_incidents", "read_lists", "read_on_top")
 
     def __init__(self, model: Any, tokenizer: Any, numbers: NumbersConfig | None = None,
                  count_vague: bool = False) -> None:
@@ -345,13 +350,30 @@ class Predictor:
             labelled = self._with_lone_victim(text, labelled)
         agg = aggregate(labelled, outcomes=self.outcomes, unknown_group=self.unknown_group,
                         count_vague=self.count_vague, on_top_cue=self.read_on_top)
+        shared = self._shared_across(text, labelled) if self.share_across_incidents else {}
+        for outcome, across in shared.items():
+            agg["totals"][outcome] = share_of(agg["totals"][outcome], across["incidents"])
+            agg["by_group"][outcome] = {g: share_of(v, across["incidents"]) if isinstance(v, int) else v
+                                        for g, v in agg["by_group"][outcome].items()}
         internal = ("vague_value", "another_time")
         evidence = [{k: v for k, v in e.items() if k not in internal} for e in labelled if e["count"] is not None]
         vague = [{k: v for k, v in e.items() if k not in internal} for e in labelled if e["count"] is None]
         return {"event_type": self.event_labels[best], "score": round(float(probs[best]), 4),
                 "scores": {lab: round(float(p), 4) for lab, p in zip(self.event_labels, probs, strict=True)},
                 "event_cue": cue, **{o: agg["totals"][o] for o in self.outcomes},
-                "casualties": agg["by_group"], "vague": vague, "evidence": evidence}
+                "casualties": agg["by_group"], "shared_across": shared, "vague": vague, "evidence": evidence}
+
+    def _shared_across(self, text: str, labelled: list[dict]) -> dict[str, dict[str, Any]]:
+        """Per outcome, the cue that tells its toll as summed across several incidents: where every
+        figure of the outcome is so told, with one number of incidents (`casualties.shared_across`)."""
+        shared = {}
+        for outcome in self.outcomes:
+            cues = [shared_across(text, f["start"], f["end"]) for f in labelled
+                    if f["outcome"] == outcome and f["count"] is not None]
+            if cues and all(cues) and len({c[0] for c in cues}) == 1:
+                n, start, end = cues[0]
+                shared[outcome] = {"incidents": n, "text": text[start:end], "start": start, "end": end}
+        return shared
 
     def _told_killed(self, text: str, mention: Any) -> bool:
         """Whether a count the model reads as no figure is read as killed by its clause:

@@ -139,6 +139,16 @@ class EventCue(BaseModel):
     end: int
 
 
+class IncidentShare(BaseModel):
+    """The words that tell an outcome's toll as summed across several incidents, the event one of
+    them ("across both attacks"): the totals and groups given are the event's even share."""
+
+    incidents: int
+    text: str
+    start: int
+    end: int
+
+
 class Prediction(BaseModel):
     """The output contract of `predict()`, the CLI and the server (see DESIGN.md)."""
 
@@ -150,6 +160,7 @@ class Prediction(BaseModel):
     killed: int
     injured: int
     casualties: dict[str, dict[str, int | str]]
+    shared_across: dict[str, IncidentShare] = Field(default_factory=dict)  # outcome → cue, where its toll is a share
     vague: list[Evidence] = Field(default_factory=list)
     evidence: list[Evidence] = Field(default_factory=list)
 
