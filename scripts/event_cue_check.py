@@ -37,13 +37,28 @@ class CueRule:
     fires: Callable[[str, int], bool]  # (text, the model's lead_chars) → does the rule apply
 
 
+# an explosive or remote weapon named as what did the harm ("killed by landmine", "IED attack kills")
+DEVICE = re.compile(r"\b(land ?mines?|(anti-personnel |anti-tank )?mines?|IEDs?|improvised explosive|roadside bombs?|"
+                    r"car bombs?|bomb(s|ing|ings|ed)?|blasts?|explosions?|explosives?|drone (strike|attack)s?|"
+                    r"air ?strikes?|airstrikes?|shelling|shells?|mortars?|rockets?|missiles?|grenades?)\b", re.I)
+ARREST = re.compile(r"\b(arrest\w*|detain\w*|captur\w*|apprehend\w*|nab\w*|held|custody|surrender\w*)\b", re.I)
+FIGHT = re.compile(r"\b(clash\w*|gun ?fight\w*|fire ?fight\w*|exchange of fire|fought|battl\w*|kill\w*|dead|"
+                   r"attack\w*|ambush\w*|offensive)\b", re.I)
+
+
 def _rules() -> dict[str, CueRule]:
     from eventcoder.event_cues import territory_taken
+    from eventcoder.features import headline_of
 
     return {
         "calm-riot": CueRule("riots", "protests", lambda text, lead: VIOLENT_ACT.search(text) is None),
         "territory": CueRule("strategic_developments", "battles",
                              lambda text, lead: territory_taken(text[:lead or None]) is not None),
+        "device-headline": CueRule("battles", "explosions_remote_violence",
+                                   lambda text, lead: DEVICE.search(headline_of(text) or "") is not None),
+        "arrest-headline": CueRule("battles", "strategic_developments",
+                                   lambda text, lead: bool(ARREST.search(headline_of(text) or ""))
+                                   and not FIGHT.search(headline_of(text) or "")),
     }
 
 
