@@ -14,6 +14,10 @@ A set is an evaluate eval-set spec, optionally @split (default test).
 - `territory` (session 16, adopted: `Predictor.territory_is_battle`): a strategic development
   whose headline and lead tell a side retaking or seizing ground is a battle
   (`event_cues.territory_taken`).
+- `device` (session 17, adopted: `Predictor.device_is_explosion`): a battle whose headline names an
+  explosive or remote weapon is explosions/remote violence (`event_cues.device_named`).
+- `arrest-headline` (session 17, not adopted): a battle whose headline tells an arrest and no
+  fighting is a strategic development.
 """
 from __future__ import annotations
 
@@ -37,25 +41,21 @@ class CueRule:
     fires: Callable[[str, int], bool]  # (text, the model's lead_chars) → does the rule apply
 
 
-# an explosive or remote weapon named as what did the harm ("killed by landmine", "IED attack kills")
-DEVICE = re.compile(r"\b(land ?mines?|(anti-personnel |anti-tank )?mines?|IEDs?|improvised explosive|roadside bombs?|"
-                    r"car bombs?|bomb(s|ing|ings|ed)?|blasts?|explosions?|explosives?|drone (strike|attack)s?|"
-                    r"air ?strikes?|airstrikes?|shelling|shells?|mortars?|rockets?|missiles?|grenades?)\b", re.I)
 ARREST = re.compile(r"\b(arrest\w*|detain\w*|captur\w*|apprehend\w*|nab\w*|held|custody|surrender\w*)\b", re.I)
 FIGHT = re.compile(r"\b(clash\w*|gun ?fight\w*|fire ?fight\w*|exchange of fire|fought|battl\w*|kill\w*|dead|"
                    r"attack\w*|ambush\w*|offensive)\b", re.I)
 
 
 def _rules() -> dict[str, CueRule]:
-    from eventcoder.event_cues import territory_taken
+    from eventcoder.event_cues import device_named, territory_taken
     from eventcoder.features import headline_of
 
     return {
         "calm-riot": CueRule("riots", "protests", lambda text, lead: VIOLENT_ACT.search(text) is None),
         "territory": CueRule("strategic_developments", "battles",
                              lambda text, lead: territory_taken(text[:lead or None]) is not None),
-        "device-headline": CueRule("battles", "explosions_remote_violence",
-                                   lambda text, lead: DEVICE.search(headline_of(text) or "") is not None),
+        "device": CueRule("battles", "explosions_remote_violence",
+                          lambda text, lead: device_named(headline_of(text)) is not None),
         "arrest-headline": CueRule("battles", "strategic_developments",
                                    lambda text, lead: bool(ARREST.search(headline_of(text) or ""))
                                    and not FIGHT.search(headline_of(text) or "")),
@@ -67,7 +67,7 @@ def main() -> None:
     from eventcoder.metrics import event_metrics
 
     predictor, cfg, sets = scoring_cli(__doc__.split("\n\n")[0])
-    predictor.territory_is_battle = False  # read as the encoder alone; each rule is applied below
+    predictor.territory_is_battle = predictor.device_is_explosion = False  # the encoder alone; each rule below
     labels = predictor.event_labels
     rows_by_set = {spec: load_set(spec, cfg) for spec in sets}
     read_by_set = {spec: [p["event_type"] for p in predictor([r["text"] for r in rows])]

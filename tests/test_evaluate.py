@@ -596,6 +596,32 @@ def test_a_strategic_development_whose_lead_tells_ground_retaken_is_a_battle(tra
     assert p.decode(text, vac_sc)["event_type"] == "violence_against_civilians"
 
 
+def test_a_battle_whose_headline_names_a_device_is_an_explosion(trained):
+    """ACLED codes harm done by an explosive or remote weapon as explosions/remote violence: an article
+    the model reads as a battle whose headline names one (`device_is_explosion`, on) is decoded so,
+    with the cue's word and offsets; not without a headline, not with the rule off, not for another
+    reading."""
+    from eventcoder.predictor import Predictor
+
+    p = Predictor.from_pretrained(trained)
+    p.lead_weight, p.temperature = 1.0, 1.0
+    text = "Patrol hits landmine near Orvale\n\nThree soldiers were killed on Monday when their patrol struck a mine."
+    _, sc = read_as(p, text, [{"killed:security_forces": 0.9}], "battles")
+    out = p.decode(text, sc)
+    assert out["event_type"] == "explosions_remote_violence" and out["killed"] == 3
+    start = text.index("landmine")
+    assert out["event_cue"] == {"rule": "device", "text": "landmine", "start": start, "end": start + 8}
+    assert out["scores"]["battles"] > out["scores"]["explosions_remote_violence"]  # the scores stay the model's
+    p.device_is_explosion = False
+    assert p.decode(text, sc)["event_type"] == "battles"
+    p.device_is_explosion = True
+    no_headline = text.replace("\n\n", " ")
+    _, nh_sc = read_as(p, no_headline, [{"killed:security_forces": 0.9}], "battles")
+    assert p.decode(no_headline, nh_sc)["event_type"] == "battles"
+    _, vac_sc = read_as(p, text, [{"killed:security_forces": 0.9}], "violence_against_civilians")
+    assert p.decode(text, vac_sc)["event_type"] == "violence_against_civilians"
+
+
 def test_a_count_a_killing_took_is_read_when_the_model_reads_o_and_the_switch_is_set(trained):
     """"Troops killed 20 villagers" read as O by the model: with `read_killing_clauses` (set by hand)
     it is a killed figure of the group its noun names, in the lead only; a count the model read stays

@@ -1,7 +1,7 @@
 """The codebook cues the Predictor uses to settle an event type (`eventcoder.event_cues`)."""
 import pytest
 
-from eventcoder.event_cues import territory_taken
+from eventcoder.event_cues import device_named, territory_taken
 
 
 @pytest.mark.parametrize("text", [
@@ -28,3 +28,26 @@ def test_retaking_or_seizing_ground_is_a_cue(text):
 ])
 def test_arrests_handovers_and_marches_are_not(text):
     assert territory_taken(text) is None
+
+
+@pytest.mark.parametrize("headline, word", [
+    ("Two soldiers killed by landmine near the border", "landmine"),
+    ("IED attack kills four officers on the coast road", "IED"),
+    ("Drone strike on market town kills 12", "Drone strike"),
+    ("Roadside bomb hits army convoy in the hills", "Roadside bomb"),
+    ("Shelling of the river port wounds nine", "Shelling"),
+])
+def test_a_headline_naming_an_explosive_or_remote_weapon_is_a_cue(headline, word):
+    start, end = device_named(headline)
+    assert headline[start:end] == word
+
+
+@pytest.mark.parametrize("headline", [
+    "Gunmen storm gold mine, kill five guards",
+    "Police seize explosives in dawn raid on warehouse",
+    "Troops and rebels clash for a second day near the pass",
+    "Shell company linked to militia funding, court hears",
+    None,
+])
+def test_mines_explosives_seized_and_fighting_are_not(headline):
+    assert device_named(headline) is None

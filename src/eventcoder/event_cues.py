@@ -6,6 +6,11 @@ strategic development. The model reads war-progress reports ("troops retook the 
 strategic developments, because the words of control and its handover dominate them
 (README, "Session 16"). The Predictor applies `territory_taken` to an article read as a strategic
 development (`Predictor.territory_is_battle`).
+
+ACLED codes an event whose harm an explosive or remote weapon did (a landmine, an IED, an air or
+drone strike, shelling) as explosions/remote violence. The model reads a patrol hit by a mine or
+an IED as a battle, because soldiers, militants and an ambush fill the story; a headline that
+names the device as the news is the cue (`device_named`, `Predictor.device_is_explosion`).
 """
 from __future__ import annotations
 
@@ -20,4 +25,17 @@ TERRITORY_TAKEN = re.compile(r"\b(retook|retaken|retakes|recaptur(ed|es)|regaine
 def territory_taken(text: str) -> tuple[int, int] | None:
     """Where the text first tells a side retaking, liberating or seizing control of ground, or None."""
     m = TERRITORY_TAKEN.search(text)
+    return m.span() if m else None
+
+
+# an explosive or remote weapon; not "mine" alone (a gold mine), "shells", or "explosives" (seized in a raid)
+DEVICE = re.compile(r"\b(land ?mines?|anti-(personnel|tank) mines?|IEDs?|improvised explosive( devices?)?|"
+                    r"explosive devices?|roadside bombs?|car bombs?|bomb(s|ed|ing|ings)?|blasts?|explosions?|"
+                    r"drone (strike|attack)s?|air ?strikes?|shelling|mortars?|rockets?|missiles?|grenades?)\b", re.I)
+
+
+def device_named(headline: str | None) -> tuple[int, int] | None:
+    """Where a headline names an explosive or remote weapon ("Soldier killed by landmine", "IED
+    attack kills four"), or None (no headline: None)."""
+    m = DEVICE.search(headline or "")
     return m.span() if m else None

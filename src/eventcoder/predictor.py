@@ -41,7 +41,8 @@ from eventcoder.casualties import (
     told_of_another_time,
     without_background,
 )
-from eventcoder.event_cues import territory_taken
+from eventcoder.event_cues import device_named, territory_taken
+from eventcoder.features import headline_of
 from eventcoder.numbers import NumbersConfig, find_mentions
 from eventcoder.taxonomy import OUTSIDE, Taxonomy
 
@@ -117,6 +118,9 @@ class Predictor:
     # parts of the article-level rule that can be switched off to measure them (scripts/rule_ablation.py)
     read_lists = True  # figures listed together are items of one figure (`casualties.join_listed`)
     read_on_top = True  # "In addition to the bomber, five were killed" adds (`casualties.said_to_come_on_top`)
+    device_is_explosion = True  # an article read as a battle whose headline names an explosive or remote
+    # weapon (a landmine, an IED, a drone strike) is explosions/remote violence, as the ACLED codebook
+    # has it (`event_cues.device_named`); a taxonomy without both labels, or an article without a headline: never
     share_across_incidents = True  # a toll the article tells as summed across several incidents its
     # event is one of ("... were killed across both attacks") gives the event an even share, as GTD and
     # ACLED code such tolls (`casualties.shared_across`); the output's `shared_across` names the cue
@@ -131,7 +135,7 @@ class Predictor:
                   "lead_chars", "body_threshold", "body_needs_lead_toll", "needs_casualty_word", "drop_background",
                   "count_bombers", "count_lone_victims", "read_killing_clauses", "no_casualty_types", "prior_correction", "lexical_weight", "event_prior")
     # codebook and reading rules that are on unless set off by hand (`evaluate decode_settings=`), not fitted
-    SET_BY_HAND = ("territory_is_battle", "read_militants_killed", "share_across_incidents", "read_lists", "read_on_top")
+    SET_BY_HAND = ("territory_is_battle", "device_is_explosion", "read_militants_killed", "share_across_incidents", "read_lists", "read_on_top")
 
     def __init__(self, model: Any, tokenizer: Any, numbers: NumbersConfig | None = None,
                  count_vague: bool = False) -> None:
@@ -407,6 +411,14 @@ class Predictor:
             if span:
                 return self.event_labels.index("battles"), {"rule": "territory", "text": text[span[0]:span[1]],
                                                             "start": span[0], "end": span[1]}
+        if self.device_is_explosion and self.event_labels[best] == "battles" \
+                and "explosions_remote_violence" in self.event_labels:
+            head = headline_of(text)
+            span = device_named(head)
+            if span:
+                start = text.index(head)
+                return self.event_labels.index("explosions_remote_violence"), {
+                    "rule": "device", "text": head[span[0]:span[1]], "start": start + span[0], "end": start + span[1]}
         return best, None
 
     def _with_bomber(self, text: str, mentions: list, mprobs: torch.Tensor, labelled: list[dict]) -> list[dict]:
