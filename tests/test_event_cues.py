@@ -25,8 +25,11 @@ def test_retaking_or_seizing_ground_is_a_cue(text):
     "The government kept control of the ministry budget.",
     "Officers arrived to help the police take back control from the gangs.",
     "The offensive aims at retaking the city by the end of the year.",
+    "Rebels took control of the district after elders negotiated the surrender of its centre.",
+    "The militia seized control of the town unopposed after the garrison left.",
+    "Insurgents took control of the mining town a day after the army withdrew. No fighting was reported.",
 ])
-def test_arrests_handovers_and_marches_are_not(text):
+def test_arrests_handovers_marches_and_takeovers_without_a_fight_are_not(text):
     assert territory_taken(text) is None
 
 

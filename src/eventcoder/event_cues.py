@@ -22,10 +22,17 @@ TERRITORY_TAKEN = re.compile(r"\b(retook|retaken|retakes|recaptur(ed|es)|regaine
                              r"(took|taken|takes|seized|seizes|wrested|wrests) (back )?control)\b", re.I)
 
 
+# ground that changed hands without a fight: ACLED's non-violent transfer, a strategic development
+WITHOUT_A_FIGHT = re.compile(r"\b(no (fighting|clashes|resistance|shots?)|without (a )?(fight|fighting|resistance|"
+                             r"a shot)|unopposed|peaceful(ly)?|hand-?over|handed (it |them )?over|withdr[ae]w\w*|"
+                             r"pulled out|negotiated)\b", re.I)
+
+
 def territory_taken(text: str) -> tuple[int, int] | None:
-    """Where the text first tells a side retaking, liberating or seizing control of ground, or None."""
+    """Where the text first tells a side retaking, liberating or seizing control of ground, or None;
+    None too where it tells the ground changed hands without a fight (a handover, a withdrawal)."""
     m = TERRITORY_TAKEN.search(text)
-    return m.span() if m else None
+    return m.span() if m and not WITHOUT_A_FIGHT.search(text) else None
 
 
 # an explosive or remote weapon; not "mine" alone (a gold mine), "shells", or "explosives" (seized in a raid)
