@@ -16,6 +16,8 @@ A set is an evaluate eval-set spec, optionally @split (default test).
   (`event_cues.territory_taken`).
 - `device` (session 17, adopted: `Predictor.device_is_explosion`): a battle whose headline names an
   explosive or remote weapon is explosions/remote violence (`event_cues.device_named`).
+- `calm-crowd` (session 17, not adopted): a riot whose text tells a protest and no violent act of
+  the crowd's own (the police's tear gas or shootings do not count) is a protest.
 - `arrest-headline` (session 17, not adopted): a battle whose headline tells an arrest and no
   fighting is a strategic development.
 """
@@ -41,6 +43,11 @@ class CueRule:
     fires: Callable[[str, int], bool]  # (text, the model's lead_chars) → does the rule apply
 
 
+# a crowd's own violent acts; not the police's ("riot gear", "tear gas", "police violence", "sniper attack")
+CROWD_VIOLENCE = re.compile(r"\b(threw|throw\w*|hurl\w*|pelt\w*|ston(e|es|ed|ing)|rocks?|petrol bombs?|molotov|"
+                            r"torch(ed|ing)|set (fire|ablaze)|burn(ed|t|ing)|loot\w*|vandal\w*|ransack\w*|smash\w*|"
+                            r"rioters?|rioting|mobs?|lynch\w*|clash\w*|fought|destroy\w*|damag\w*|storm\w*)\b", re.I)
+PROTEST = re.compile(r"\b(protest\w*|demonstrat\w*|march\w*|rall(y|ies|ied))\b", re.I)
 ARREST = re.compile(r"\b(arrest\w*|detain\w*|captur\w*|apprehend\w*|nab\w*|held|custody|surrender\w*)\b", re.I)
 FIGHT = re.compile(r"\b(clash\w*|gun ?fight\w*|fire ?fight\w*|exchange of fire|fought|battl\w*|kill\w*|dead|"
                    r"attack\w*|ambush\w*|offensive)\b", re.I)
@@ -54,6 +61,8 @@ def _rules() -> dict[str, CueRule]:
         "calm-riot": CueRule("riots", "protests", lambda text, lead: VIOLENT_ACT.search(text) is None),
         "territory": CueRule("strategic_developments", "battles",
                              lambda text, lead: territory_taken(text[:lead or None]) is not None),
+        "calm-crowd": CueRule("riots", "protests", lambda text, lead: PROTEST.search(text) is not None
+                              and CROWD_VIOLENCE.search(text) is None),
         "device": CueRule("battles", "explosions_remote_violence",
                           lambda text, lead: device_named(headline_of(text)) is not None),
         "arrest-headline": CueRule("battles", "strategic_developments",

@@ -110,9 +110,9 @@ class Predictor:
     # its group the one its noun names, else the model's likeliest killed group (`casualties.told_killed`);
     # set by hand, not by calibration: it also reads the earlier attacks' tolls a lead recalls
     read_militants_killed = True  # the narrow case of the above, on: a count so told whose noun names
-    # militants ("troops killed 20 extremists") and whose sentence dates it to no other time; a lead's
-    # recalled tolls are of civilians and police, and the exports tell the militants a raid killed
-    # this way; a taxonomy without a militants group: never
+    # militants ("troops killed 20 extremists") and whose sentence dates it to no other time; the
+    # recalled tolls the broad case misread were of people, police and civilians, never of militants
+    # (README, "Session 17"); a taxonomy without a militants group: never
     count_lone_victims = False  # True: where no killed figure was read, one person the lead says was
     # killed without a number ("shot and killed Hazrat Gul") is counted (`casualties.lone_victim`)
     # parts of the article-level rule that can be switched off to measure them (scripts/rule_ablation.py)
@@ -122,8 +122,8 @@ class Predictor:
     # weapon (a landmine, an IED, a drone strike) is explosions/remote violence, as the ACLED codebook
     # has it (`event_cues.device_named`); a taxonomy without both labels, or an article without a headline: never
     share_across_incidents = True  # a toll the article tells as summed across several incidents its
-    # event is one of ("... were killed across both attacks") gives the event an even share, as GTD and
-    # ACLED code such tolls (`casualties.shared_across`); the output's `shared_across` names the cue
+    # event is one of ("... were killed across both attacks") gives the event an even share, as GTD
+    # codes such tolls (`casualties.shared_across`); the output's `shared_across` names the cue
     territory_is_battle = True  # an article read as a strategic development whose headline and lead tell a
     # side retaking or seizing ground is a battle, as the ACLED codebook has it (`event_cues.territory_taken`);
     # a taxonomy without both labels: never
