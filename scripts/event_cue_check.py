@@ -16,8 +16,9 @@ A set is an evaluate eval-set spec, optionally @split (default test).
   (`event_cues.territory_taken`).
 - `device` (session 17, adopted: `Predictor.device_is_explosion`): a battle whose headline names an
   explosive or remote weapon is explosions/remote violence (`event_cues.device_named`).
-- `calm-crowd` (session 17, not adopted): a riot whose text tells a protest and no violent act of
-  the crowd's own (the police's tear gas or shootings do not count) is a protest.
+- `calm-crowd` (session 17, adopted: `Predictor.calm_crowd_is_protest`): a riot whose full article
+  (one with a headline) tells a protest and no violent act of the crowd's own (the police's tear gas
+  or shootings do not count) is a protest (`event_cues.calm_protest`).
 - `arrest-headline` (session 17, not adopted): a battle whose headline tells an arrest and no
   fighting is a strategic development.
 """
@@ -43,26 +44,20 @@ class CueRule:
     fires: Callable[[str, int], bool]  # (text, the model's lead_chars) → does the rule apply
 
 
-# a crowd's own violent acts; not the police's ("riot gear", "tear gas", "police violence", "sniper attack")
-CROWD_VIOLENCE = re.compile(r"\b(threw|throw\w*|hurl\w*|pelt\w*|ston(e|es|ed|ing)|rocks?|petrol bombs?|molotov|"
-                            r"torch(ed|ing)|set (fire|ablaze)|burn(ed|t|ing)|loot\w*|vandal\w*|ransack\w*|smash\w*|"
-                            r"rioters?|rioting|mobs?|lynch\w*|clash\w*|fought|destroy\w*|damag\w*|storm\w*)\b", re.I)
-PROTEST = re.compile(r"\b(protest\w*|demonstrat\w*|march\w*|rall(y|ies|ied))\b", re.I)
 ARREST = re.compile(r"\b(arrest\w*|detain\w*|captur\w*|apprehend\w*|nab\w*|held|custody|surrender\w*)\b", re.I)
 FIGHT = re.compile(r"\b(clash\w*|gun ?fight\w*|fire ?fight\w*|exchange of fire|fought|battl\w*|kill\w*|dead|"
                    r"attack\w*|ambush\w*|offensive)\b", re.I)
 
 
 def _rules() -> dict[str, CueRule]:
-    from eventcoder.event_cues import device_named, territory_taken
+    from eventcoder.event_cues import calm_protest, device_named, territory_taken
     from eventcoder.features import headline_of
 
     return {
         "calm-riot": CueRule("riots", "protests", lambda text, lead: VIOLENT_ACT.search(text) is None),
         "territory": CueRule("strategic_developments", "battles",
                              lambda text, lead: territory_taken(text[:lead or None]) is not None),
-        "calm-crowd": CueRule("riots", "protests", lambda text, lead: PROTEST.search(text) is not None
-                              and CROWD_VIOLENCE.search(text) is None),
+        "calm-crowd": CueRule("riots", "protests", lambda text, lead: calm_protest(text) is not None),
         "device": CueRule("battles", "explosions_remote_violence",
                           lambda text, lead: device_named(headline_of(text)) is not None),
         "arrest-headline": CueRule("battles", "strategic_developments",
@@ -76,7 +71,8 @@ def main() -> None:
     from eventcoder.metrics import event_metrics
 
     predictor, cfg, sets = scoring_cli(__doc__.split("\n\n")[0])
-    predictor.territory_is_battle = predictor.device_is_explosion = False  # the encoder alone; each rule below
+    # the encoder alone; each rule is applied below
+    predictor.territory_is_battle = predictor.device_is_explosion = predictor.calm_crowd_is_protest = False
     labels = predictor.event_labels
     rows_by_set = {spec: load_set(spec, cfg) for spec in sets}
     read_by_set = {spec: [p["event_type"] for p in predictor([r["text"] for r in rows])]

@@ -622,6 +622,28 @@ def test_a_battle_whose_headline_names_a_device_is_an_explosion(trained):
     assert p.decode(text, vac_sc)["event_type"] == "violence_against_civilians"
 
 
+def test_a_riot_whose_article_tells_no_violence_of_the_crowds_is_a_protest(trained):
+    """ACLED codes a protest met with force as a protest: an article the model reads as a riot that
+    tells a protest and no violent act of the crowd's own (`calm_crowd_is_protest`, on) is decoded
+    as a protest, with the cue; not when the crowd threw stones, not with the rule off."""
+    from eventcoder.predictor import Predictor
+
+    p = Predictor.from_pretrained(trained)
+    p.lead_weight, p.temperature = 1.0, 1.0
+    text = "Police fire tear gas at marchers\n\nOfficers fired tear gas at a protest of farmers in Velmora on Monday."
+    _, sc = read_as(p, text, [], "riots")
+    out = p.decode(text, sc)
+    start = text.index("marchers")  # the first word of a protest
+    assert out["event_type"] == "protests"
+    assert out["event_cue"] == {"rule": "calm-crowd", "text": "marchers", "start": start, "end": start + 8}
+    p.calm_crowd_is_protest = False
+    assert p.decode(text, sc)["event_type"] == "riots"
+    p.calm_crowd_is_protest = True
+    stones = text.replace("on Monday.", "on Monday after farmers threw stones.")
+    _, st_sc = read_as(p, stones, [], "riots")
+    assert p.decode(stones, st_sc)["event_type"] == "riots"
+
+
 def test_a_count_a_killing_took_is_read_when_the_model_reads_o_and_the_switch_is_set(trained):
     """"Troops killed 20 villagers" read as O by the model: with `read_killing_clauses` (set by hand)
     it is a killed figure of the group its noun names, in the lead only; a count the model read stays

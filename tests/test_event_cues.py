@@ -1,7 +1,7 @@
 """The codebook cues the Predictor uses to settle an event type (`eventcoder.event_cues`)."""
 import pytest
 
-from eventcoder.event_cues import device_named, territory_taken
+from eventcoder.event_cues import calm_protest, device_named, territory_taken
 
 
 @pytest.mark.parametrize("text", [
@@ -54,3 +54,25 @@ def test_a_headline_naming_an_explosive_or_remote_weapon_is_a_cue(headline, word
 ])
 def test_mines_explosives_seized_and_fighting_are_not(headline):
     assert device_named(headline) is None
+
+
+@pytest.mark.parametrize("text", [
+    "Marchers demand answers over police shooting\n\nHundreds marched through Corvel on Sunday, chanting and "
+    "holding signs, a day after officers shot a delivery driver.",
+    "Police fire tear gas at students\n\nRiot police fired tear gas and rubber bullets to disperse a rally of "
+    "students outside the ministry on Monday.",
+])
+def test_a_protest_without_the_crowds_own_violence_is_a_cue(text):
+    start, end = calm_protest(text)
+    assert text[start:end].lower().startswith(("march", "rall", "protest", "demonstrat"))
+
+
+@pytest.mark.parametrize("text", [
+    "Rioters torch shops in Corvel\n\nProtesters set fire to shops and threw stones at police on Sunday.",
+    "Violent protests leave 12 hurt\n\nProtests against the dam spread to three towns on Monday.",
+    "Protesters clash with police\n\nDemonstrators clashed with officers near the ministry on Monday.",
+    "Hundreds marched through Corvel on Sunday, chanting and holding signs.",  # no headline: a note or snippet
+    "Police raid market\n\nOfficers searched stalls in the old market on Monday.",  # no protest
+])
+def test_crowd_violence_notes_and_texts_without_a_protest_are_not(text):
+    assert calm_protest(text) is None

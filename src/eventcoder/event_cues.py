@@ -11,6 +11,12 @@ ACLED codes an event whose harm an explosive or remote weapon did (a landmine, a
 drone strike, shelling) as explosions/remote violence. The model reads a patrol hit by a mine or
 an IED as a battle, because soldiers, militants and an ambush fill the story; a headline that
 names the device as the news is the cue (`device_named`, `Predictor.device_is_explosion`).
+
+ACLED codes a demonstration as a riot only for the crowd's own violence: a protest that police meet
+with tear gas, rubber bullets or live fire stays a protest ("protest with intervention", "excessive
+force against protesters"). The model reads an article about protests over a police shooting, or
+protesters dispersed with tear gas, as a riot; a full article (one with a headline) that tells a
+protest and no violent act of the crowd's is the cue (`calm_protest`, `Predictor.calm_crowd_is_protest`).
 """
 from __future__ import annotations
 
@@ -45,4 +51,24 @@ def device_named(headline: str | None) -> tuple[int, int] | None:
     """Where a headline names an explosive or remote weapon ("Soldier killed by landmine", "IED
     attack kills four"), or None (no headline: None)."""
     m = DEVICE.search(headline or "")
+    return m.span() if m else None
+
+
+# a crowd's own violent acts; not the police's ("riot police", "tear gas", "police violence", "a sniper attack")
+CROWD_VIOLENCE = re.compile(r"\b(violent(ly)?|threw|throw\w*|hurl\w*|pelt\w*|ston(e|es|ed|ing)|rocks?|petrol bombs?|"
+                            r"molotov|torch(ed|ing)|set (fire|ablaze)|burn(ed|t|ing)|loot\w*|vandal\w*|ransack\w*|"
+                            r"smash\w*|rioters?|rioting|mobs?|lynch\w*|clash\w*|fought|destroy\w*|damag\w*|storm\w*)\b",
+                            re.I)
+PROTEST = re.compile(r"\b(protest\w*|demonstrat\w*|march\w*|rall(y|ies|ied))\b", re.I)
+
+
+def calm_protest(text: str) -> tuple[int, int] | None:
+    """Where a full article (one with a headline: `features.headline_of`) first tells a protest, when
+    it tells no violent act of the crowd's own anywhere; else None. Exports and snippets (no
+    headline) are left alone: their one-line riot notes name the act seldom enough to mislead."""
+    from eventcoder.features import headline_of
+
+    if headline_of(text) is None or CROWD_VIOLENCE.search(text):
+        return None
+    m = PROTEST.search(text)
     return m.span() if m else None

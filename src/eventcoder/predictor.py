@@ -41,7 +41,7 @@ from eventcoder.casualties import (
     told_of_another_time,
     without_background,
 )
-from eventcoder.event_cues import device_named, territory_taken
+from eventcoder.event_cues import calm_protest, device_named, territory_taken
 from eventcoder.features import headline_of
 from eventcoder.numbers import NumbersConfig, find_mentions
 from eventcoder.taxonomy import OUTSIDE, Taxonomy
@@ -121,6 +121,8 @@ class Predictor:
     device_is_explosion = True  # an article read as a battle whose headline names an explosive or remote
     # weapon (a landmine, an IED, a drone strike) is explosions/remote violence, as the ACLED codebook
     # has it (`event_cues.device_named`); a taxonomy without both labels, or an article without a headline: never
+    calm_crowd_is_protest = True  # a full article read as a riot that tells a protest and no violent act of
+    # the crowd's own is a protest, as the ACLED codebook has it (`event_cues.calm_protest`)
     share_across_incidents = True  # a toll the article tells as summed across several incidents its
     # event is one of ("... were killed across both attacks") gives the event an even share, as GTD
     # codes such tolls (`casualties.shared_across`); the output's `shared_across` names the cue
@@ -135,7 +137,7 @@ class Predictor:
                   "lead_chars", "body_threshold", "body_needs_lead_toll", "needs_casualty_word", "drop_background",
                   "count_bombers", "count_lone_victims", "read_killing_clauses", "no_casualty_types", "prior_correction", "lexical_weight", "event_prior")
     # codebook and reading rules that are on unless set off by hand (`evaluate decode_settings=`), not fitted
-    SET_BY_HAND = ("territory_is_battle", "device_is_explosion", "read_militants_killed", "share_across_incidents", "read_lists", "read_on_top")
+    SET_BY_HAND = ("territory_is_battle", "device_is_explosion", "calm_crowd_is_protest", "read_militants_killed", "share_across_incidents", "read_lists", "read_on_top")
 
     def __init__(self, model: Any, tokenizer: Any, numbers: NumbersConfig | None = None,
                  count_vague: bool = False) -> None:
@@ -419,6 +421,11 @@ class Predictor:
                 start = text.index(head)
                 return self.event_labels.index("explosions_remote_violence"), {
                     "rule": "device", "text": head[span[0]:span[1]], "start": start + span[0], "end": start + span[1]}
+        if self.calm_crowd_is_protest and self.event_labels[best] == "riots" and "protests" in self.event_labels:
+            span = calm_protest(text)
+            if span:
+                return self.event_labels.index("protests"), {"rule": "calm-crowd", "text": text[span[0]:span[1]],
+                                                             "start": span[0], "end": span[1]}
         return best, None
 
     def _with_bomber(self, text: str, mentions: list, mprobs: torch.Tensor, labelled: list[dict]) -> list[dict]:
