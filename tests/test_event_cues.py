@@ -73,6 +73,7 @@ def test_a_protest_without_the_crowds_own_violence_is_a_cue(text):
     "Protesters clash with police\n\nDemonstrators clashed with officers near the ministry on Monday.",
     "Hundreds marched through Corvel on Sunday, chanting and holding signs.",  # no headline: a note or snippet
     "Police raid market\n\nOfficers searched stalls in the old market on Monday.",  # no protest
+    "Police raid market\n\nOfficers searched stalls in the old market on 3 March.",  # the month is no march
 ])
 def test_crowd_violence_notes_and_texts_without_a_protest_are_not(text):
     assert calm_protest(text) is None

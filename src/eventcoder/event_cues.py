@@ -59,7 +59,8 @@ CROWD_VIOLENCE = re.compile(r"\b(violent(ly)?|threw|throw\w*|hurl\w*|pelt\w*|sto
                             r"molotov|torch(ed|ing)|set (fire|ablaze)|burn(ed|t|ing)|loot\w*|vandal\w*|ransack\w*|"
                             r"smash\w*|rioters?|rioting|mobs?|lynch\w*|clash\w*|fought|destroy\w*|damag\w*|storm\w*)\b",
                             re.I)
-PROTEST = re.compile(r"\b(protest\w*|demonstrat\w*|march\w*|rall(y|ies|ied))\b", re.I)
+# "march" in lower case only: "March" is the month
+PROTEST = re.compile(r"\b(protest\w*|demonstrat\w*|march(es|ed|ing|ers?)|(?-i:march)|rall(y|ies|ied))\b", re.I)
 
 
 def calm_protest(text: str) -> tuple[int, int] | None:
