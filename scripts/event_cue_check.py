@@ -38,7 +38,7 @@ VIOLENT_ACT = re.compile(r"\b(riot\w*|threw|throw\w*|hurl\w*|pelt\w*|ston(e|es|e
 
 
 @dataclass(frozen=True)
-class CueRule:
+class CheckedRule:
     source: str  # the model's reading the rule changes
     target: str  # the type it gives instead
     fires: Callable[[str, int], bool]  # (text, the model's lead_chars) → does the rule apply
@@ -49,20 +49,20 @@ FIGHT = re.compile(r"\b(clash\w*|gun ?fight\w*|fire ?fight\w*|exchange of fire|f
                    r"attack\w*|ambush\w*|offensive)\b", re.I)
 
 
-def _rules() -> dict[str, CueRule]:
-    from eventcoder.event_cues import calm_protest, device_named, territory_taken
+def _arrest_without_fight(headline: str | None) -> bool:
+    return bool(ARREST.search(headline or "")) and not FIGHT.search(headline or "")
+
+
+def _rules() -> dict[str, CheckedRule]:
+    """The rules not adopted, and the Predictor's own (`event_cues.RULES`), applied as it applies them."""
+    from eventcoder.event_cues import RULES
     from eventcoder.features import headline_of
 
     return {
-        "calm-riot": CueRule("riots", "protests", lambda text, lead: VIOLENT_ACT.search(text) is None),
-        "territory": CueRule("strategic_developments", "battles",
-                             lambda text, lead: territory_taken(text[:lead or None]) is not None),
-        "calm-crowd": CueRule("riots", "protests", lambda text, lead: calm_protest(text) is not None),
-        "device": CueRule("battles", "explosions_remote_violence",
-                          lambda text, lead: device_named(headline_of(text)) is not None),
-        "arrest-headline": CueRule("battles", "strategic_developments",
-                                   lambda text, lead: bool(ARREST.search(headline_of(text) or ""))
-                                   and not FIGHT.search(headline_of(text) or "")),
+        "calm-riot": CheckedRule("riots", "protests", lambda text, lead: VIOLENT_ACT.search(text) is None),
+        **{r.name: CheckedRule(r.source, r.target, lambda text, lead, r=r: r.find(text, lead) is not None) for r in RULES},
+        "arrest-headline": CheckedRule("battles", "strategic_developments",
+                                   lambda text, lead: _arrest_without_fight(headline_of(text))),
     }
 
 
@@ -71,8 +71,10 @@ def main() -> None:
     from eventcoder.metrics import event_metrics
 
     predictor, cfg, sets = scoring_cli(__doc__.split("\n\n")[0])
-    # the encoder alone; each rule is applied below
-    predictor.territory_is_battle = predictor.device_is_explosion = predictor.calm_crowd_is_protest = False
+    from eventcoder.event_cues import RULES
+
+    for rule in RULES:  # the encoder alone; each rule is applied below
+        setattr(predictor, rule.switch, False)
     labels = predictor.event_labels
     rows_by_set = {spec: load_set(spec, cfg) for spec in sets}
     read_by_set = {spec: [p["event_type"] for p in predictor([r["text"] for r in rows])]

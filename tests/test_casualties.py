@@ -309,6 +309,7 @@ def test_a_count_told_as_the_people_a_killing_took(text, quote, killed):
     ("Unrest spread across the country, and 3 protesters were killed on Friday.", "3", None),
     ("Nine guards were killed across the district in attacks on Monday.", "Nine", None),
     ("Nine guards were killed across the attacks.", "Nine", None),  # how many, nowhere told
+    ("Nine guards were killed across the ² attacks.", "Nine", None),  # not an ASCII count
 ])
 def test_a_toll_told_across_several_incidents(text, quote, incidents):
     start = text.index(quote)

@@ -29,7 +29,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from eventcoder.numbers import TEENS, UNITS
+from eventcoder.numbers import TEENS, UNITS, parse_digits
 
 KILLED_WORDS = re.compile(r"\b(kill\w*|dead|died|dies|death\w*|slain|lives|bodies|corpses?|shot dead|"
                           r"gunned down|massacre\w*|murder\w*|assassinat\w*|executed|beheaded|decapitated|"
@@ -166,12 +166,14 @@ SHARED_ACROSS = re.compile(
     rf"|(?:all\s+(?:of\s+)?)?(?:(?:the|these|those)\s+)?(?:(?P<n>[\w-]+)\s+)?(?:[\w-]+\s+)?{_INCIDENTS}\b)", re.I)
 ONE_OF_INCIDENTS = re.compile(rf"\bone of (?P<n>[\w-]+) (?:[\w-]+ ){{0,3}}?{_INCIDENTS}\b", re.I)
 MAX_INCIDENTS = 20
+_INCIDENT_WORDS = {**UNITS, **TEENS, "twenty": 20}
 
 
 def _incident_count(word: str | None) -> int | None:
     """2–20 from digits or a number word ("four", "12"), else None ("ensuing", "the")."""
     low = (word or "").lower()
-    n = int(low) if low.isdigit() else {**UNITS, **TEENS, "twenty": 20}.get(low)
+    n = parse_digits(low)
+    n = _INCIDENT_WORDS.get(low) if n is None else n
     return n if n is not None and 2 <= n <= MAX_INCIDENTS else None
 
 

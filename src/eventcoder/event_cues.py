@@ -21,6 +21,10 @@ protest and no violent act of the crowd's is the cue (`calm_protest`, `Predictor
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from eventcoder.features import headline_of
 
 # done, not aimed at: past and perfect, and the present of headlines ("Army retakes town"); "to take
 # back control" or "a push to retake" is a plan, which a strategic development may well report
@@ -67,9 +71,38 @@ def calm_protest(text: str) -> tuple[int, int] | None:
     """Where a full article (one with a headline: `features.headline_of`) first tells a protest, when
     it tells no violent act of the crowd's own anywhere; else None. Exports and snippets (no
     headline) are left alone: their one-line riot notes name the act seldom enough to mislead."""
-    from eventcoder.features import headline_of
-
     if headline_of(text) is None or CROWD_VIOLENCE.search(text):
         return None
     m = PROTEST.search(text)
     return m.span() if m else None
+
+
+def headline_device(text: str) -> tuple[int, int] | None:
+    """`device_named` on the text's headline (`features.headline_of`), as offsets in the text."""
+    head = headline_of(text)
+    span = device_named(head)
+    if span is None:
+        return None
+    start = text.index(head)
+    return start + span[0], start + span[1]
+
+
+@dataclass(frozen=True)
+class CueRule:
+    """A cue that changes the model's reading `source` to `target` where `find` finds its words."""
+
+    name: str  # the output's `event_cue.rule`
+    switch: str  # the Predictor setting that turns it on
+    source: str
+    target: str
+    find: Callable[[str, int], tuple[int, int] | None]  # (text, the Predictor's lead_chars) → offsets, or None
+
+
+# the rules the Predictor applies, in order (scripts/event_cue_check.py measures each)
+RULES = (
+    CueRule("territory", "territory_is_battle", "strategic_developments", "battles",
+            lambda text, lead: territory_taken(text[:lead or None])),
+    CueRule("device", "device_is_explosion", "battles", "explosions_remote_violence",
+            lambda text, lead: headline_device(text)),
+    CueRule("calm-crowd", "calm_crowd_is_protest", "riots", "protests", lambda text, lead: calm_protest(text)),
+)

@@ -41,8 +41,7 @@ from eventcoder.casualties import (
     told_of_another_time,
     without_background,
 )
-from eventcoder.event_cues import calm_protest, device_named, territory_taken
-from eventcoder.features import headline_of
+from eventcoder.event_cues import RULES as EVENT_CUE_RULES
 from eventcoder.numbers import NumbersConfig, find_mentions
 from eventcoder.taxonomy import OUTSIDE, Taxonomy
 
@@ -405,27 +404,14 @@ class Predictor:
 
     def _event_type(self, text: str, probs: torch.Tensor) -> tuple[int, dict[str, Any] | None]:
         """The article's event type and the codebook cue that chose it: the likeliest type and None,
-        unless a cue settles it (`territory_is_battle`; the scores stay the model's)."""
+        unless a cue of `event_cues.RULES` that is switched on settles it (the scores stay the model's)."""
         best = int(probs.argmax())
-        if self.territory_is_battle and self.event_labels[best] == "strategic_developments" \
-                and "battles" in self.event_labels:
-            span = territory_taken(text[:self.lead_chars or None])
-            if span:
-                return self.event_labels.index("battles"), {"rule": "territory", "text": text[span[0]:span[1]],
-                                                            "start": span[0], "end": span[1]}
-        if self.device_is_explosion and self.event_labels[best] == "battles" \
-                and "explosions_remote_violence" in self.event_labels:
-            head = headline_of(text)
-            span = device_named(head)
-            if span:
-                start = text.index(head)
-                return self.event_labels.index("explosions_remote_violence"), {
-                    "rule": "device", "text": head[span[0]:span[1]], "start": start + span[0], "end": start + span[1]}
-        if self.calm_crowd_is_protest and self.event_labels[best] == "riots" and "protests" in self.event_labels:
-            span = calm_protest(text)
-            if span:
-                return self.event_labels.index("protests"), {"rule": "calm-crowd", "text": text[span[0]:span[1]],
-                                                             "start": span[0], "end": span[1]}
+        for rule in EVENT_CUE_RULES:
+            if getattr(self, rule.switch) and self.event_labels[best] == rule.source and rule.target in self.event_labels:
+                span = rule.find(text, self.lead_chars)
+                if span:
+                    return self.event_labels.index(rule.target), {"rule": rule.name, "text": text[span[0]:span[1]],
+                                                                  "start": span[0], "end": span[1]}
         return best, None
 
     def _with_bomber(self, text: str, mentions: list, mprobs: torch.Tensor, labelled: list[dict]) -> list[dict]:
