@@ -5,7 +5,8 @@ decoded with every part on (its stored settings), then with one part off at a ti
         --sets dev_articles real_quick:gtd@validation real_quick:acled@validation
 
 A set is an evaluate eval-set spec, optionally @split (default test). Prints killed and injured
-total exact matches (counts and shares) per set and variant.
+total exact matches (counts and shares) per set and variant, and on sets with gold casualty spans the
+by-group exact match and mention F1 (as `eventcoder.evaluate` scores them).
 """
 from __future__ import annotations
 
@@ -30,6 +31,8 @@ VARIANTS = (
     ("killing clauses not read", {"read_killing_clauses": False}),
     ("militants told killed read", {"read_militants_killed": True}),
     ("militants told killed not read", {"read_militants_killed": False}),
+    ("groups by noun", {"group_by_noun": True}),
+    ("groups as the model read them", {"group_by_noun": False}),
     ("shares of tolls across incidents", {"share_across_incidents": True}),
     ("whole tolls across incidents", {"share_across_incidents": False}),
     ("without all four", {"read_lists": False, "read_on_top": False, "drop_background": False,
@@ -38,11 +41,13 @@ VARIANTS = (
 
 
 def main() -> None:
-    from eventcoder.evaluate import load_set, scoring_cli
+    from eventcoder import metrics as M
+    from eventcoder.evaluate import annotated_figures, gold_groups, load_set, scoring_cli
 
     predictor, cfg, sets = scoring_cli(__doc__.split("\n\n")[0])
     stored = {name: getattr(predictor, name) for _, change in VARIANTS for name in change}
-    print("| set | articles | variant | killed exact | injured exact |\n|---|---|---|---|---|")
+    print("| set | articles | variant | killed exact | injured exact | by-group exact | mention F1 |\n"
+          "|---|---|---|---|---|---|---|")
     for spec in sets:
         rows = load_set(spec, cfg)
         raw = predictor.score([r["text"] for r in rows], headlines=True)
@@ -56,7 +61,14 @@ def main() -> None:
                           if r[f"{outcome}_total"] >= 0]
                 hits = sum(p == g for p, g in scored)
                 cells.append(f"{hits}/{len(scored)} ({hits / len(scored):.3f})" if scored else "–")
-            print(f"| {spec} | {len(rows)} | {variant} | {cells[0]} | {cells[1]} |", flush=True)
+            spans = [(r, p) for r, p in zip(rows, preds, strict=True) if r["gold_casualties"] is not None]
+            if spans:
+                hits = sum(gold_groups(r["gold_casualties"]) == p["casualties"] for r, p in spans)
+                f1 = M.mention_prf([r["gold_casualties"] for r, _ in spans], [annotated_figures(r, p) for r, p in spans])
+                cells += [f"{hits}/{len(spans)} ({hits / len(spans):.3f})", f"{f1['f1']:.3f}"]
+            else:
+                cells += ["–", "–"]
+            print(f"| {spec} | {len(rows)} | {variant} | {' | '.join(cells)} |", flush=True)
 
 
 if __name__ == "__main__":

@@ -7,8 +7,10 @@ from eventcoder.casualties import (
     agree_listed_outcomes,
     bomber_who_died,
     counts_suicide_bombers,
+    gapped_clause,
     join_listed,
     lone_victim,
+    noun_phrase_group,
     says_someone_died_or_was_hurt,
     sentence_span,
     sentence_spans,
@@ -321,3 +323,40 @@ def test_a_toll_told_across_several_incidents(text, quote, incidents):
 
 def test_an_incident_share_rounds_halves_up():
     assert [share_of(total, n) for total, n in [(9, 2), (8, 2), (14, 4), (22, 5), (350, 3), (1, 3)]] == [5, 4, 4, 4, 117, 0]
+
+
+@pytest.mark.parametrize("text, quote, group", [
+    ("Troops killed 20 extremists near the bridge.", "20", "militants"),
+    ("Five traffic police officers were hurt near the depot.", "Five", "security_forces"),
+    ("At least two Malian soldiers died at the crossing.", "two", "security_forces"),
+    ("Three suspected insurgents drowned in the river.", "Three", "militants"),
+    ("Twelve government fighters were wounded.", "Twelve", None),  # two sides named: the model's group
+    ("Two rebel soldiers were hurt.", "Two", None),
+    ("At least 27 people were killed.", "27", None),  # no group named
+    ("Seven civilian workers were wounded.", "Seven", "civilians"),
+    ("Two militants and one policeman were killed.", "one policeman", "security_forces"),  # the noun in the count
+    ("A rebel fighter was hurt.", "A rebel", "militants"),
+    ("A gunman shot and killed a guard at the gate.", "A gunman", None),  # who attacked
+    ("Twenty gunmen stormed the post at dawn.", "Twenty", None),
+    ("Two soldiers killed in an ambush on Monday.", "Two", "security_forces"),  # the victims' passive
+])
+def test_the_group_a_counts_noun_phrase_names(text, quote, group):
+    from eventcoder.taxonomy import load_taxonomy
+
+    tax = load_taxonomy("acled")
+    mention = next(x for x in find_mentions(text) if x.text == quote)
+    assert noun_phrase_group(text, mention.start, mention.end, mention.noun, tax.group_of_noun) == group
+
+
+@pytest.mark.parametrize("text, first, second, gapped", [
+    ("Six guards were shot dead, several hurt, and 9 traders injured.", "Six", "several", True),
+    ("Three soldiers died and two were hurt.", "Three", "two", True),
+    ("Four police officers were killed while six wounded in the blast.", "Four", "six", True),
+    ("Four police officers were killed. Six were wounded.", "Four", "Six", False),  # another sentence
+    ("Four police officers were killed in 2019 and six wounded.", "Four", "six", False),  # a number between
+    ("Four police officers guarded 12 gates.", "Four", "12", False),
+    ("A gunman was killed and three other men hurt.", "A gunman", "three", False),  # its own noun
+])
+def test_a_count_whose_clause_leaves_out_its_noun(text, first, second, gapped):
+    a, b = text.index(first), text.index(second, text.index(first) + len(first))
+    assert gapped_clause(text, a + len(first), b, b + len(second)) is gapped

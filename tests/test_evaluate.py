@@ -696,6 +696,30 @@ def test_militants_told_killed_are_read_where_the_model_reads_o(trained, text, k
         assert p.decode(text, sc)["killed"] == 0
 
 
+def test_a_figures_group_is_the_one_its_noun_names(trained):
+    """`group_by_noun` (on): "three soldiers were wounded" read as unknown is a security-forces
+    figure, marked `group_by_noun`, and so is "several" in "Six police officers were shot dead,
+    several hurt" read as civilians; "27 people" keeps the model's group; off, the model's groups."""
+    from eventcoder.predictor import Predictor
+    from eventcoder.schema import Evidence
+
+    p = Predictor.from_pretrained(trained)
+    p.lead_weight, p.temperature, p.mention_threshold = 1.0, 1.0, 0.5
+    text = "Gunmen attacked a post on Monday. At least 27 people were killed and three soldiers were wounded."
+    _, sc = read_as(p, text, [{"killed:unknown": 0.9}, {"injured:unknown": 0.9}], "battles")
+    out = p.decode(text, sc)
+    assert out["casualties"]["killed"] == {"unknown": 27} and out["casualties"]["injured"] == {"security_forces": 3}
+    marked = [(e.text, e.group) for e in map(Evidence.model_validate, out["evidence"]) if e.group_by_noun]
+    assert marked == [("three", "security_forces")]
+    gapped = "Troops fought gunmen on Monday. Six police officers were shot dead, several hurt."
+    _, gapped_sc = read_as(p, gapped, [{"killed:security_forces": 0.9}, {"injured:civilians": 0.9}], "battles")
+    assert p.decode(gapped, gapped_sc)["casualties"]["injured"] == {"security_forces": "several"}
+    p.group_by_noun = False
+    out = p.decode(text, sc)
+    assert out["casualties"]["injured"] == {"unknown": 3} and not any(e["group_by_noun"] for e in out["evidence"])
+    assert p.decode(gapped, gapped_sc)["casualties"]["injured"] == {"civilians": "several"}
+
+
 def test_a_toll_across_several_incidents_gives_the_event_its_share(trained):
     """`share_across_incidents` (on): an outcome whose figures are all told as summed across N
     incidents gets its even share in totals and groups, and `shared_across` names the words; an
@@ -791,6 +815,7 @@ def test_the_predictor_reads_listed_figures_as_items_and_can_be_told_not_to(trai
     items = [e for e in out["evidence"] if e["outcome"] == "injured"]
     assert [e["part_of"] for e in items] == [items[0]["start"]] * 2
     p.read_lists = p.read_on_top = False  # the ablation switches of scripts/rule_ablation.py
+    p.group_by_noun = False  # else "guards" and "civilian" name two groups, which add without the list
     out = p.decode(text, sc)
     assert (out["killed"], out["injured"]) == (5, 2)
 

@@ -146,6 +146,7 @@ def test_vague_words_use_the_configurable_table():
     ("They retook the Kilometre Seven district.", "Seven", "place"),
     ("Fighting near Checkpoint 9 and Route 66.", "9", "place"),
     ("Militants seized three areas near the city.", "three", "thing"),
+    ("Forces destroyed five IS hideouts and killed 7 militants.", "five", "thing"),
     ("Soldiers seized 12 trucks.", "12", "thing"),
     ("Poachers shot three elephants near the park.", "three", "thing"),
     ("The bomb went off at 10:30 in the morning.", "10", "time"),

@@ -25,7 +25,7 @@ One function, `aggregate`, used for gold labels, for predictions, in reports and
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -154,6 +154,65 @@ def told_killed(text: str, start: int, end: int) -> bool:
     extremists were killed"). A reading of the words alone, for counts the model reads as O."""
     return KILLING_BEFORE.search(text[max(0, start - 40):start]) is not None \
         or KILLED_AFTER.match(text[end:end + 80]) is not None
+
+
+# words before a counted noun that name the side it stands on ("12 government fighters", "two rebel
+# soldiers"): the taxonomy's group nouns name the rest ("police officers", "civilian workers")
+SIDE_WORDS = {"government": "security_forces", "pro-government": "security_forces", "army": "security_forces",
+              "military": "security_forces", "state": "security_forces", "rebel": "militants",
+              "militant": "militants", "insurgent": "militants", "jihadist": "militants", "islamist": "militants",
+              "terrorist": "militants", "separatist": "militants", "civilian": "civilians"}
+NOUN_PHRASE_CHARS = 80  # how far after a count its noun may stand ("five District Reserve Guard personnel")
+
+
+def noun_phrase_group(text: str, start: int, end: int, noun: str | None,
+                      group_of_word: Callable[[str], str | None]) -> str | None:
+    """The victim group the noun phrase of the count at text[start:end] names ("20 extremists" →
+    militants, "five traffic police officers" and "one policeman" → security forces), by
+    `group_of_word` (the taxonomy's group nouns) and `SIDE_WORDS`; None where it names no group or
+    two ("12 government fighters"), or is told as who attacked (`told_as_agent`)."""
+    if not noun:
+        return None
+    found = re.search(rf"\b{re.escape(noun)}\b", text[start:end + NOUN_PHRASE_CHARS], re.I)
+    if found is None:
+        return None
+    if told_as_agent(text, start + found.end()):
+        return None
+    words = re.findall(r"[A-Za-z][\w'-]*", text[start:start + found.end()])
+    groups = {g for w in words if (g := group_of_word(w.lower()) or SIDE_WORDS.get(w.lower()))}
+    return groups.pop() if len(groups) == 1 else None
+
+
+# a count whose noun is left out because its clause repeats the one before with another verb ("Six
+# guards were shot dead, several hurt"; "three soldiers died and two were hurt"): the
+# text between the previous count and this one
+GAPPED_CLAUSE = re.compile(r"^\s+[^.;:!?()\d]{0,60}?\b(?:were|was|have been|had been|are|died|dead)(?:\s+[a-z]+)?"
+                           r"(?:\s*,\s*(?:and\s+|while\s+)?|\s+(?:and|while)\s+)$", re.I)
+# ... and whose own clause goes straight on to its verb ("several wounded", "two were hurt"), not to
+# a noun of its own ("three other men hurt")
+VERB_NEXT = re.compile(r"^[\s,]+(?:were|was|are|have been|had been|wounded|injured|hurt|killed|dead|died|slain|"
+                       r"hospitali[sz]ed)\b", re.I)
+
+
+def gapped_clause(text: str, previous_end: int, start: int, end: int) -> bool:
+    """Whether the count at text[start:end] stands in a clause that leaves out its noun and takes
+    the one of the count ending at `previous_end` ("Six guards were shot dead, several hurt")."""
+    return GAPPED_CLAUSE.match(text[previous_end:start]) is not None and VERB_NEXT.match(text[end:end + 40]) is not None
+
+
+# a count named as who did it: its noun phrase followed by an active verb of attack with an object
+# ("A gunman shot and killed a guard", "20 gunmen stormed the post"), not by the passive
+# of a victim ("two soldiers killed in an ambush")
+AGENT_AFTER = re.compile(r"^\s+(?:(?:who|which)\s+)?(?:[a-z]+\s+and\s+)?(?:shot|stabbed|killed|attacked|stormed|"
+                         r"ambushed|detonated|opened fire|fired|hacked|abducted|kidnapped|gunned down|hurled|threw|"
+                         r"raided|bombed)\b(?!\s*(?:in|on|at|by|during|near|while|when|after|as|and|or|to|from|"
+                         r"with|[,.;:]|$))", re.I)
+
+
+def told_as_agent(text: str, noun_end: int) -> bool:
+    """Whether the noun phrase ending at `noun_end` is told as the one who attacked ("A gunman shot
+    and killed a guard"): its group is no victim's group."""
+    return AGENT_AFTER.match(text[noun_end:noun_end + 60]) is not None
 
 
 # a toll summed over several incidents the article's event is one of: "across both attacks", "across

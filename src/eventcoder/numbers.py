@@ -178,6 +178,7 @@ THING_NOUNS = {
     "crossing", "terms", "term", "matches", "match", "games", "game", "films", "film", "books", "book",
     "tents", "tent", "shelters", "shelter", "flats", "apartments", "rooms", "room", "offices", "office",
     "stations", "station", "units", "warehouses", "warehouse", "barrels", "sacks", "bags", "boxes",
+    "hideouts", "hideout", "tunnels",
     "crates", "cartridges", "magazines", "kg", "km", "miles", "meters", "metres", "hours", "days",
     "weeks", "months", "years", "minutes", "seconds", "decades", "centuries", "lanes", "trains", "train",
     "wagons", "carriages", "floors", "storeys", "hills", "hill", "islands", "island", "rivers",
@@ -446,7 +447,7 @@ def _counted_noun(toks: list[_Tok], j: int) -> tuple[str | None, str | None]:
                 continue
             break
         low = t.low
-        if low in STOP_WORDS:
+        if low in STOP_WORDS and not (len(t.text) > 1 and t.text.isupper()):  # "IS" the group is no "is"
             break
         if t.text[:1].isupper() and not _is_person_word(low) and low not in THING_NOUNS:
             k += 1  # proper noun modifier: "Iraqi", "District"

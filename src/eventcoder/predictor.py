@@ -30,8 +30,10 @@ from eventcoder.casualties import (
     agree_listed_outcomes,
     bomber_who_died,
     counts_suicide_bombers,
+    gapped_clause,
     join_listed,
     lone_victim,
+    noun_phrase_group,
     says_someone_died_or_was_hurt,
     sentence_span,
     sentence_spans,
@@ -122,6 +124,9 @@ class Predictor:
     # has it (`event_cues.device_named`); a taxonomy without both labels, or an article without a headline: never
     calm_crowd_is_protest = True  # a full article read as a riot that tells a protest and no violent act of
     # the crowd's own is a protest, as the ACLED codebook has it (`event_cues.calm_protest`)
+    group_by_noun = True  # a figure whose count's noun phrase names a victim group ("three soldiers were
+    # injured", "20 extremists") is of that group whatever group the model read; a phrase naming none or
+    # two ("27 people", "12 government fighters") keeps the model's (`casualties.noun_phrase_group`)
     share_across_incidents = True  # a toll the article tells as summed across several incidents its
     # event is one of ("... were killed across both attacks") gives the event an even share, as GTD
     # codes such tolls (`casualties.shared_across`); the output's `shared_across` names the cue
@@ -136,7 +141,7 @@ class Predictor:
                   "lead_chars", "body_threshold", "body_needs_lead_toll", "needs_casualty_word", "drop_background",
                   "count_bombers", "count_lone_victims", "read_killing_clauses", "no_casualty_types", "prior_correction", "lexical_weight", "event_prior")
     # codebook and reading rules that are on unless set off by hand (`evaluate decode_settings=`), not fitted
-    SET_BY_HAND = ("territory_is_battle", "device_is_explosion", "calm_crowd_is_protest", "read_militants_killed", "share_across_incidents", "read_lists", "read_on_top")
+    SET_BY_HAND = ("group_by_noun", "territory_is_battle", "device_is_explosion", "calm_crowd_is_protest", "read_militants_killed", "share_across_incidents", "read_lists", "read_on_top")
 
     def __init__(self, model: Any, tokenizer: Any, numbers: NumbersConfig | None = None,
                  count_vague: bool = False) -> None:
@@ -333,6 +338,9 @@ class Predictor:
         labelled, span_of = [], sentence_spans(text) if read else None
         for m, lab, sure, by_words in read:
             outcome, group = self.mention_labels[lab].split(":", 1)
+            named = self._named_group(text, m, outcome, mentions)
+            by_noun = named is not None and named != group
+            group = named or group
             doubted = m.start >= self.lead_chars and (not self.body_needs_lead_toll or outcome in lead_outcomes)
             if doubted and sure < self.body_threshold:
                 continue
@@ -344,7 +352,7 @@ class Predictor:
             labelled.append(_figure(outcome, group, m.start, m.end, m.text, sentence, sure,
                                     count=m.value if m.vague is None else None, vague=m.vague,
                                     vague_value=m.value if m.vague else None, another_time=dated,
-                                    read_by_words=by_words))
+                                    read_by_words=by_words, group_by_noun=by_noun))
         if self.drop_background:
             labelled = without_background(labelled)
         if self.read_lists:
@@ -392,6 +400,21 @@ class Predictor:
             return False
         left, right = sentence_span(text, mention.start, mention.end)
         return told_of_another_time(text[left:right], mention.start - left, mention.end - left) is None
+
+    def _named_group(self, text: str, mention: Any, outcome: str, mentions: list) -> str | None:
+        """With `group_by_noun`, the group the count's noun phrase names (`casualties.noun_phrase_group`),
+        or, for a count whose clause leaves its noun out, the previous count's ("Six guards were shot
+        dead, several hurt": `casualties.gapped_clause`), where the model has that label for
+        the outcome; else None."""
+        if not (self.group_by_noun and self._taxonomy):
+            return None
+        named = mention
+        if mention.noun is None:
+            before = [m for m in mentions if m.end <= mention.start]
+            if before and gapped_clause(text, before[-1].end, mention.start, mention.end):
+                named = before[-1]
+        group = noun_phrase_group(text, named.start, named.end, named.noun, self._taxonomy.group_of_noun)
+        return group if f"{outcome}:{group}" in self.mention_labels else None
 
     def _killed_label(self, mention: Any, probs: torch.Tensor) -> int:
         """The killed label of a count read by its clause: the group its noun names, else the
@@ -463,13 +486,13 @@ class Predictor:
 def _figure(outcome: str, group: str, start: int, end: int, text: str, sentence: str, score: float,
             count: int | None = None, vague: str | None = None, vague_value: int | None = None,
             another_time: str | None = None, on_top: bool = False, implied: bool = False,
-            read_by_words: bool = False) -> dict[str, Any]:
+            read_by_words: bool = False, group_by_noun: bool = False) -> dict[str, Any]:
     """One labelled figure as `decode` builds them: the evidence fields, plus `vague_value` and
     `another_time`, which decoding uses and the output leaves out."""
     return {"another_time": another_time, "outcome": outcome, "group": group, "count": count, "vague": vague,
             "vague_value": vague_value, "start": start, "end": end, "text": text, "sentence": sentence,
             "part_of": None, "score": round(score, 4), "on_top": on_top, "implied": implied,
-            "read_by_words": read_by_words}
+            "read_by_words": read_by_words, "group_by_noun": group_by_noun}
 
 
 @lru_cache(maxsize=4)

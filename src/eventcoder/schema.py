@@ -127,6 +127,8 @@ class Evidence(BaseModel):
     implied: bool = False  # supplied by a rule (that bomber, a lone victim named without a number), not read
     read_by_words: bool = False  # the model read no figure here; its clause's words did ("troops killed 20
     # extremists": `Predictor.read_militants_killed`); `score` is the model's 1 − P(no figure)
+    group_by_noun: bool = False  # the group is the one the count's noun phrase names, not the model's
+    # ("three soldiers were injured" read as unknown: `Predictor.group_by_noun`)
 
 
 class EventCue(BaseModel):
