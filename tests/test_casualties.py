@@ -16,6 +16,8 @@ from eventcoder.casualties import (
     sentence_spans,
     share_of,
     shared_across,
+    told_as_death_toll,
+    told_as_doer,
     told_killed,
     told_of_another_time,
     without_background,
@@ -134,6 +136,12 @@ def test_a_mention_counts_suicide_bombers_when_the_noun_is_in_it_or_follows_it()
 def test_a_lone_victim_told_without_a_number_is_found(text, victim):
     span = lone_victim(text)
     assert (text[slice(*span)] if span else None) == victim
+
+
+def test_a_lone_victim_whose_own_phrase_dates_it_is_no_victim_of_the_event():
+    text = "Marchers filled the square, a week after his father was killed by police."
+    assert lone_victim(text) is None
+    assert lone_victim("Marchers filled the square after his father was killed by police.") is not None
 
 
 def test_a_lone_victim_is_looked_for_only_within_the_given_lead():
@@ -339,6 +347,8 @@ def test_an_incident_share_rounds_halves_up():
     ("A gunman shot and killed a guard at the gate.", "A gunman", None),  # who attacked
     ("Twenty gunmen stormed the post at dawn.", "Twenty", None),
     ("Two soldiers killed in an ambush on Monday.", "Two", "security_forces"),  # the victims' passive
+    ("Troops repelled the raid, killing six of the attackers, officials said.", "six", "militants"),  # part of them
+    ("Troops repelled the raid, killing six of them.", "six", None),
 ])
 def test_the_group_a_counts_noun_phrase_names(text, quote, group):
     from eventcoder.taxonomy import load_taxonomy
@@ -360,3 +370,24 @@ def test_the_group_a_counts_noun_phrase_names(text, quote, group):
 def test_a_count_whose_clause_leaves_out_its_noun(text, first, second, gapped):
     a, b = text.index(first), text.index(second, text.index(first) + len(first))
     assert gapped_clause(text, a + len(first), b, b + len(second)) is gapped
+
+
+@pytest.mark.parametrize("text, quote, toll", [
+    ("The governor now puts the death toll at 42, including two guards.", "42", True),
+    ("The death toll from the blast rose to at least 19 on Monday.", "19", True),
+    ("A death toll of 9 was given by the police.", "9", True),
+    ("The governor said 42 houses burned and the death toll is unknown.", "42", False),
+    ("The toll of the storm was 12 roofs.", "12", False),  # no death toll
+])
+def test_a_count_given_as_a_death_toll(text, quote, toll):
+    assert told_as_death_toll(text, text.index(quote)) is toll
+
+
+@pytest.mark.parametrize("text, quote, doer", [
+    ("The broadcaster was shot dead by two men on a motorcycle.", "two", True),
+    ("The post was attacked by some 30 gunmen at dawn.", "30", True),
+    ("Two men shot the broadcaster dead.", "Two", False),
+    ("The blast killed two men near the post.", "two", False),
+])
+def test_a_count_after_a_passives_by_did_the_deed(text, quote, doer):
+    assert told_as_doer(text, text.index(quote)) is doer

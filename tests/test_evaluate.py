@@ -567,6 +567,30 @@ def test_a_lone_victim_without_a_number_is_counted_when_validation_says_so(train
     assert p.decode(text, sc)["casualties"]["killed"] == {"security_forces": 1}
 
 
+@pytest.mark.parametrize("switch, text, readings, killed", [
+    ("read_death_tolls", "Gunmen raided Ukora village. The governor puts the death toll at 42 on Monday.",
+     [{}, {}], (0, 42)),  # "The governor" is a count too
+    ("doers_are_no_victims", "A reporter was shot dead by two men on a motorcycle at his gate.",
+     [{}, {"killed:civilians": 0.9}], (2, 0)),
+])
+def test_switches_set_by_hand_that_read_or_drop_a_count_by_its_words(trained, switch, text, readings, killed):
+    """`read_death_tolls`: a lead count given as a death toll, read as O by the model, is a killed
+    figure (unknown: its noun names no group), marked `read_by_words`; `doers_are_no_victims`: a
+    count after a passive's "by" is no figure whatever the model read. Both off by default."""
+    from eventcoder.predictor import Predictor
+
+    p = Predictor.from_pretrained(trained)
+    p.lead_weight, p.temperature, p.mention_threshold = 1.0, 1.0, 0.5
+    assert not getattr(p, switch)
+    _, sc = read_as(p, text, readings, "violence_against_civilians")
+    off = p.decode(text, sc)
+    setattr(p, switch, True)
+    on = p.decode(text, sc)
+    assert (off["killed"], on["killed"]) == killed
+    if switch == "read_death_tolls":
+        assert on["casualties"]["killed"] == {"unknown": 42} and on["evidence"][-1]["read_by_words"]
+
+
 def test_a_strategic_development_whose_lead_tells_ground_retaken_is_a_battle(trained):
     """ACLED codes regaining or overtaking territory by force as a battle: an article the model reads
     as a strategic development is decoded as a battle when its headline and lead tell a side

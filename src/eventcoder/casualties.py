@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from eventcoder.numbers import TEENS, UNITS, parse_digits
+from eventcoder.numbers import STOP_WORDS, TEENS, UNITS, parse_digits
 
 KILLED_WORDS = re.compile(r"\b(kill\w*|dead|died|dies|death\w*|slain|lives|bodies|corpses?|shot dead|"
                           r"gunned down|massacre\w*|murder\w*|assassinat\w*|executed|beheaded|decapitated|"
@@ -148,6 +148,28 @@ KILLED_AFTER = re.compile(r"^(\s+[\w'-]+){1,4}?\s+(were|was|have been|had been|a
                           r"(killed|shot dead|gunned down|slain|massacred|executed)\b", re.I)
 
 
+# a count given as a death toll: "puts the death toll at 42", "the toll rose to 14", "a death toll of 9"
+TOLL_BEFORE = re.compile(r"\b(?:death toll|toll of (?:the )?dead|number of (?:the )?dead)\b[^.;:!?\d]{0,30}?"
+                         r"\b(?:at|to|of|reached|hit|is|was)\s+((at least|some|about|around|nearly|almost|more than|"
+                         r"over|up to)\s+)?$", re.I)
+
+
+def told_as_death_toll(text: str, start: int) -> bool:
+    """Whether the count at `start` is given as a death toll ("puts the death toll at 42"): a
+    reading of the words alone, for counts the model reads as O."""
+    return TOLL_BEFORE.search(text[max(0, start - 60):start]) is not None
+
+
+# a count named after a passive's "by" is who did it: "shot dead by two men", "attacked by some 30 gunmen"
+BY_BEFORE = re.compile(r"\bby\s+((at least|some|about|around|nearly|almost|more than|over|up to|as many as)\s+)?$", re.I)
+
+
+def told_as_doer(text: str, start: int) -> bool:
+    """Whether the count at `start` follows a passive's "by" ("shot dead by two men"): the people it
+    counts did the deed, they are no victims of it."""
+    return BY_BEFORE.search(text[max(0, start - 30):start]) is not None
+
+
 def told_killed(text: str, start: int, end: int) -> bool:
     """Whether the count at text[start:end] is told as the people a killing took, in its own clause:
     right after a killing verb ("killed 20 extremists") or as the subject of a passive one ("20
@@ -165,20 +187,37 @@ SIDE_WORDS = {"government": "security_forces", "pro-government": "security_force
 NOUN_PHRASE_CHARS = 80  # how far after a count its noun may stand ("five District Reserve Guard personnel")
 
 
+# a count of some of a group named after it: "killing six of the attackers"
+PARTITIVE = re.compile(r"^\s+of\s+(?:the|these|those|their|its|his|her|our)((?:\s+[A-Za-z][\w'-]*){1,4})", re.I)
+
+
 def noun_phrase_group(text: str, start: int, end: int, noun: str | None,
                       group_of_word: Callable[[str], str | None]) -> str | None:
     """The victim group the noun phrase of the count at text[start:end] names ("20 extremists" →
     militants, "five traffic police officers" and "one policeman" → security forces), by
     `group_of_word` (the taxonomy's group nouns) and `SIDE_WORDS`; None where it names no group or
-    two ("12 government fighters"), or is told as who attacked (`told_as_agent`)."""
+    two ("12 government fighters"), or is told as who attacked (`told_as_agent`). A count without a
+    noun of its own takes the one it is part of ("six of the attackers")."""
     if not noun:
+        part = PARTITIVE.match(text[end:end + NOUN_PHRASE_CHARS])
+        if part is None:
+            return None
+        words = []
+        for word in part.group(1).split():
+            if word.lower() in STOP_WORDS:
+                break
+            words.append(word)
+        if not words:
+            return None
+        phrase_end = end + part.start(1) + part.group(1).index(words[-1]) + len(words[-1])
+    else:
+        found = re.search(rf"\b{re.escape(noun)}\b", text[start:end + NOUN_PHRASE_CHARS], re.I)
+        if found is None:
+            return None
+        phrase_end = start + found.end()
+        words = re.findall(r"[A-Za-z][\w'-]*", text[start:phrase_end])
+    if told_as_agent(text, phrase_end):
         return None
-    found = re.search(rf"\b{re.escape(noun)}\b", text[start:end + NOUN_PHRASE_CHARS], re.I)
-    if found is None:
-        return None
-    if told_as_agent(text, start + found.end()):
-        return None
-    words = re.findall(r"[A-Za-z][\w'-]*", text[start:start + found.end()])
     groups = {g for w in words if (g := group_of_word(w.lower()) or SIDE_WORDS.get(w.lower()))}
     return groups.pop() if len(groups) == 1 else None
 
@@ -329,7 +368,8 @@ def lone_victim(text: str, within: int | None = LONE_VICTIM_CHARS) -> tuple[int,
     for m in sorted(found, key=lambda m: m.start("victim")):
         left, right = sentence_span(text, m.start(), m.end())
         sentence = text[left:right]
-        if not told_of_another_time(sentence, m.start() - left, m.end() - left):
+        # time words inside the phrase date it too ("a week after his father was killed")
+        if not told_of_another_time(sentence, m.end("victim") - left, m.end() - left):
             return m.start("victim"), m.end("victim")
     return None
 

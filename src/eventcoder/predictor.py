@@ -39,6 +39,8 @@ from eventcoder.casualties import (
     sentence_spans,
     share_of,
     shared_across,
+    told_as_death_toll,
+    told_as_doer,
     told_killed,
     told_of_another_time,
     without_background,
@@ -114,6 +116,11 @@ class Predictor:
     # militants ("troops killed 20 extremists") and whose sentence dates it to no other time; the
     # recalled tolls the broad case misread were of people, police and civilians, never of militants
     # (README, "Session 17"); a taxonomy without a militants group: never
+    read_death_tolls = False  # True: a count in the headline or lead the model reads as no figure is read
+    # as killed (its noun's group, else unknown) where the words give it as a death toll ("puts the
+    # death toll at 42": `casualties.told_as_death_toll`); set by hand
+    doers_are_no_victims = False  # True: a count after a passive's "by" ("shot dead by two men") is no
+    # figure, whatever the model read (`casualties.told_as_doer`); set by hand
     count_lone_victims = False  # True: where no killed figure was read, one person the lead says was
     # killed without a number ("shot and killed Hazrat Gul") is counted (`casualties.lone_victim`)
     # parts of the article-level rule that can be switched off to measure them (scripts/rule_ablation.py)
@@ -141,7 +148,7 @@ class Predictor:
                   "lead_chars", "body_threshold", "body_needs_lead_toll", "needs_casualty_word", "drop_background",
                   "count_bombers", "count_lone_victims", "read_killing_clauses", "no_casualty_types", "prior_correction", "lexical_weight", "event_prior")
     # codebook and reading rules that are on unless set off by hand (`evaluate decode_settings=`), not fitted
-    SET_BY_HAND = ("group_by_noun", "territory_is_battle", "device_is_explosion", "calm_crowd_is_protest", "read_militants_killed", "share_across_incidents", "read_lists", "read_on_top")
+    SET_BY_HAND = ("read_death_tolls", "doers_are_no_victims", "group_by_noun", "territory_is_battle", "device_is_explosion", "calm_crowd_is_protest", "read_militants_killed", "share_across_incidents", "read_lists", "read_on_top")
 
     def __init__(self, model: Any, tokenizer: Any, numbers: NumbersConfig | None = None,
                  count_vague: bool = False) -> None:
@@ -329,11 +336,16 @@ class Predictor:
         read = []  # (mention, label, probability, read by its clause's words) of each casualty figure
         for k, m in enumerate([] if silent else mentions):
             lab, sure = labels[k], sureness[k]
+            if self.doers_are_no_victims and told_as_doer(text, m.start):
+                continue
             if seen[k] > 0 and lab != outside and sure >= self.mention_threshold:
                 read.append((m, lab, sure, False))
             elif seen[k] > 0 and m.vague is None and m.start < (self.lead_chars or len(text)) \
                     and self._told_killed(text, m):
                 read.append((m, self._killed_label(m, mprobs[k]), 1.0 - float(mprobs[k, outside]), True))
+            elif seen[k] > 0 and m.vague is None and m.start < (self.lead_chars or len(text)) \
+                    and self.read_death_tolls and told_as_death_toll(text, m.start):
+                read.append((m, self._killed_label(m, mprobs[k], self.unknown_group), 1.0 - float(mprobs[k, outside]), True))
         lead_outcomes = {self.mention_labels[lab].split(":", 1)[0] for m, lab, _, _ in read if m.start < self.lead_chars}
         labelled, span_of = [], sentence_spans(text) if read else None
         for m, lab, sure, by_words in read:
@@ -416,12 +428,13 @@ class Predictor:
         group = noun_phrase_group(text, named.start, named.end, named.noun, self._taxonomy.group_of_noun)
         return group if f"{outcome}:{group}" in self.mention_labels else None
 
-    def _killed_label(self, mention: Any, probs: torch.Tensor) -> int:
-        """The killed label of a count read by its clause: the group its noun names, else the
-        model's likeliest killed group."""
+    def _killed_label(self, mention: Any, probs: torch.Tensor, otherwise: str | None = None) -> int:
+        """The killed label of a count read by its words: the group its noun names, else
+        `otherwise`, else the model's likeliest killed group."""
         group = self._taxonomy.group_of_noun(mention.noun) if self._taxonomy else None
-        if group and f"killed:{group}" in self.mention_labels:
-            return self.mention_labels.index(f"killed:{group}")
+        for g in (group, otherwise):
+            if g and f"killed:{g}" in self.mention_labels:
+                return self.mention_labels.index(f"killed:{g}")
         killed = [i for i, lab in enumerate(self.mention_labels) if lab.startswith("killed:")]
         return max(killed, key=lambda i: float(probs[i]))
 
