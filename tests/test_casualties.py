@@ -338,8 +338,10 @@ def test_an_incident_share_rounds_halves_up():
     ("Five traffic police officers were hurt near the depot.", "Five", "security_forces"),
     ("At least two Malian soldiers died at the crossing.", "two", "security_forces"),
     ("Three suspected insurgents drowned in the river.", "Three", "militants"),
-    ("Twelve government fighters were wounded.", "Twelve", None),  # two sides named: the model's group
-    ("Two rebel soldiers were hurt.", "Two", None),
+    ("Twelve government fighters were wounded.", "Twelve", "security_forces"),  # the side word decides
+    ("Two rebel soldiers were hurt.", "Two", "militants"),
+    ("Ten gang members were shot dead.", "Ten", "militants"),
+    ("A police spokesman put the toll at 19.", "A police spokesman", None),  # the head noun names no group
     ("At least 27 people were killed.", "27", None),  # no group named
     ("Seven civilian workers were wounded.", "Seven", "civilians"),
     ("Two militants and one policeman were killed.", "one policeman", "security_forces"),  # the noun in the count

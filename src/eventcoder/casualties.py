@@ -178,12 +178,14 @@ def told_killed(text: str, start: int, end: int) -> bool:
         or KILLED_AFTER.match(text[end:end + 80]) is not None
 
 
-# words before a counted noun that name the side it stands on ("12 government fighters", "two rebel
-# soldiers"): the taxonomy's group nouns name the rest ("police officers", "civilian workers")
+# words in a count's noun phrase that name the side it stands on, whatever its head noun names:
+# "12 government fighters" are security forces, "two rebel soldiers" militants; the taxonomy's
+# group nouns name the rest ("police officers", "civilian workers")
 SIDE_WORDS = {"government": "security_forces", "pro-government": "security_forces", "army": "security_forces",
               "military": "security_forces", "state": "security_forces", "rebel": "militants",
               "militant": "militants", "insurgent": "militants", "jihadist": "militants", "islamist": "militants",
-              "terrorist": "militants", "separatist": "militants", "civilian": "civilians"}
+              "terrorist": "militants", "separatist": "militants", "gang": "militants", "cartel": "militants",
+              "suspect": "militants", "suspects": "militants", "civilian": "civilians"}
 NOUN_PHRASE_CHARS = 80  # how far after a count its noun may stand ("five District Reserve Guard personnel")
 
 
@@ -194,9 +196,11 @@ PARTITIVE = re.compile(r"^\s+of\s+(?:the|these|those|their|its|his|her|our)((?:\
 def noun_phrase_group(text: str, start: int, end: int, noun: str | None,
                       group_of_word: Callable[[str], str | None]) -> str | None:
     """The victim group the noun phrase of the count at text[start:end] names ("20 extremists" →
-    militants, "five traffic police officers" and "one policeman" → security forces), by
-    `group_of_word` (the taxonomy's group nouns) and `SIDE_WORDS`; None where it names no group or
-    two ("12 government fighters"), or is told as who attacked (`told_as_agent`). A count without a
+    militants, "five traffic police officers" and "one policeman" → security forces), by its
+    `SIDE_WORDS` ("12 government fighters" → security forces), else by `group_of_word` (the
+    taxonomy's group nouns) of its head noun; None where it names no group ("a police spokesman"),
+    or two sides, or is
+    told as who attacked (`told_as_agent`). A count without a
     noun of its own takes the one it is part of ("six of the attackers")."""
     if not noun:
         part = PARTITIVE.match(text[end:end + NOUN_PHRASE_CHARS])
@@ -218,7 +222,9 @@ def noun_phrase_group(text: str, start: int, end: int, noun: str | None,
         words = re.findall(r"[A-Za-z][\w'-]*", text[start:phrase_end])
     if told_as_agent(text, phrase_end):
         return None
-    groups = {g for w in words if (g := group_of_word(w.lower()) or SIDE_WORDS.get(w.lower()))}
+    sides = {SIDE_WORDS[w.lower()] for w in words if w.lower() in SIDE_WORDS}
+    head = group_of_word(words[-1].lower()) if words else None  # "a police spokesman" names no victim group
+    groups = sides or ({head} if head else set())
     return groups.pop() if len(groups) == 1 else None
 
 

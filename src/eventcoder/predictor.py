@@ -132,8 +132,8 @@ class Predictor:
     calm_crowd_is_protest = True  # a full article read as a riot that tells a protest and no violent act of
     # the crowd's own is a protest, as the ACLED codebook has it (`event_cues.calm_protest`)
     group_by_noun = True  # a figure whose count's noun phrase names a victim group ("three soldiers were
-    # injured", "20 extremists") is of that group whatever group the model read; a phrase naming none or
-    # two ("27 people", "12 government fighters") keeps the model's (`casualties.noun_phrase_group`)
+    # injured", "20 extremists", "12 government fighters") is of that group whatever group the model
+    # read; a phrase naming none ("27 people") keeps the model's (`casualties.noun_phrase_group`)
     share_across_incidents = True  # a toll the article tells as summed across several incidents its
     # event is one of ("... were killed across both attacks") gives the event an even share, as GTD
     # codes such tolls (`casualties.shared_across`); the output's `shared_across` names the cue
