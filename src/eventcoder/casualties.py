@@ -199,9 +199,8 @@ def noun_phrase_group(text: str, start: int, end: int, noun: str | None,
     militants, "five traffic police officers" and "one policeman" → security forces), by its
     `SIDE_WORDS` ("12 government fighters" → security forces), else by `group_of_word` (the
     taxonomy's group nouns) of its head noun; None where it names no group ("a police spokesman"),
-    or two sides, or is
-    told as who attacked (`told_as_agent`). A count without a
-    noun of its own takes the one it is part of ("six of the attackers")."""
+    or two sides, or is told as who attacked (`told_as_agent`). A count without a noun of its own
+    takes the one it is part of ("six of the attackers")."""
     if not noun:
         part = PARTITIVE.match(text[end:end + NOUN_PHRASE_CHARS])
         if part is None:
