@@ -20,6 +20,7 @@ from eventcoder.casualties import (
     told_as_doer,
     told_killed,
     told_of_another_time,
+    total_with_breakdown,
     without_background,
 )
 from eventcoder.numbers import find_mentions
@@ -342,6 +343,7 @@ def test_an_incident_share_rounds_halves_up():
     ("Two rebel soldiers were hurt.", "Two", "militants"),
     ("Ten gang members were shot dead.", "Ten", "militants"),
     ("A police spokesman put the toll at 19.", "A police spokesman", None),  # the head noun names no group
+    ("A jawan was killed in the encounter.", "A jawan", "security_forces"),  # "jawans" in the taxonomy
     ("At least 27 people were killed.", "27", None),  # no group named
     ("Seven civilian workers were wounded.", "Seven", "civilians"),
     ("Two militants and one policeman were killed.", "one policeman", "security_forces"),  # the noun in the count
@@ -393,3 +395,14 @@ def test_a_count_given_as_a_death_toll(text, quote, toll):
 ])
 def test_a_count_after_a_passives_by_did_the_deed(text, quote, doer):
     assert told_as_doer(text, text.index(quote)) is doer
+
+
+@pytest.mark.parametrize("text, quote, total", [
+    ("Five people, among them a teacher and two guards, died in the raid.", "Five", True),
+    ("At least 17 people including three raiders lost their lives.", "17", True),
+    ("Three people were killed, police said.", "Three", False),
+    ("Three soldiers, including a captain, were killed.", "Three", False),  # a group's own count
+])
+def test_a_total_told_with_its_breakdown(text, quote, total):
+    mention = next(x for x in find_mentions(text) if x.text == quote)
+    assert total_with_breakdown(text, mention.start, mention.end, mention.noun) is total

@@ -222,9 +222,29 @@ def noun_phrase_group(text: str, start: int, end: int, noun: str | None,
     if told_as_agent(text, phrase_end):
         return None
     sides = {SIDE_WORDS[w.lower()] for w in words if w.lower() in SIDE_WORDS}
-    head = group_of_word(words[-1].lower()) if words else None  # "a police spokesman" names no victim group
+    head = _group_of_either_number(words[-1].lower(), group_of_word) if words else None  # "a police spokesman": none
     groups = sides or ({head} if head else set())
     return groups.pop() if len(groups) == 1 else None
+
+
+def _group_of_either_number(word: str, group_of_word: Callable[[str], str | None]) -> str | None:
+    """The group a noun names in the singular or the plural ("a jawan" as "jawans")."""
+    return group_of_word(word) or group_of_word(word + "s") or (group_of_word(word[:-1]) if word.endswith("s") else None)
+
+
+# a total told with its breakdown after it: "five people, among them a teacher and two guards"
+GENERIC_PEOPLE = {"people", "persons", "individuals", "others"}
+BREAKDOWN_NEXT = re.compile(r"^\s*,?\s*(?:including|among them|of whom)\b", re.I)
+
+
+def total_with_breakdown(text: str, start: int, end: int, noun: str | None) -> bool:
+    """Whether the count at text[start:end] counts people in general and is followed by its
+    breakdown ("five people, among them a teacher and two guards"): a total of no one
+    group, which `aggregate` keeps apart from the groups it contains."""
+    if (noun or "").lower() not in GENERIC_PEOPLE:
+        return False
+    found = re.search(rf"\b{re.escape(noun or '')}\b", text[start:end + NOUN_PHRASE_CHARS], re.I)
+    return found is not None and BREAKDOWN_NEXT.match(text[start + found.end():start + found.end() + 40]) is not None
 
 
 # a count whose noun is left out because its clause repeats the one before with another verb ("Six

@@ -43,6 +43,7 @@ from eventcoder.casualties import (
     told_as_doer,
     told_killed,
     told_of_another_time,
+    total_with_breakdown,
     without_background,
 )
 from eventcoder.event_cues import RULES as EVENT_CUE_RULES
@@ -417,9 +418,12 @@ class Predictor:
         """With `group_by_noun`, the group the count's noun phrase names (`casualties.noun_phrase_group`),
         or, for a count whose clause leaves its noun out, the previous count's ("Six guards were shot
         dead, several hurt": `casualties.gapped_clause`), where the model has that label for
-        the outcome; else None."""
+        the outcome; the unknown group for a total told with its breakdown ("five people,
+        among them a teacher and two guards": `casualties.total_with_breakdown`); else None."""
         if not (self.group_by_noun and self._taxonomy):
             return None
+        if total_with_breakdown(text, mention.start, mention.end, mention.noun):
+            return self.unknown_group  # "five people, among them a teacher and two guards"
         named = mention
         if mention.noun is None:
             before = [m for m in mentions if m.end <= mention.start]
