@@ -67,7 +67,8 @@ def main() -> None:
                 cells.append(f"{hits}/{len(scored)} ({hits / len(scored):.3f})" if scored else "–")
             spans = [(r, p) for r, p in zip(rows, preds, strict=True) if r["gold_casualties"] is not None]
             if spans:
-                hits = sum(gold_groups(r["gold_casualties"]) == p["casualties"] for r, p in spans)
+                hits = round(M.by_group_exact([gold_groups(r["gold_casualties"]) for r, _ in spans],
+                                              [p["casualties"] for _, p in spans]) * len(spans))
                 f1 = M.mention_prf([r["gold_casualties"] for r, _ in spans], [annotated_figures(r, p) for r, p in spans])
                 cells += [f"{hits}/{len(spans)} ({hits / len(spans):.3f})", f"{f1['f1']:.3f}"]
             else:

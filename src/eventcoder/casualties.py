@@ -142,16 +142,17 @@ def says_someone_died_or_was_hurt(sentence: str) -> bool:
 
 # a count told as the object or subject of a killing in its own clause: "troops killed 20 extremists",
 # "killing at least 12 soldiers", "9 villagers were shot dead"
-KILLING_BEFORE = re.compile(r"\b(killed|killing|kills|shot dead|gunned down|massacred|executed)\s+"
-                            r"((at least|some|about|around|nearly|almost|more than|over|up to)\s+)?$", re.I)
+# the qualifiers a count may carry between the words before it and itself ("killed at least 20")
+_QUALIFIED = r"((at least|some|about|around|nearly|almost|more than|over|up to)\s+)?"
+KILLING_BEFORE = re.compile(r"\b(killed|killing|kills|shot dead|gunned down|massacred|executed)\s+" + _QUALIFIED + "$",
+                            re.I)
 KILLED_AFTER = re.compile(r"^(\s+[\w'-]+){1,4}?\s+(were|was|have been|had been|are)\s+(all\s+)?"
                           r"(killed|shot dead|gunned down|slain|massacred|executed)\b", re.I)
 
 
 # a count given as a death toll: "puts the death toll at 42", "the toll rose to 14", "a death toll of 9"
 TOLL_BEFORE = re.compile(r"\b(?:death toll|toll of (?:the )?dead|number of (?:the )?dead)\b[^.;:!?\d]{0,30}?"
-                         r"\b(?:at|to|of|reached|hit|is|was)\s+((at least|some|about|around|nearly|almost|more than|"
-                         r"over|up to)\s+)?$", re.I)
+                         r"\b(?:at|to|of|reached|hit|is|was)\s+" + _QUALIFIED + "$", re.I)
 
 
 def told_as_death_toll(text: str, start: int) -> bool:
@@ -201,7 +202,7 @@ def noun_phrase_group(text: str, start: int, end: int, noun: str | None,
     taxonomy's group nouns) of its head noun; None where it names no group ("a police spokesman"),
     or two sides, or is told as who attacked (`told_as_agent`). A count without a noun of its own
     takes the one it is part of ("six of the attackers")."""
-    if not noun:
+    if not noun:  # "six of the attackers"
         part = PARTITIVE.match(text[end:end + NOUN_PHRASE_CHARS])
         if part is None:
             return None
@@ -214,10 +215,9 @@ def noun_phrase_group(text: str, start: int, end: int, noun: str | None,
             return None
         phrase_end = end + part.start(1) + part.group(1).index(words[-1]) + len(words[-1])
     else:
-        found = re.search(rf"\b{re.escape(noun)}\b", text[start:end + NOUN_PHRASE_CHARS], re.I)
-        if found is None:
+        phrase_end = _noun_end(text, start, end, noun)
+        if phrase_end is None:
             return None
-        phrase_end = start + found.end()
         words = re.findall(r"[A-Za-z][\w'-]*", text[start:phrase_end])
     if told_as_agent(text, phrase_end):
         return None
@@ -225,6 +225,12 @@ def noun_phrase_group(text: str, start: int, end: int, noun: str | None,
     head = _group_of_either_number(words[-1].lower(), group_of_word) if words else None  # "a police spokesman": none
     groups = sides or ({head} if head else set())
     return groups.pop() if len(groups) == 1 else None
+
+
+def _noun_end(text: str, start: int, end: int, noun: str) -> int | None:
+    """Where the noun the count at text[start:end] counts ends: in it ("one policeman") or after it."""
+    found = re.search(rf"\b{re.escape(noun)}\b", text[start:end + NOUN_PHRASE_CHARS], re.I)
+    return None if found is None else start + found.end()
 
 
 def _group_of_either_number(word: str, group_of_word: Callable[[str], str | None]) -> str | None:
@@ -241,10 +247,10 @@ def total_with_breakdown(text: str, start: int, end: int, noun: str | None) -> b
     """Whether the count at text[start:end] counts people in general and is followed by its
     breakdown ("five people, among them a teacher and two guards"): a total of no one
     group, which `aggregate` keeps apart from the groups it contains."""
-    if (noun or "").lower() not in GENERIC_PEOPLE:
+    if noun is None or noun.lower() not in GENERIC_PEOPLE:
         return False
-    found = re.search(rf"\b{re.escape(noun or '')}\b", text[start:end + NOUN_PHRASE_CHARS], re.I)
-    return found is not None and BREAKDOWN_NEXT.match(text[start + found.end():start + found.end() + 40]) is not None
+    noun_end = _noun_end(text, start, end, noun)
+    return noun_end is not None and BREAKDOWN_NEXT.match(text[noun_end:noun_end + 40]) is not None
 
 
 # a count whose noun is left out because its clause repeats the one before with another verb ("Six

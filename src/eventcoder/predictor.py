@@ -339,13 +339,13 @@ class Predictor:
             lab, sure = labels[k], sureness[k]
             if self.doers_are_no_victims and told_as_doer(text, m.start):
                 continue
+            # a lead count the model reads as no figure, which its words alone may read as killed
+            unread_lead_count = seen[k] > 0 and m.vague is None and m.start < (self.lead_chars or len(text))
             if seen[k] > 0 and lab != outside and sure >= self.mention_threshold:
                 read.append((m, lab, sure, False))
-            elif seen[k] > 0 and m.vague is None and m.start < (self.lead_chars or len(text)) \
-                    and self._told_killed(text, m):
+            elif unread_lead_count and self._told_killed(text, m):
                 read.append((m, self._killed_label(m, mprobs[k]), 1.0 - float(mprobs[k, outside]), True))
-            elif seen[k] > 0 and m.vague is None and m.start < (self.lead_chars or len(text)) \
-                    and self.read_death_tolls and told_as_death_toll(text, m.start):
+            elif unread_lead_count and self.read_death_tolls and told_as_death_toll(text, m.start):
                 read.append((m, self._killed_label(m, mprobs[k], self.unknown_group), 1.0 - float(mprobs[k, outside]), True))
         lead_outcomes = {self.mention_labels[lab].split(":", 1)[0] for m, lab, _, _ in read if m.start < self.lead_chars}
         labelled, span_of = [], sentence_spans(text) if read else None
@@ -425,10 +425,10 @@ class Predictor:
         if total_with_breakdown(text, mention.start, mention.end, mention.noun):
             return self.unknown_group  # "five people, among them a teacher and two guards"
         named = mention
-        if mention.noun is None:
-            before = [m for m in mentions if m.end <= mention.start]
-            if before and gapped_clause(text, before[-1].end, mention.start, mention.end):
-                named = before[-1]
+        if mention.noun is None:  # mentions are in text order
+            previous = next((m for m in reversed(mentions) if m.end <= mention.start), None)
+            if previous is not None and gapped_clause(text, previous.end, mention.start, mention.end):
+                named = previous
         group = noun_phrase_group(text, named.start, named.end, named.noun, self._taxonomy.group_of_noun)
         return group if f"{outcome}:{group}" in self.mention_labels else None
 
