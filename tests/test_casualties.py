@@ -11,6 +11,7 @@ from eventcoder.casualties import (
     join_listed,
     lone_victim,
     noun_phrase_group,
+    outcome_told,
     says_someone_died_or_was_hurt,
     sentence_span,
     sentence_spans,
@@ -20,6 +21,7 @@ from eventcoder.casualties import (
     told_as_doer,
     told_killed,
     told_of_another_time,
+    told_with_another_fate,
     total_with_breakdown,
     without_background,
 )
@@ -395,6 +397,41 @@ def test_a_count_given_as_a_death_toll(text, quote, toll):
 ])
 def test_a_count_after_a_passives_by_did_the_deed(text, quote, doer):
     assert told_as_doer(text, text.index(quote)) is doer
+
+
+@pytest.mark.parametrize("text, quote, noun, outcome", [
+    ("The bomb killed 25 people and wounded 30 others in the square.", "30", "others", "injured"),
+    ("The bomb killed 25 people and wounded 30 others in the square.", "25", "people", "killed"),
+    ("A gunman fired at the patrol, seriously wounding two officers, before fleeing.", "two", "officers", "injured"),
+    ("Four assailants were killed and six assailants were injured in the raid.", "six", "assailants", "injured"),
+    ("The commander was hurt and two of his guards were killed at the gate.", "two", None, "killed"),
+    ("1 soldier killed 5 injured in blast", "5", None, "injured"),  # the verb after decides
+    ("1 soldier killed 5 injured in blast", "1", "soldier", "killed"),
+    ("Police said 20 people were on the bus.", "20", "people", None),
+    ("A rebel commander wounded in a raid last week has died, his group said.", "A rebel commander", "commander", None),
+])
+def test_the_outcome_a_counts_clause_tells(text, quote, noun, outcome):
+    start = text.index(quote)
+    assert outcome_told(text, start, start + len(quote), noun) == outcome
+
+
+@pytest.mark.parametrize("text, quote, noun, fate", [
+    ("Four officers were hurt and at least nine people arrested on Sunday.", "nine", "people", True),
+    ("The raiders shot a teacher and abducted 11 pupils from the school.", "11", "pupils", True),
+    ("Three soldiers were killed, two hurt and two were abducted in the ambush.", "two were", None, True),
+    ("Seven guards were reported missing after the raid.", "Seven", "guards", True),
+    ("Police said 40 hostages had been rescued by Monday.", "40", "hostages", True),
+    ("Two hostages were freed and one was killed on the road.", "Two", "hostages", True),  # the killing is the next count's
+    ("One guard was abducted and later beheaded by the gang.", "One", "guard", False),  # his fate is a killing
+    ("Two of the captives were wounded and released.", "Two", None, False),
+    ("The bodies of the six were evacuated by helicopter.", "six", None, False),  # the dead themselves
+    ("Three soldiers were killed, two hurt and two were abducted in the ambush.", "Three", "soldiers", False),
+    ("Twenty people were killed in the market.", "Twenty", "people", False),
+])
+def test_a_count_told_as_arrested_abducted_or_missing(text, quote, noun, fate):
+    start = text.rindex(quote) if quote == "two were" else text.index(quote)
+    end = start + len(quote.split()[0])
+    assert told_with_another_fate(text, start, end, noun) is fate
 
 
 @pytest.mark.parametrize("text, quote, total", [

@@ -572,16 +572,23 @@ def test_a_lone_victim_without_a_number_is_counted_when_validation_says_so(train
      [{}, {}], (0, 42)),  # "The governor" is a count too
     ("doers_are_no_victims", "A reporter was shot dead by two men on a motorcycle at his gate.",
      [{}, {"killed:civilians": 0.9}], (2, 0)),
+    ("other_fates_are_no_casualties", "Gunmen killed 3 villagers and abducted 12 girls in Ukora.",
+     [{"killed:civilians": 0.9}, {"killed:civilians": 0.8}], (12, 3)),
+    ("outcome_by_verb", "A gunman fired on a patrol in Ukora, wounding 2 soldiers, and fled.",
+     [{}, {"killed:security_forces": 0.9}], (2, 0)),
 ])
 def test_switches_set_by_hand_that_read_or_drop_a_count_by_its_words(trained, switch, text, readings, killed):
     """`read_death_tolls`: a lead count given as a death toll, read as O by the model, is a killed
     figure (unknown: its noun names no group), marked `read_by_words`; `doers_are_no_victims`: a
-    count after a passive's "by" is no figure whatever the model read. Both off by default."""
+    count after a passive's "by" is no figure whatever the model read. Both off by default.
+    `other_fates_are_no_casualties` (on by default): a count told as abducted is no figure;
+    `outcome_by_verb` (on): a count told as wounded is an injured figure of the group the model read."""
     from eventcoder.predictor import Predictor
 
     p = Predictor.from_pretrained(trained)
     p.lead_weight, p.temperature, p.mention_threshold = 1.0, 1.0, 0.5
-    assert not getattr(p, switch)
+    assert getattr(p, switch) is (switch in ("other_fates_are_no_casualties", "outcome_by_verb"))
+    setattr(p, switch, False)
     _, sc = read_as(p, text, readings, "violence_against_civilians")
     off = p.decode(text, sc)
     setattr(p, switch, True)
@@ -589,6 +596,9 @@ def test_switches_set_by_hand_that_read_or_drop_a_count_by_its_words(trained, sw
     assert (off["killed"], on["killed"]) == killed
     if switch == "read_death_tolls":
         assert on["casualties"]["killed"] == {"unknown": 42} and on["evidence"][-1]["read_by_words"]
+    if switch == "outcome_by_verb":
+        assert on["injured"] == 2 and on["casualties"]["injured"] == {"security_forces": 2}
+        assert on["evidence"][-1]["outcome_by_verb"] and not off["evidence"][-1]["outcome_by_verb"]
 
 
 def test_a_strategic_development_whose_lead_tells_ground_retaken_is_a_battle(trained):

@@ -171,6 +171,74 @@ def told_as_doer(text: str, start: int) -> bool:
     return BY_BEFORE.search(text[max(0, start - 30):start]) is not None
 
 
+# the outcome a count's own clause tells: by the verb after its noun phrase ("two of his guards were
+# killed", "six assailants were injured", "5 injured"), else by the verb right before it ("killing 25
+# people and wounding 30 others")
+_HOW = r"(?:(?:all|also|later|reportedly|critically|seriously|slightly|badly|fatally|mortally)\s+)*"
+OUTCOME_AFTER = re.compile(r"^[\s,]*(?:(?:were|was|are|is|have been|had been|has been)\s+)?" + _HOW +
+                           r"(?P<verb>killed|shot dead|dead|died|slain|injured|wounded|hurt)\b", re.I)
+OUTCOME_BEFORE = re.compile(r"\b(?P<verb>killed|killing|kills|wounding|injuring|wounded|injured|wounds|injures)\s+"
+                            + _HOW + _QUALIFIED + r"(?:another\s+|other\s+)?$", re.I)
+
+
+# the wounded who died of it later in the sentence: "an official wounded in a raid has died"
+DIED_LATER = re.compile(r"\b(?:has|have|had|later|since)\s+died\b|\bdied (?:of|from)\b|\bsuccumbed\b", re.I)
+
+
+def outcome_told(text: str, start: int, end: int, noun: str | None) -> str | None:
+    """"killed" or "injured" where the clause of the count at text[start:end] tells which (the verb
+    after its noun phrase decides over the one before it: "1 policeman killed 5 injured"), else None;
+    None too for the wounded its sentence says died ("an official wounded in a raid has died")."""
+    partitive = None if noun else _partitive(text, end)  # "two of his bodyguards were killed"
+    noun_end = (_noun_end(text, start, end, noun) if noun else partitive[1] if partitive else None) or end
+    told = OUTCOME_AFTER.match(text[noun_end:noun_end + 60]) or OUTCOME_BEFORE.search(text[max(0, start - 50):start])
+    if told is None:
+        return None
+    if not INJURED_WORDS.fullmatch(told.group("verb")):
+        return "killed"
+    sentence_end = SENTENCE_END.search(text, end)
+    return None if DIED_LATER.search(text, end, sentence_end.start() if sentence_end else len(text)) else "injured"
+
+
+# a count told with a fate that is no casualty: arrested, abducted, missing, freed ("nine people
+# arrested", "abducted at least 12 girls", "54 hostages had been rescued", "two were reported missing")
+_FATES = (r"arrested|detained|abducted|kidnapped|taken hostage|held hostage|taken captive|captured|missing|"
+          r"rescued|freed|released|evacuated|displaced|deported|charged|sentenced|convicted|jailed")
+FATE_AFTER = re.compile(r"^[\s,]*(?:(?:were|was|are|is|have been|had been|has been|being)\s+)?"
+                        r"(?:(?:also|later|reportedly|reported|all|still|then|being)\s+)*(?:" + _FATES + r")\b", re.I)
+FATE_BEFORE = re.compile(r"\b(?:arrested|arresting|detained|detaining|abducted|abducting|kidnapped|kidnapping|"
+                         r"captured|capturing|rescued|rescuing|freed|freeing|released|releasing|evacuated|"
+                         r"evacuating|deported|jailed)\s+" + _QUALIFIED + r"(?:another\s+|other\s+)?$", re.I)
+# where the clause that tells the fate goes on: to its end, or to the next count ("Two hostages were
+# released and one was killed": the killing is the next count's)
+# ... unless the count is of the dead or hurt themselves ("the bodies of the six were evacuated")
+OF_THE_DEAD = re.compile(r"\b(?:bodies|corpses|remains|dead|wounded|injured|victims)\s+(?:of\s+)?(?:the\s+|these\s+|those\s+)?$",
+                         re.I)
+_CLAUSE_GOES_ON = re.compile(r"[.;:!?,]|\b(?:\d|one|two|three|four|five|six|seven|eight|nine|ten|another)\b", re.I)
+
+
+def told_with_another_fate(text: str, start: int, end: int, noun: str | None) -> bool:
+    """Whether the count at text[start:end] is told as arrested, abducted, missing or freed, by the
+    verb after its noun phrase ("nine people arrested", "two were abducted") or before it ("abducted
+    at least 12 girls"), and its clause tells no killing or wounding of them ("abducted and later
+    killed" is a killing; "the bodies of the six were evacuated" counts the dead): people with such a
+    fate are no casualty figure."""
+    if OF_THE_DEAD.search(text[max(0, start - 30):start]):
+        return False
+    noun_end = (_noun_end(text, start, end, noun) if noun else None) or end
+    after = FATE_AFTER.match(text[noun_end:noun_end + 80])
+    if after is not None:
+        rest_from = noun_end + after.end()
+    elif FATE_BEFORE.search(text[max(0, start - 40):start]) is not None:
+        rest_from = noun_end
+    else:
+        return False
+    rest = text[rest_from:rest_from + 120]
+    goes_on = _CLAUSE_GOES_ON.search(rest)
+    rest = rest[:goes_on.start()] if goes_on else rest
+    return not (KILLED_WORDS.search(rest) or INJURED_WORDS.search(rest))
+
+
 def told_killed(text: str, start: int, end: int) -> bool:
     """Whether the count at text[start:end] is told as the people a killing took, in its own clause:
     right after a killing verb ("killed 20 extremists") or as the subject of a passive one ("20
@@ -203,17 +271,10 @@ def noun_phrase_group(text: str, start: int, end: int, noun: str | None,
     or two sides, or is told as who attacked (`told_as_agent`). A count without a noun of its own
     takes the one it is part of ("six of the attackers")."""
     if not noun:  # "six of the attackers"
-        part = PARTITIVE.match(text[end:end + NOUN_PHRASE_CHARS])
-        if part is None:
+        partitive = _partitive(text, end)
+        if partitive is None:
             return None
-        words = []
-        for word in part.group(1).split():
-            if word.lower() in STOP_WORDS:
-                break
-            words.append(word)
-        if not words:
-            return None
-        phrase_end = end + part.start(1) + part.group(1).index(words[-1]) + len(words[-1])
+        words, phrase_end = partitive
     else:
         phrase_end = _noun_end(text, start, end, noun)
         if phrase_end is None:
@@ -225,6 +286,22 @@ def noun_phrase_group(text: str, start: int, end: int, noun: str | None,
     head = _group_of_either_number(words[-1].lower(), group_of_word) if words else None  # "a police spokesman": none
     groups = sides or ({head} if head else set())
     return groups.pop() if len(groups) == 1 else None
+
+
+def _partitive(text: str, end: int) -> tuple[list[str], int] | None:
+    """The words of the group a count ending at `end` is part of ("six of the attackers were
+    killed": ["attackers"]) and where they end; None without one."""
+    part = PARTITIVE.match(text[end:end + NOUN_PHRASE_CHARS])
+    if part is None:
+        return None
+    words = []
+    for word in part.group(1).split():
+        if word.lower() in STOP_WORDS:
+            break
+        words.append(word)
+    if not words:
+        return None
+    return words, end + part.start(1) + part.group(1).index(words[-1]) + len(words[-1])
 
 
 def _noun_end(text: str, start: int, end: int, noun: str) -> int | None:

@@ -34,6 +34,7 @@ from eventcoder.casualties import (
     join_listed,
     lone_victim,
     noun_phrase_group,
+    outcome_told,
     says_someone_died_or_was_hurt,
     sentence_span,
     sentence_spans,
@@ -43,6 +44,7 @@ from eventcoder.casualties import (
     told_as_doer,
     told_killed,
     told_of_another_time,
+    told_with_another_fate,
     total_with_breakdown,
     without_background,
 )
@@ -122,6 +124,12 @@ class Predictor:
     # death toll at 42": `casualties.told_as_death_toll`); set by hand
     doers_are_no_victims = False  # True: a count after a passive's "by" ("shot dead by two men") is no
     # figure, whatever the model read (`casualties.told_as_doer`); set by hand
+    other_fates_are_no_casualties = True  # a count its clause tells as arrested, abducted, missing or
+    # freed ("nine people arrested", "abducted 12 girls") is no figure, whatever the model read
+    # (`casualties.told_with_another_fate`); set by hand
+    outcome_by_verb = True  # a figure whose count's clause tells it killed or injured ("wounding two
+    # officers", "six assailants were injured") has that outcome whatever the model read, its group
+    # the same (`casualties.outcome_told`); set by hand
     count_lone_victims = False  # True: where no killed figure was read, one person the lead says was
     # killed without a number ("shot and killed Hazrat Gul") is counted (`casualties.lone_victim`)
     # parts of the article-level rule that can be switched off to measure them (scripts/rule_ablation.py)
@@ -149,7 +157,7 @@ class Predictor:
                   "lead_chars", "body_threshold", "body_needs_lead_toll", "needs_casualty_word", "drop_background",
                   "count_bombers", "count_lone_victims", "read_killing_clauses", "no_casualty_types", "prior_correction", "lexical_weight", "event_prior")
     # codebook and reading rules that are on unless set off by hand (`evaluate decode_settings=`), not fitted
-    SET_BY_HAND = ("read_death_tolls", "doers_are_no_victims", "group_by_noun", "territory_is_battle", "device_is_explosion", "calm_crowd_is_protest", "read_militants_killed", "share_across_incidents", "read_lists", "read_on_top")
+    SET_BY_HAND = ("read_death_tolls", "doers_are_no_victims", "other_fates_are_no_casualties", "outcome_by_verb", "group_by_noun", "territory_is_battle", "device_is_explosion", "calm_crowd_is_protest", "read_militants_killed", "share_across_incidents", "read_lists", "read_on_top")
 
     def __init__(self, model: Any, tokenizer: Any, numbers: NumbersConfig | None = None,
                  count_vague: bool = False) -> None:
@@ -339,6 +347,8 @@ class Predictor:
             lab, sure = labels[k], sureness[k]
             if self.doers_are_no_victims and told_as_doer(text, m.start):
                 continue
+            if self.other_fates_are_no_casualties and told_with_another_fate(text, m.start, m.end, m.noun):
+                continue
             # a lead count the model reads as no figure, which its words alone may read as killed
             unread_lead_count = seen[k] > 0 and m.vague is None and m.start < (self.lead_chars or len(text))
             if seen[k] > 0 and lab != outside and sure >= self.mention_threshold:
@@ -351,6 +361,9 @@ class Predictor:
         labelled, span_of = [], sentence_spans(text) if read else None
         for m, lab, sure, by_words in read:
             outcome, group = self.mention_labels[lab].split(":", 1)
+            told = outcome_told(text, m.start, m.end, m.noun) if self.outcome_by_verb and not by_words else None
+            by_verb = told not in (None, outcome) and f"{told}:{group}" in self.mention_labels
+            outcome = told if by_verb else outcome
             named = self._named_group(text, m, outcome, mentions)
             by_noun = named is not None and named != group
             group = named or group
@@ -365,7 +378,7 @@ class Predictor:
             labelled.append(_figure(outcome, group, m.start, m.end, m.text, sentence, sure,
                                     count=m.value if m.vague is None else None, vague=m.vague,
                                     vague_value=m.value if m.vague else None, another_time=dated,
-                                    read_by_words=by_words, group_by_noun=by_noun))
+                                    read_by_words=by_words, group_by_noun=by_noun, outcome_by_verb=by_verb))
         if self.drop_background:
             labelled = without_background(labelled)
         if self.read_lists:
@@ -503,13 +516,13 @@ class Predictor:
 def _figure(outcome: str, group: str, start: int, end: int, text: str, sentence: str, score: float,
             count: int | None = None, vague: str | None = None, vague_value: int | None = None,
             another_time: str | None = None, on_top: bool = False, implied: bool = False,
-            read_by_words: bool = False, group_by_noun: bool = False) -> dict[str, Any]:
+            read_by_words: bool = False, group_by_noun: bool = False, outcome_by_verb: bool = False) -> dict[str, Any]:
     """One labelled figure as `decode` builds them: the evidence fields, plus `vague_value` and
     `another_time`, which decoding uses and the output leaves out."""
     return {"another_time": another_time, "outcome": outcome, "group": group, "count": count, "vague": vague,
             "vague_value": vague_value, "start": start, "end": end, "text": text, "sentence": sentence,
             "part_of": None, "score": round(score, 4), "on_top": on_top, "implied": implied,
-            "read_by_words": read_by_words, "group_by_noun": group_by_noun}
+            "read_by_words": read_by_words, "group_by_noun": group_by_noun, "outcome_by_verb": outcome_by_verb}
 
 
 @lru_cache(maxsize=4)
