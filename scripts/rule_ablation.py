@@ -31,6 +31,8 @@ VARIANTS = (
     ("killing clauses not read", {"read_killing_clauses": False}),
     ("militants told killed read", {"read_militants_killed": True}),
     ("militants told killed not read", {"read_militants_killed": False}),
+    ("counts an event left dead read", {"read_left_dead": True}),
+    ("counts an event left dead not read", {"read_left_dead": False}),
     ("death tolls read", {"read_death_tolls": True}),
     ("death tolls not read", {"read_death_tolls": False}),
     ("counts after a passive's by dropped", {"doers_are_no_victims": True}),

@@ -20,6 +20,7 @@ from eventcoder.casualties import (
     told_as_death_toll,
     told_as_doer,
     told_killed,
+    told_left_dead,
     told_of_another_time,
     told_with_another_fate,
     total_with_breakdown,
@@ -397,6 +398,17 @@ def test_a_count_given_as_a_death_toll(text, quote, toll):
 ])
 def test_a_count_after_a_passives_by_did_the_deed(text, quote, doer):
     assert told_as_doer(text, text.index(quote)) is doer
+
+
+@pytest.mark.parametrize("text, quote, left_dead", [
+    ("The blast left six members of the border guard dead and four hurt.", "six", True),
+    ("Clashes in the port have left at least 23 dead since Sunday.", "23", True),
+    ("The storm left 300 families homeless.", "300", False),
+    ("He left 3 children, his family said; all are dead now.", "3", False),  # another clause
+])
+def test_a_count_told_as_the_dead_an_event_left(text, quote, left_dead):
+    start = text.index(quote)
+    assert told_left_dead(text, start, start + len(quote)) is left_dead
 
 
 @pytest.mark.parametrize("text, quote, noun, outcome", [

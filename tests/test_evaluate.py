@@ -576,18 +576,21 @@ def test_a_lone_victim_without_a_number_is_counted_when_validation_says_so(train
      [{"killed:civilians": 0.9}, {"killed:civilians": 0.8}], (12, 3)),
     ("outcome_by_verb", "A gunman fired on a patrol in Ukora, wounding 2 soldiers, and fled.",
      [{}, {"killed:security_forces": 0.9}], (2, 0)),
+    ("read_left_dead", "The blast left 6 soldiers dead in Ukora on Monday.", [{}], (0, 6)),
+    ("read_left_dead", "A blast in Ukora last year left 6 guards dead.", [{}], (0, 0)),  # dated: another event
 ])
 def test_switches_set_by_hand_that_read_or_drop_a_count_by_its_words(trained, switch, text, readings, killed):
     """`read_death_tolls`: a lead count given as a death toll, read as O by the model, is a killed
     figure (unknown: its noun names no group), marked `read_by_words`; `doers_are_no_victims`: a
     count after a passive's "by" is no figure whatever the model read. Both off by default.
     `other_fates_are_no_casualties` (on by default): a count told as abducted is no figure;
-    `outcome_by_verb` (on): a count told as wounded is an injured figure of the group the model read."""
+    `outcome_by_verb` (on): a count told as wounded is an injured figure of the group the model read;
+    `read_left_dead` (on): a lead count told as the dead an event left, at no other time, is read as killed."""
     from eventcoder.predictor import Predictor
 
     p = Predictor.from_pretrained(trained)
     p.lead_weight, p.temperature, p.mention_threshold = 1.0, 1.0, 0.5
-    assert getattr(p, switch) is (switch in ("other_fates_are_no_casualties", "outcome_by_verb"))
+    assert getattr(p, switch) is (switch in ("other_fates_are_no_casualties", "outcome_by_verb", "read_left_dead"))
     setattr(p, switch, False)
     _, sc = read_as(p, text, readings, "violence_against_civilians")
     off = p.decode(text, sc)

@@ -150,6 +150,19 @@ KILLED_AFTER = re.compile(r"^(\s+[\w'-]+){1,4}?\s+(were|was|have been|had been|a
                           r"(killed|shot dead|gunned down|slain|massacred|executed)\b", re.I)
 
 
+# a count told as what an event left dead: "the blast left six members of the guard dead", "clashes
+# have left 23 dead"
+LEFT_BEFORE = re.compile(r"\bleft\s+" + _QUALIFIED + "$", re.I)
+DEAD_AFTER = re.compile(r"^[^.;:,!?\d]{0,50}?\bdead\b", re.I)
+
+
+def told_left_dead(text: str, start: int, end: int) -> bool:
+    """Whether the count at text[start:end] is told as the dead an event left ("the blast left six
+    members of the guard dead"). A reading of the words alone, for counts the model reads as O."""
+    return LEFT_BEFORE.search(text[max(0, start - 30):start]) is not None \
+        and DEAD_AFTER.match(text[end:end + 60]) is not None
+
+
 # a count given as a death toll: "puts the death toll at 42", "the toll rose to 14", "a death toll of 9"
 TOLL_BEFORE = re.compile(r"\b(?:death toll|toll of (?:the )?dead|number of (?:the )?dead)\b[^.;:!?\d]{0,30}?"
                          r"\b(?:at|to|of|reached|hit|is|was)\s+" + _QUALIFIED + "$", re.I)

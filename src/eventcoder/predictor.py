@@ -43,6 +43,7 @@ from eventcoder.casualties import (
     told_as_death_toll,
     told_as_doer,
     told_killed,
+    told_left_dead,
     told_of_another_time,
     told_with_another_fate,
     total_with_breakdown,
@@ -119,6 +120,10 @@ class Predictor:
     # militants ("troops killed 20 extremists") and whose sentence dates it to no other time; the
     # recalled tolls the broad case misread were of people, police and civilians, never of militants
     # (README, "Session 17"); a taxonomy without a militants group: never
+    read_left_dead = True  # a count in the headline or lead the model reads as no figure is read as
+    # killed where its words tell it as what an event left dead ("the blast left six members of the
+    # guard dead": `casualties.told_left_dead`) and its sentence dates it to no other time; its group
+    # the one its noun names, else the model's likeliest killed group; set by hand
     read_death_tolls = False  # True: a count in the headline or lead the model reads as no figure is read
     # as killed (its noun's group, else unknown) where the words give it as a death toll ("puts the
     # death toll at 42": `casualties.told_as_death_toll`); set by hand
@@ -157,7 +162,7 @@ class Predictor:
                   "lead_chars", "body_threshold", "body_needs_lead_toll", "needs_casualty_word", "drop_background",
                   "count_bombers", "count_lone_victims", "read_killing_clauses", "no_casualty_types", "prior_correction", "lexical_weight", "event_prior")
     # codebook and reading rules that are on unless set off by hand (`evaluate decode_settings=`), not fitted
-    SET_BY_HAND = ("read_death_tolls", "doers_are_no_victims", "other_fates_are_no_casualties", "outcome_by_verb", "group_by_noun", "territory_is_battle", "device_is_explosion", "calm_crowd_is_protest", "read_militants_killed", "share_across_incidents", "read_lists", "read_on_top")
+    SET_BY_HAND = ("read_death_tolls", "doers_are_no_victims", "other_fates_are_no_casualties", "outcome_by_verb", "read_left_dead", "group_by_noun", "territory_is_battle", "device_is_explosion", "calm_crowd_is_protest", "read_militants_killed", "share_across_incidents", "read_lists", "read_on_top")
 
     def __init__(self, model: Any, tokenizer: Any, numbers: NumbersConfig | None = None,
                  count_vague: bool = False) -> None:
@@ -416,7 +421,10 @@ class Predictor:
 
     def _told_killed(self, text: str, mention: Any) -> bool:
         """Whether a count the model reads as no figure is read as killed by its clause:
-        `read_killing_clauses`, or `read_militants_killed` for militants told killed at no other time."""
+        `read_killing_clauses`, or, told killed at no other time, `read_militants_killed` for militants
+        and `read_left_dead` for the dead an event left."""
+        if self.read_left_dead and told_left_dead(text, mention.start, mention.end):
+            return not self._dated(text, mention)
         if not (self.read_killing_clauses or self.read_militants_killed) \
                 or not told_killed(text, mention.start, mention.end):
             return False
@@ -424,8 +432,13 @@ class Predictor:
             return True
         if not (self.militants_group and self._taxonomy) or self._taxonomy.group_of_noun(mention.noun) != self.militants_group:
             return False
+        return not self._dated(text, mention)
+
+    @staticmethod
+    def _dated(text: str, mention: Any) -> bool:
+        """Whether the count's sentence dates it to another time than the event (`told_of_another_time`)."""
         left, right = sentence_span(text, mention.start, mention.end)
-        return told_of_another_time(text[left:right], mention.start - left, mention.end - left) is None
+        return told_of_another_time(text[left:right], mention.start - left, mention.end - left) is not None
 
     def _named_group(self, text: str, mention: Any, outcome: str, mentions: list) -> str | None:
         """With `group_by_noun`, the group the count's noun phrase names (`casualties.noun_phrase_group`),
