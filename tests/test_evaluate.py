@@ -880,6 +880,33 @@ def test_fixed_event_settings_are_held_not_tuned(trained, tmp_path):
         fit_decode_settings(p, rows, raw, labels, {"temperature": 2.0})
 
 
+def test_casualty_settings_are_refitted_until_a_round_changes_none(trained, monkeypatch):
+    """The casualty settings are fitted with every switch off, then the switches; a switch turned on
+    can make other settings better, so the fit goes round again: here lone victims score best with
+    lead_chars 500, which the first round, with them off, could not see."""
+    import eventcoder.evaluate as E
+    from eventcoder.predictor import Predictor
+
+    def score(p, rows, raw):
+        if p.count_lone_victims:
+            return (3.0 if p.lead_chars == 500 else 2.0), 0.0
+        return (1.0 if p.lead_chars == 1500 else 0.0), 0.0
+
+    monkeypatch.setattr(E, "_casualty_score", score)
+    p = Predictor.from_pretrained(trained)
+    text = "Gunmen killed 3 villagers in Ukora."
+    _, sc = read_as(p, text, [{"killed:civilians": 0.9}], "violence_against_civilians")
+    row = {"id": "a", "text": text, "event_type": "violence_against_civilians", "killed_total": 3, "injured_total": 0}
+    info = E.fit_decode_settings(p, [row], [sc], ["violence_against_civilians"],
+                                 {"lead_weight": 1.0, "headline_weight": 0.0, "lexical_weight": 0.0, "prior_correction": 0.0})
+    assert (info["lead_chars"], info["count_lone_victims"], info["casualty_fit_rounds"]) == (500, True, 3)
+    assert (p.lead_chars, p.count_lone_victims) == (500, True)
+    monkeypatch.setattr(E, "CASUALTY_FIT_ROUNDS", 1)  # one round: the settings of the switches-off fit
+    info = E.fit_decode_settings(p, [row], [sc], ["violence_against_civilians"],
+                                 {"lead_weight": 1.0, "headline_weight": 0.0, "lexical_weight": 0.0, "prior_correction": 0.0})
+    assert (info["lead_chars"], info["count_lone_victims"]) == (1500, True)
+
+
 def test_event_settings_maximise_the_gold_types_likelihood_where_macro_f1_is_flat(trained):
     """Both windows of each article already put the gold type first, so every lead weight gives the
     same macro-F1 and that objective keeps the first grid value; the likelihood still prefers the
