@@ -200,6 +200,8 @@ def test_a_figure_dated_to_another_time_is_told_apart_from_the_events_own():
     assert told_of_another_time(s, s.index("11"), s.index("11") + 2) == "a day after"
     s = "Some 40 herders were shot dead earlier this month near the river."
     assert told_of_another_time(s, s.index("40"), s.index("40") + 2) == "earlier this month"
+    war = "The insurgency left some 9,000 people dead between 1980 and 2000, a commission found."
+    assert told_of_another_time(war, war.index("9,000"), war.index("9,000") + 5) == "between 1980 and 2000"
     s = "The city was last shaken by unrest in October 2020, when looting left at least four people dead."
     assert told_of_another_time(s, s.index("four"), s.index("four") + 4) == "in October 2020"
     s = "On 3 May 2021, gunmen ambushed and killed four herders."  # the event's own date

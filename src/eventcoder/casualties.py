@@ -41,8 +41,9 @@ _WEEKDAY = r"(monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 _SPAN = r"(day|days|week|weeks|weekend|month|months|year|years)"
 # the time words of a running count ("over the past six months", "since 2015"): a tally of many
 # events, never the reported one's toll, even where the article gives no other figure of its outcome
+_BETWEEN_YEARS = r"(between|from) (19|20)\d\d (and|to|until) (19|20)\d\d"  # "69,000 dead between 1980 and 2000"
 _RUNNING = [r"(over|in|during) the (last|past|previous) (\w+ )?(weeks?|months?|years?)",
-            r"since (19|20)\d\d", rf"since {_MONTH}"]
+            r"since (19|20)\d\d", rf"since {_MONTH}", _BETWEEN_YEARS]
 RUNNING_COUNT = re.compile("(" + "|".join(_RUNNING) + ")", re.I)
 # time words that date what follows them in a sentence to another time than the reported event
 # ("a day after a bomb killed 11", "over the past six months, ... 140", "in October 2020, when ...
@@ -61,6 +62,7 @@ ANOTHER_TIME_BEFORE = re.compile(r"\b(" + "|".join([
 ANOTHER_TIME_AFTER = re.compile(r"\b(" + "|".join([
     rf"earlier (this|that|in the) {_SPAN}", rf"last {_SPAN}", rf"last {_WEEKDAY}", rf"{_SPAN} ago",
     r"(this|last|previous) year",
+    _BETWEEN_YEARS,
 ]) + r")\b", re.I)
 # "a suicide bomber", "Three suicide bombers", "two female suicide bombers": a count mention, then up
 # to three words that describe it (not a preposition or verb), then the noun
