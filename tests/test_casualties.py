@@ -417,7 +417,7 @@ def test_a_count_told_as_the_dead_an_event_left(text, quote, left_dead):
     ("The bomb killed 25 people and wounded 30 others in the square.", "30", "others", "injured"),
     ("The bomb killed 25 people and wounded 30 others in the square.", "25", "people", "killed"),
     ("A gunman fired at the patrol, seriously wounding two officers, before fleeing.", "two", "officers", "injured"),
-    ("Four assailants were killed and six assailants were injured in the raid.", "six", "assailants", "injured"),
+    ("Four gunmen died and six gunmen were hurt during the night raid.", "six", "gunmen", "injured"),
     ("The commander was hurt and two of his guards were killed at the gate.", "two", None, "killed"),
     ("1 soldier killed 5 injured in blast", "5", None, "injured"),  # the verb after decides
     ("1 soldier killed 5 injured in blast", "1", "soldier", "killed"),
