@@ -224,11 +224,11 @@ FATE_AFTER = re.compile(r"^[\s,]*(?:(?:were|was|are|is|have been|had been|has be
 FATE_BEFORE = re.compile(r"\b(?:arrested|arresting|detained|detaining|abducted|abducting|kidnapped|kidnapping|"
                          r"captured|capturing|rescued|rescuing|freed|freeing|released|releasing|evacuated|"
                          r"evacuating|deported|jailed)\s+" + _QUALIFIED + r"(?:another\s+|other\s+)?$", re.I)
-# where the clause that tells the fate goes on: to its end, or to the next count ("Two hostages were
-# released and one was killed": the killing is the next count's)
 # ... unless the count is of the dead or hurt themselves ("the bodies of the six were evacuated")
 OF_THE_DEAD = re.compile(r"\b(?:bodies|corpses|remains|dead|wounded|injured|victims)\s+(?:of\s+)?(?:the\s+|these\s+|those\s+)?$",
                          re.I)
+# where the clause that tells the fate goes on: to its end, or to the next count ("Two hostages were
+# released and one was killed": the killing is the next count's)
 _CLAUSE_GOES_ON = re.compile(r"[.;:!?,]|\b(?:\d|one|two|three|four|five|six|seven|eight|nine|ten|another)\b", re.I)
 
 
