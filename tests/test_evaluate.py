@@ -485,13 +485,14 @@ def test_casualty_settings_that_tie_on_totals_are_told_apart_by_groups_and_spans
 
 
 def test_a_figure_needs_a_casualty_word_in_its_sentence_when_validation_says_so(trained):
-    """Counts of people arrested or clashing are read as tolls on short notes; with
-    `needs_casualty_word` a figure's sentence must say someone died or was hurt."""
+    """Counts of people questioned or clashing are read as tolls on short notes; with
+    `needs_casualty_word` a figure's sentence must say someone died or was hurt (counts of people
+    arrested are dropped by `other_fates_are_no_casualties` in any sentence)."""
     from eventcoder.predictor import Predictor
 
     p = Predictor.from_pretrained(trained)
     p.lead_weight, p.temperature = 1.0, 1.0
-    text = "Police shot dead 2 gang members on Monday. Officers arrested 5 others at the scene."
+    text = "Police shot dead 2 gang members on Monday. Officers questioned 5 others at the scene."
     mentions, sc = read_as(p, text, [{"killed:militants": 0.9}] * 2, "battles")  # both read as killed
     assert [m.value for m in mentions] == [2, 5]
     assert p.decode(text, sc)["killed"] == 5
