@@ -403,8 +403,8 @@ def test_a_count_after_a_passives_by_did_the_deed(text, quote, doer):
 
 
 @pytest.mark.parametrize("text, quote, left_dead", [
-    ("The blast left six members of the border guard dead and four hurt.", "six", True),
-    ("Clashes in the port have left at least 23 dead since Sunday.", "23", True),
+    ("A mortar strike left four members of the militia dead and two hurt.", "four", True),
+    ("The fighting in the port has left at least 17 dead since Sunday.", "17", True),
     ("The storm left 300 families homeless.", "300", False),
     ("He left 3 children, his family said; all are dead now.", "3", False),  # another clause
 ])
@@ -414,11 +414,11 @@ def test_a_count_told_as_the_dead_an_event_left(text, quote, left_dead):
 
 
 @pytest.mark.parametrize("text, quote, noun, outcome", [
-    ("The bomb killed 25 people and wounded 30 others in the square.", "30", "others", "injured"),
-    ("The bomb killed 25 people and wounded 30 others in the square.", "25", "people", "killed"),
-    ("A gunman fired at the patrol, seriously wounding two officers, before fleeing.", "two", "officers", "injured"),
+    ("The bomb killed 14 people and wounded 40 others in the square.", "40", "others", "injured"),
+    ("The bomb killed 14 people and wounded 40 others in the square.", "14", "people", "killed"),
+    ("A gunman fired at the patrol, wounding three constables, before fleeing.", "three", "constables", "injured"),
     ("Four gunmen died and six gunmen were hurt during the night raid.", "six", "gunmen", "injured"),
-    ("The commander was hurt and two of his guards were killed at the gate.", "two", None, "killed"),
+    ("The commander was hurt and two of her guards were killed at the gate.", "two", None, "killed"),
     ("1 soldier killed 5 injured in blast", "5", None, "injured"),  # the verb after decides
     ("1 soldier killed 5 injured in blast", "1", "soldier", "killed"),
     ("Police said 20 people were on the bus.", "20", "people", None),
@@ -430,7 +430,7 @@ def test_the_outcome_a_counts_clause_tells(text, quote, noun, outcome):
 
 
 @pytest.mark.parametrize("text, quote, noun, fate", [
-    ("Four officers were hurt and at least nine people arrested on Sunday.", "nine", "people", True),
+    ("Three guards were hurt and 12 protesters arrested on Sunday.", "12", "protesters", True),
     ("The raiders shot a teacher and abducted 11 pupils from the school.", "11", "pupils", True),
     ("Three soldiers were killed, two hurt and two were abducted in the ambush.", "two were", None, True),
     ("Seven guards were reported missing after the raid.", "Seven", "guards", True),

@@ -152,15 +152,15 @@ KILLED_AFTER = re.compile(r"^(\s+[\w'-]+){1,4}?\s+(were|was|have been|had been|a
                           r"(killed|shot dead|gunned down|slain|massacred|executed)\b", re.I)
 
 
-# a count told as what an event left dead: "the blast left six members of the guard dead", "clashes
-# have left 23 dead"
+# a count told as what an event left dead: "a mortar strike left four members of the militia dead",
+# "the fighting has left 17 dead"
 LEFT_BEFORE = re.compile(r"\bleft\s+" + _QUALIFIED + "$", re.I)
 DEAD_AFTER = re.compile(r"^[^.;:,!?\d]{0,50}?\bdead\b", re.I)
 
 
 def told_left_dead(text: str, start: int, end: int) -> bool:
-    """Whether the count at text[start:end] is told as the dead an event left ("the blast left six
-    members of the guard dead"). A reading of the words alone, for counts the model reads as O."""
+    """Whether the count at text[start:end] is told as the dead an event left ("a mortar strike left
+    four members of the militia dead"). A reading of the words alone, for counts the model reads as O."""
     return LEFT_BEFORE.search(text[max(0, start - 30):start]) is not None \
         and DEAD_AFTER.match(text[end:end + 60]) is not None
 
@@ -186,9 +186,9 @@ def told_as_doer(text: str, start: int) -> bool:
     return BY_BEFORE.search(text[max(0, start - 30):start]) is not None
 
 
-# the outcome a count's own clause tells: by the verb after its noun phrase ("two of his guards were
-# killed", "six assailants were injured", "5 injured"), else by the verb right before it ("killing 25
-# people and wounding 30 others")
+# the outcome a count's own clause tells: by the verb after its noun phrase ("two of her guards were
+# killed", "six gunmen were hurt", "5 injured"), else by the verb right before it ("killing 14
+# people and wounding 40 others")
 _HOW = r"(?:(?:all|also|later|reportedly|critically|seriously|slightly|badly|fatally|mortally)\s+)*"
 OUTCOME_AFTER = re.compile(r"^[\s,]*(?:(?:were|was|are|is|have been|had been|has been)\s+)?" + _HOW +
                            r"(?P<verb>killed|shot dead|dead|died|slain|injured|wounded|hurt)\b", re.I)
@@ -196,15 +196,15 @@ OUTCOME_BEFORE = re.compile(r"\b(?P<verb>killed|killing|kills|wounding|injuring|
                             + _HOW + _QUALIFIED + r"(?:another\s+|other\s+)?$", re.I)
 
 
-# the wounded who died of it later in the sentence: "an official wounded in a raid has died"
+# the wounded who died of it later in the sentence: "a commander hurt in an air strike has since died"
 DIED_LATER = re.compile(r"\b(?:has|have|had|later|since)\s+died\b|\bdied (?:of|from)\b|\bsuccumbed\b", re.I)
 
 
 def outcome_told(text: str, start: int, end: int, noun: str | None) -> str | None:
     """"killed" or "injured" where the clause of the count at text[start:end] tells which (the verb
     after its noun phrase decides over the one before it: "1 policeman killed 5 injured"), else None;
-    None too for the wounded its sentence says died ("an official wounded in a raid has died")."""
-    partitive = None if noun else _partitive(text, end)  # "two of his bodyguards were killed"
+    None too for the wounded its sentence says died ("a commander hurt in an air strike has since died")."""
+    partitive = None if noun else _partitive(text, end)  # "two of her guards were killed"
     noun_end = (_noun_end(text, start, end, noun) if noun else partitive[1] if partitive else None) or end
     told = OUTCOME_AFTER.match(text[noun_end:noun_end + 60]) or OUTCOME_BEFORE.search(text[max(0, start - 50):start])
     if told is None:
@@ -216,7 +216,7 @@ def outcome_told(text: str, start: int, end: int, noun: str | None) -> str | Non
 
 
 # a count told with a fate that is no casualty: arrested, abducted, missing, freed ("nine people
-# arrested", "abducted at least 12 girls", "54 hostages had been rescued", "two were reported missing")
+# arrested", "abducted at least 12 girls", "30 hostages were rescued", "two were reported missing")
 _FATES = (r"arrested|detained|abducted|kidnapped|taken hostage|held hostage|taken captive|captured|missing|"
           r"rescued|freed|released|evacuated|displaced|deported|charged|sentenced|convicted|jailed")
 FATE_AFTER = re.compile(r"^[\s,]*(?:(?:were|was|are|is|have been|had been|has been|being)\s+)?"
@@ -234,7 +234,7 @@ _CLAUSE_GOES_ON = re.compile(r"[.;:!?,]|\b(?:\d|one|two|three|four|five|six|seve
 
 def told_with_another_fate(text: str, start: int, end: int, noun: str | None) -> bool:
     """Whether the count at text[start:end] is told as arrested, abducted, missing or freed, by the
-    verb after its noun phrase ("nine people arrested", "two were abducted") or before it ("abducted
+    verb after its noun phrase ("12 protesters arrested", "two were abducted") or before it ("abducted
     at least 12 girls"), and its clause tells no killing or wounding of them ("abducted and later
     killed" is a killing; "the bodies of the six were evacuated" counts the dead): people with such a
     fate are no casualty figure."""

@@ -121,8 +121,8 @@ class Predictor:
     # recalled tolls the broad case misread were of people, police and civilians, never of militants
     # (README, "Session 17"); a taxonomy without a militants group: never
     read_left_dead = True  # a count in the headline or lead the model reads as no figure is read as
-    # killed where its words tell it as what an event left dead ("the blast left six members of the
-    # guard dead": `casualties.told_left_dead`) and its sentence dates it to no other time; its group
+    # killed where its words tell it as what an event left dead ("a mortar strike left four members
+    # of the militia dead": `casualties.told_left_dead`) and its sentence dates it to no other time; its group
     # the one its noun names, else the model's likeliest killed group; set by hand
     read_death_tolls = False  # True: a count in the headline or lead the model reads as no figure is read
     # as killed (its noun's group, else unknown) where the words give it as a death toll ("puts the
@@ -130,10 +130,10 @@ class Predictor:
     doers_are_no_victims = False  # True: a count after a passive's "by" ("shot dead by two men") is no
     # figure, whatever the model read (`casualties.told_as_doer`); set by hand
     other_fates_are_no_casualties = True  # a count its clause tells as arrested, abducted, missing or
-    # freed ("nine people arrested", "abducted 12 girls") is no figure, whatever the model read
+    # freed ("12 protesters arrested", "abducted 12 girls") is no figure, whatever the model read
     # (`casualties.told_with_another_fate`); set by hand
-    outcome_by_verb = True  # a figure whose count's clause tells it killed or injured ("wounding two
-    # officers", "six assailants were injured") has that outcome whatever the model read, its group
+    outcome_by_verb = True  # a figure whose count's clause tells it killed or injured ("wounding three
+    # constables", "six gunmen were hurt") has that outcome whatever the model read, its group
     # the same (`casualties.outcome_told`); set by hand
     count_lone_victims = False  # True: where no killed figure was read, one person the lead says was
     # killed without a number ("shot and killed Hazrat Gul") is counted (`casualties.lone_victim`)

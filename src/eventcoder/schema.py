@@ -130,7 +130,7 @@ class Evidence(BaseModel):
     group_by_noun: bool = False  # the group is the one the count's noun phrase names, not the model's
     # ("three soldiers were injured" read as unknown: `Predictor.group_by_noun`)
     outcome_by_verb: bool = False  # the outcome is the one the count's clause tells, not the model's
-    # ("wounding two officers" read as killed: `Predictor.outcome_by_verb`)
+    # ("wounding three constables" read as killed: `Predictor.outcome_by_verb`)
 
 
 class EventCue(BaseModel):
