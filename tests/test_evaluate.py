@@ -682,6 +682,35 @@ def test_a_riot_whose_article_tells_no_violence_of_the_crowds_is_a_protest(train
     assert p.decode(stones, st_sc)["event_type"] == "riots"
 
 
+@pytest.mark.parametrize("reading", ["battles", "explosions_remote_violence", "violence_against_civilians"])
+def test_weapons_seized_without_harm_are_a_strategic_development(trained, reading):
+    """ACLED codes weapons seized, found or defused as a strategic development ("disrupted weapons
+    use"): an article the model reads as a battle, an explosion or violence against civilians whose
+    lead tells such a seizure and no harm, blast or fight (`seized_weapons_are_development`, on) is
+    decoded so, with the cue; not when the lead tells a killing, not with the rule off, not past the lead."""
+    from eventcoder.predictor import Predictor
+
+    p = Predictor.from_pretrained(trained)
+    p.lead_weight, p.temperature = 1.0, 1.0
+    text = "Police in Orvale seized 12 rifles and a box of grenades from a lorry at a checkpoint on Monday."
+    _, sc = read_as(p, text, [], reading)
+    out = p.decode(text, sc)
+    start = text.index("seized")
+    assert out["event_type"] == "strategic_developments"
+    assert out["event_cue"]["rule"] == "disrupted-weapons" and out["event_cue"]["start"] == start
+    p.seized_weapons_are_development = False
+    assert p.decode(text, sc)["event_type"] == reading
+    p.seized_weapons_are_development = True
+    harm = text.replace("on Monday.", "on Monday; the driver was shot dead.")
+    _, harm_sc = read_as(p, harm, [{"killed:civilians": 0.9}], reading)
+    assert p.decode(harm, harm_sc)["event_type"] == reading
+    lead = "Gunmen and soldiers traded fire for an hour in the hills above Orvale on Monday. "
+    p.lead_chars = len(lead) + 5
+    late = lead + "Later that week police seized 12 rifles from a lorry."
+    _, late_sc = read_as(p, late, [], reading)
+    assert p.decode(late, late_sc)["event_type"] == reading
+
+
 def test_a_count_a_killing_took_is_read_when_the_model_reads_o_and_the_switch_is_set(trained):
     """"Troops killed 20 villagers" read as O by the model: with `read_killing_clauses` (set by hand)
     it is a killed figure of the group its noun names, in the lead only; a count the model read stays

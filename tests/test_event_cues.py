@@ -1,7 +1,7 @@
 """The codebook cues the Predictor uses to settle an event type (`eventcoder.event_cues`)."""
 import pytest
 
-from eventcoder.event_cues import calm_protest, device_named, territory_taken
+from eventcoder.event_cues import calm_protest, device_named, territory_taken, weapons_disrupted
 
 
 @pytest.mark.parametrize("text", [
@@ -77,3 +77,27 @@ def test_a_protest_without_the_crowds_own_violence_is_a_cue(text):
 ])
 def test_crowd_violence_notes_and_texts_without_a_protest_are_not(text):
     assert calm_protest(text) is None
+
+
+@pytest.mark.parametrize("text, first", [
+    ("Customs officers seized 40 rifles and 3,000 rounds at the northern crossing on Friday.", "seized"),
+    ("A bomb found outside the bus depot in Orvale was defused by army engineers.", "bomb"),
+    ("Troops uncovered a cache of grenades and mortar shells in a farmhouse near the pass.", "uncovered"),
+    ("Two explosive devices were discovered in a canal beside the ring road.", "explosive devices"),
+    ("Police said they had intercepted parcels containing detonators bound for the capital.", "intercepted"),
+])
+def test_weapons_seized_found_or_defused_without_harm_are_a_cue(text, first):
+    start, end = weapons_disrupted(text)
+    assert text[start:end].startswith(first)
+
+
+@pytest.mark.parametrize("text", [
+    "Troops seized 40 rifles after a gunfight that killed two smugglers at the crossing.",
+    "A second bomb was defused after the first exploded in the market, wounding nine.",
+    "Jets destroyed an arms depot of the militia in the hills on Sunday.",
+    "Rebels seized the hill town on Friday.",  # ground, not weapons
+    "Police seized two tonnes of cannabis in a raid on a warehouse.",  # no weapons
+    "The army found the bodies of six villagers near the weapons store.",  # harm
+])
+def test_seizures_beside_harm_fighting_or_strikes_and_seizures_of_other_things_are_not(text):
+    assert weapons_disrupted(text) is None

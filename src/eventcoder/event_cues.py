@@ -17,6 +17,11 @@ with tear gas, rubber bullets or live fire stays a protest ("protest with interv
 force against protesters"). The model reads an article about protests over a police shooting, or
 protesters dispersed with tear gas, as a riot; a full article (one with a headline) that tells a
 protest and no violent act of the crowd's is the cue (`calm_protest`, `Predictor.calm_crowd_is_protest`).
+
+ACLED codes weapons seized, caches found and explosives defused or intercepted as a strategic
+development ("disrupted weapons use"). The model reads such reports as battles or explosions, because
+bombs, guns and security forces fill them; a lead that tells weapons or explosives taken or found
+and no harm, fighting or blast is the cue (`weapons_disrupted`, `Predictor.seized_weapons_are_development`).
 """
 from __future__ import annotations
 
@@ -77,6 +82,30 @@ def calm_protest(text: str) -> tuple[int, int] | None:
     return m.span() if m else None
 
 
+# weapons and explosives, as seized, found or defused; "arms" and "rounds" only beside such a verb
+WEAPONS = (r"(weapons?|arms|guns?|firearms?|rifles?|pistols?|revolvers?|ammunitions?|ammo|rounds|bullets|cartridges|"
+           r"explosives?|(explosive|incendiary) devices?|IEDs?|bombs?|grenades?|mortars?|rockets?|projectiles|"
+           r"(land ?)?mines|detonators?|caches?|stash(es)?|arsenals?|munitions?|missiles?)")
+TAKEN_OR_FOUND = (r"(seiz\w*|confiscat\w*|recover\w*|found|discover\w*|uncover\w*|unearth\w*|intercept\w*|"
+                  r"defus\w*|dismantl\w*|disarm\w*|neutrali[sz]\w*|impound\w*|captur\w*|haul)")
+# the verb and the weapons within one clause of each other, in either order ("seized 12 rifles", "a bomb was defused")
+WEAPONS_TAKEN = re.compile(rf"\b{TAKEN_OR_FOUND}\b[^.;!?]{{0,80}}?\b{WEAPONS}\b|"
+                           rf"\b{WEAPONS}\b[^.;!?]{{0,80}}?\b{TAKEN_OR_FOUND}\b", re.I)
+# harm done, a blast or a fight: then the weapons found are a detail of a violent event
+HARM_OR_FIGHT = re.compile(r"\b(kill\w*|dead|died|death\w*|slain|bodies|corpses?|injur\w*|wound\w*|hurt|casualt\w*|explod\w*|"
+                           r"explosions?|blasts?|went off|detonated|attack\w*|clash\w*|fighting|fought|gun ?fight\w*|"
+                           r"fire ?fight\w*|shot|shoot\w*|fired|ambush\w*|battle\w*|strikes?|air ?strikes?|"
+                           r"bombard\w*|shell(ed|ing)|destroy\w*)\b", re.I)
+
+
+def weapons_disrupted(text: str) -> tuple[int, int] | None:
+    """Where the text first tells weapons or explosives seized, found, defused or intercepted ("police
+    seized 40 rifles", "a bomb found near the airport was defused"), when it tells no harm, blast or
+    fight; else None."""
+    m = WEAPONS_TAKEN.search(text)
+    return m.span() if m and not HARM_OR_FIGHT.search(text) else None
+
+
 def headline_device(text: str) -> tuple[int, int] | None:
     """`device_named` on the text's headline (`features.headline_of`), as offsets in the text."""
     head = headline_of(text)
@@ -89,20 +118,23 @@ def headline_device(text: str) -> tuple[int, int] | None:
 
 @dataclass(frozen=True)
 class CueRule:
-    """A cue that changes the model's reading `source` to `target` where `find` finds its words."""
+    """A cue that changes the model's reading, one of `sources`, to `target` where `find` finds its words."""
 
     name: str  # the output's `event_cue.rule`
     switch: str  # the Predictor setting that turns it on
-    source: str
+    sources: tuple[str, ...]
     target: str
     find: Callable[[str, int], tuple[int, int] | None]  # (text, the Predictor's lead_chars) → offsets, or None
 
 
 # the rules the Predictor applies, in order (scripts/event_cue_check.py measures each)
 RULES = (
-    CueRule("territory", "territory_is_battle", "strategic_developments", "battles",
+    CueRule("territory", "territory_is_battle", ("strategic_developments",), "battles",
             lambda text, lead: territory_taken(text[:lead or None])),
-    CueRule("device", "device_is_explosion", "battles", "explosions_remote_violence",
+    CueRule("device", "device_is_explosion", ("battles",), "explosions_remote_violence",
             lambda text, lead: headline_device(text)),
-    CueRule("calm-crowd", "calm_crowd_is_protest", "riots", "protests", lambda text, lead: calm_protest(text)),
+    CueRule("calm-crowd", "calm_crowd_is_protest", ("riots",), "protests", lambda text, lead: calm_protest(text)),
+    CueRule("disrupted-weapons", "seized_weapons_are_development",
+            ("battles", "explosions_remote_violence", "violence_against_civilians"), "strategic_developments",
+            lambda text, lead: weapons_disrupted(text[:lead or None])),
 )

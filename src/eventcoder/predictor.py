@@ -145,6 +145,9 @@ class Predictor:
     # has it (`event_cues.device_named`); a taxonomy without both labels, or an article without a headline: never
     calm_crowd_is_protest = True  # a full article read as a riot that tells a protest and no violent act of
     # the crowd's own is a protest, as the ACLED codebook has it (`event_cues.calm_protest`)
+    seized_weapons_are_development = True  # an article read as a battle, an explosion or violence against
+    # civilians whose lead tells weapons seized, found or defused and no harm, blast or fight is a
+    # strategic development ("disrupted weapons use"), as the ACLED codebook has it (`event_cues.weapons_disrupted`)
     group_by_noun = True  # a figure whose count's noun phrase names a victim group ("three soldiers were
     # injured", "20 extremists", "12 government fighters") is of that group whatever group the model
     # read; a phrase naming none ("27 people") keeps the model's (`casualties.noun_phrase_group`)
@@ -162,7 +165,7 @@ class Predictor:
                   "lead_chars", "body_threshold", "body_needs_lead_toll", "needs_casualty_word", "drop_background",
                   "count_bombers", "count_lone_victims", "read_killing_clauses", "no_casualty_types", "prior_correction", "lexical_weight", "event_prior")
     # codebook and reading rules that are on unless set off by hand (`evaluate decode_settings=`), not fitted
-    SET_BY_HAND = ("read_death_tolls", "doers_are_no_victims", "other_fates_are_no_casualties", "outcome_by_verb", "read_left_dead", "group_by_noun", "territory_is_battle", "device_is_explosion", "calm_crowd_is_protest", "read_militants_killed", "share_across_incidents", "read_lists", "read_on_top")
+    SET_BY_HAND = ("read_death_tolls", "doers_are_no_victims", "other_fates_are_no_casualties", "outcome_by_verb", "read_left_dead", "group_by_noun", "territory_is_battle", "device_is_explosion", "calm_crowd_is_protest", "seized_weapons_are_development", "read_militants_killed", "share_across_incidents", "read_lists", "read_on_top")
 
     def __init__(self, model: Any, tokenizer: Any, numbers: NumbersConfig | None = None,
                  count_vague: bool = False) -> None:
@@ -473,7 +476,7 @@ class Predictor:
         unless a cue of `event_cues.RULES` that is switched on settles it (the scores stay the model's)."""
         best = int(probs.argmax())
         for rule in EVENT_CUE_RULES:
-            if getattr(self, rule.switch) and self.event_labels[best] == rule.source and rule.target in self.event_labels:
+            if getattr(self, rule.switch) and self.event_labels[best] in rule.sources and rule.target in self.event_labels:
                 span = rule.find(text, self.lead_chars)
                 if span:
                     return self.event_labels.index(rule.target), {"rule": rule.name, "text": text[span[0]:span[1]],
