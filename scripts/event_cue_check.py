@@ -23,6 +23,12 @@ A set is an evaluate eval-set spec, optionally @split (default test).
   an explosion or violence against civilians whose lead tells weapons or explosives seized, found,
   defused or intercepted and no harm, blast or fight is a strategic development
   (`event_cues.weapons_disrupted`; ACLED's "disrupted weapons use").
+- `new-base` (session 20, adopted: `Predictor.new_base_is_development`): a battle or an explosion
+  whose lead tells forces setting up a base, a post or a checkpoint and no harm, blast or fight is a
+  strategic development (`event_cues.base_established`; ACLED's "headquarters or base established").
+- `accident` (session 20, adopted: `Predictor.accident_is_none`): an explosion, a battle or violence
+  against civilians whose lead tells an accident (a tank, a boiler, a crash, a spill) and no attack,
+  weapon or armed group is no event (`event_cues.accident_told`).
 - `arrest-headline` (session 17, not adopted): a battle whose headline tells an arrest and no
   fighting is a strategic development.
 """

@@ -682,31 +682,47 @@ def test_a_riot_whose_article_tells_no_violence_of_the_crowds_is_a_protest(train
     assert p.decode(stones, st_sc)["event_type"] == "riots"
 
 
-@pytest.mark.parametrize("reading", ["battles", "explosions_remote_violence", "violence_against_civilians"])
-def test_weapons_seized_without_harm_are_a_strategic_development(trained, reading):
-    """ACLED codes weapons seized, found or defused as a strategic development ("disrupted weapons
-    use"): an article the model reads as a battle, an explosion or violence against civilians whose
-    lead tells such a seizure and no harm, blast or fight (`seized_weapons_are_development`, on) is
-    decoded so, with the cue; not when the lead tells a killing, not with the rule off, not past the lead."""
+@pytest.mark.parametrize("switch, rule, reading, target, text, word, undone, undone_reading", [
+    ("seized_weapons_are_development", "disrupted-weapons", "battles", "strategic_developments",
+     "Police in Orvale seized 12 rifles and a box of grenades from a lorry at a checkpoint on Monday.", "seized",
+     "; the driver was shot dead.", {"killed:civilians": 0.9}),
+    ("seized_weapons_are_development", "disrupted-weapons", "explosions_remote_violence", "strategic_developments",
+     "A bomb left under a bridge in Orvale was found and defused by army engineers on Monday.", "bomb",
+     " after another exploded nearby.", None),
+    ("seized_weapons_are_development", "disrupted-weapons", "violence_against_civilians", "strategic_developments",
+     "Police in Orvale seized 12 rifles and a box of grenades from a lorry at a checkpoint on Monday.", "seized",
+     "; the driver was shot dead.", {"killed:civilians": 0.9}),
+    ("new_base_is_development", "new-base", "battles", "strategic_developments",
+     "Army units set up a new observation post on the ridge above Orvale on Monday.", "set up",
+     " after a firefight with rebels.", None),
+    ("accident_is_none", "accident", "explosions_remote_violence", "none",
+     "A boiler exploded at a dye works in Orvale on Monday.", "boiler",
+     ", and police said militants had planted a charge.", None),
+])
+def test_codebook_cues_that_settle_a_development_or_no_event(trained, switch, rule, reading, target, text, word,
+                                                             undone, undone_reading):
+    """ACLED codes weapons seized, found or defused ("disrupted weapons use") and a base set up as
+    strategic developments, and no accident at all: an article the model reads as `reading` whose
+    lead tells the cue and no harm, fight or attack is decoded as `target` with the cue (each switch
+    on); not when the lead goes on to the harm or attack, not with the switch off, not past the lead."""
     from eventcoder.predictor import Predictor
 
     p = Predictor.from_pretrained(trained)
     p.lead_weight, p.temperature = 1.0, 1.0
-    text = "Police in Orvale seized 12 rifles and a box of grenades from a lorry at a checkpoint on Monday."
     _, sc = read_as(p, text, [], reading)
     out = p.decode(text, sc)
-    start = text.index("seized")
-    assert out["event_type"] == "strategic_developments"
-    assert out["event_cue"]["rule"] == "disrupted-weapons" and out["event_cue"]["start"] == start
-    p.seized_weapons_are_development = False
+    assert out["event_type"] == target
+    assert out["event_cue"]["rule"] == rule and out["event_cue"]["start"] == text.index(word)
+    assert out["scores"][reading] > out["scores"][target]  # the scores stay the model's
+    setattr(p, switch, False)
     assert p.decode(text, sc)["event_type"] == reading
-    p.seized_weapons_are_development = True
-    harm = text.replace("on Monday.", "on Monday; the driver was shot dead.")
-    _, harm_sc = read_as(p, harm, [{"killed:civilians": 0.9}], reading)
-    assert p.decode(harm, harm_sc)["event_type"] == reading
-    lead = "Gunmen and soldiers traded fire for an hour in the hills above Orvale on Monday. "
+    setattr(p, switch, True)
+    told = text[:-1] + undone
+    _, told_sc = read_as(p, told, [undone_reading] if undone_reading else [], reading)
+    assert p.decode(told, told_sc)["event_type"] == reading
+    lead = "Crowds gathered in the square of Orvale on Sunday to hear a speech. "
     p.lead_chars = len(lead) + 5
-    late = lead + "Later that week police seized 12 rifles from a lorry."
+    late = lead + text
     _, late_sc = read_as(p, late, [], reading)
     assert p.decode(late, late_sc)["event_type"] == reading
 

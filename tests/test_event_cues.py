@@ -1,7 +1,14 @@
 """The codebook cues the Predictor uses to settle an event type (`eventcoder.event_cues`)."""
 import pytest
 
-from eventcoder.event_cues import calm_protest, device_named, territory_taken, weapons_disrupted
+from eventcoder.event_cues import (
+    accident_told,
+    base_established,
+    calm_protest,
+    device_named,
+    territory_taken,
+    weapons_disrupted,
+)
 
 
 @pytest.mark.parametrize("text", [
@@ -101,3 +108,44 @@ def test_weapons_seized_found_or_defused_without_harm_are_a_cue(text, first):
 ])
 def test_seizures_beside_harm_fighting_or_strikes_and_seizures_of_other_things_are_not(text):
     assert weapons_disrupted(text) is None
+
+
+@pytest.mark.parametrize("text", [
+    "Army units set up a new observation post on the ridge above Velmora on Thursday.",
+    "The coalition has established a military base near the oil fields east of the river.",
+    "Police erected checkpoints on every road into the old town.",
+])
+def test_a_base_post_or_checkpoint_set_up_without_a_fight_is_a_cue(text):
+    start, end = base_established(text)
+    assert text[start:end].split()[0] in {"set", "established", "erected"}
+
+
+@pytest.mark.parametrize("text", [
+    "Militants attacked a checkpoint the army had set up on the ridge, killing two guards.",
+    "Gunmen opened fire on the base at dawn.",
+    "Aid agencies set up relief camps for the families who fled the floods.",  # not a base of a side
+    "Troops moved closer to the border on Thursday.",
+])
+def test_attacks_on_bases_relief_camps_and_troop_moves_are_not(text):
+    assert base_established(text) is None
+
+
+@pytest.mark.parametrize("text", [
+    "A boiler exploded at a dye works in Orvale on Monday, killing three workers.",
+    "Four people were hurt when a gas cylinder blew up in a restaurant kitchen.",
+    "Twelve passengers died when a bus and a lorry collided on the coast road.",
+    "A chemical spill at the port sent 40 dock workers to hospital.",
+])
+def test_an_accident_without_an_attack_is_a_cue(text):
+    assert accident_told(text) is not None
+
+
+@pytest.mark.parametrize("text", [
+    "A suicide bomber blew himself up at a fuel depot, killing three workers.",
+    "Militants shelled the gas plant, setting a storage tank ablaze.",
+    "A roadside bomb struck a bus on the coast road, killing twelve passengers.",
+    "Troops exchanged fire with smugglers near the crash site.",
+    "Two houses burned down in the night; firefighters found no one inside.",  # no accident word
+])
+def test_blasts_set_off_by_an_attack_or_told_beside_armed_men_are_not(text):
+    assert accident_told(text) is None

@@ -22,6 +22,13 @@ ACLED codes weapons seized, caches found and explosives defused or intercepted a
 development ("disrupted weapons use"). The model reads such reports as battles or explosions, because
 bombs, guns and security forces fill them; a lead that tells weapons or explosives taken or found
 and no harm, fighting or blast is the cue (`weapons_disrupted`, `Predictor.seized_weapons_are_development`).
+Forces setting up a base, a post or a checkpoint are a strategic development too ("headquarters or
+base established"); the model reads them as battles (`base_established`, `Predictor.new_base_is_development`).
+
+ACLED codes political violence and demonstrations, not accidents: a blast of a gas tank, a boiler or
+a chemical plant, a crash or a spill, with no attack, weapon or armed group told, is no event
+(`accident_told`, `Predictor.accident_is_none`); the model reads an explosion as explosions/remote
+violence whatever set it off.
 """
 from __future__ import annotations
 
@@ -93,7 +100,7 @@ WEAPONS_TAKEN = re.compile(rf"\b{TAKEN_OR_FOUND}\b[^.;!?]{{0,80}}?\b{WEAPONS}\b|
                            rf"\b{WEAPONS}\b[^.;!?]{{0,80}}?\b{TAKEN_OR_FOUND}\b", re.I)
 # harm done, a blast or a fight: then the weapons found are a detail of a violent event
 HARM_OR_FIGHT = re.compile(r"\b(kill\w*|dead|died|death\w*|slain|bodies|corpses?|injur\w*|wound\w*|hurt|casualt\w*|explod\w*|"
-                           r"explosions?|blasts?|went off|detonated|attack\w*|clash\w*|fighting|fought|gun ?fight\w*|"
+                           r"explosions?|blasts?|went off|detonated|opened fire|attack\w*|clash\w*|fighting|fought|gun ?fight\w*|"
                            r"fire ?fight\w*|shot|shoot\w*|fired|ambush\w*|battle\w*|strikes?|air ?strikes?|"
                            r"bombard\w*|shell(ed|ing)|destroy\w*)\b", re.I)
 
@@ -104,6 +111,40 @@ def weapons_disrupted(text: str) -> tuple[int, int] | None:
     fight; else None."""
     m = WEAPONS_TAKEN.search(text)
     return m.span() if m and not HARM_OR_FIGHT.search(text) else None
+
+
+# forces setting up a base, a post or a checkpoint; "camps" only as bases ("army camps"), not relief camps
+BASE_SET_UP = re.compile(r"\b(set up|sets up|setting up|established|establishes|establishing|erected|erects|"
+                         r"built|builds)\b[^.;!?]{0,60}?\b((military|army|observation|security|"
+                         r"police|forward) (bases?|posts?|points?|outposts?|camps?|positions?)|bases?|outposts?|"
+                         r"checkpoints?|barracks|headquarters)\b", re.I)
+
+
+def base_established(text: str) -> tuple[int, int] | None:
+    """Where the text first tells a side setting up a base, a post or a checkpoint ("troops set up
+    an observation post near the ridge"), when it tells no harm, blast or fight; else None."""
+    m = BASE_SET_UP.search(text)
+    return m.span() if m and not HARM_OR_FIGHT.search(text) else None
+
+
+# what sets off an accident: a crash, a spill, a leak, an industrial tank or boiler
+ACCIDENT = re.compile(r"\b(accident(s|al|ally)?|crash(ed|es)?|collisions?|collided|derail\w*|chemical (spill|leak\w*|"
+                      r"plant|factory)|(gas|chlorine|ammonia|oil|fuel) (leak\w*|spill\w*|cylinders?|tanks?|"
+                      r"explosions?|pipelines?)|leak(ed|age|s)?|spills?|boilers?|(storage|fuel) tanks?|"
+                      r"cylinders?|short[- ]circuit|fireworks?|ammonium nitrate|stampedes?|adulterated)\b", re.I)
+# an attack, a weapon or an armed group: then the event is political violence whatever else the text tells
+ATTACK_TOLD = re.compile(r"\b(attack\w*|bomb(s|ed|er|ers|ing|ings)?|militants?|insurgents?|terror\w*|gunm[ae]n|"
+                         r"suicide|IEDs?|improvised|explosive devices?|grenades?|rockets?|mortars?|shell(ed|ing)|"
+                         r"missiles?|air ?strikes?|drones?|sabotage\w*|arson\w*|deliberate\w*|claimed|rebels?|"
+                         r"jihad\w*|shot|shoot\w*|gunfire|fighters|troops|soldiers|army|military|police fired)\b",
+                         re.I)
+
+
+def accident_told(text: str) -> tuple[int, int] | None:
+    """Where the text first tells an accident ("a boiler exploded at the dye works", "a chemical
+    spill"), when it tells no attack, weapon or armed group; else None."""
+    m = ACCIDENT.search(text)
+    return m.span() if m and not ATTACK_TOLD.search(text) else None
 
 
 def headline_device(text: str) -> tuple[int, int] | None:
@@ -137,4 +178,8 @@ RULES = (
     CueRule("disrupted-weapons", "seized_weapons_are_development",
             ("battles", "explosions_remote_violence", "violence_against_civilians"), "strategic_developments",
             lambda text, lead: weapons_disrupted(text[:lead or None])),
+    CueRule("new-base", "new_base_is_development", ("battles", "explosions_remote_violence"),
+            "strategic_developments", lambda text, lead: base_established(text[:lead or None])),
+    CueRule("accident", "accident_is_none", ("explosions_remote_violence", "violence_against_civilians", "battles"),
+            "none", lambda text, lead: accident_told(text[:lead or None])),
 )

@@ -148,6 +148,12 @@ class Predictor:
     seized_weapons_are_development = True  # an article read as a battle, an explosion or violence against
     # civilians whose lead tells weapons seized, found or defused and no harm, blast or fight is a
     # strategic development ("disrupted weapons use"), as the ACLED codebook has it (`event_cues.weapons_disrupted`)
+    new_base_is_development = True  # an article read as a battle or an explosion whose lead tells forces
+    # setting up a base, a post or a checkpoint and no harm, blast or fight is a strategic development
+    # ("headquarters or base established"; `event_cues.base_established`)
+    accident_is_none = True  # an article read as an explosion, a battle or violence against civilians whose
+    # lead tells an accident (a tank, a boiler, a crash, a spill) and no attack, weapon or armed group is no
+    # event: ACLED does not code accidents (`event_cues.accident_told`)
     group_by_noun = True  # a figure whose count's noun phrase names a victim group ("three soldiers were
     # injured", "20 extremists", "12 government fighters") is of that group whatever group the model
     # read; a phrase naming none ("27 people") keeps the model's (`casualties.noun_phrase_group`)
@@ -165,7 +171,7 @@ class Predictor:
                   "lead_chars", "body_threshold", "body_needs_lead_toll", "needs_casualty_word", "drop_background",
                   "count_bombers", "count_lone_victims", "read_killing_clauses", "no_casualty_types", "prior_correction", "lexical_weight", "event_prior")
     # codebook and reading rules that are on unless set off by hand (`evaluate decode_settings=`), not fitted
-    SET_BY_HAND = ("read_death_tolls", "doers_are_no_victims", "other_fates_are_no_casualties", "outcome_by_verb", "read_left_dead", "group_by_noun", "territory_is_battle", "device_is_explosion", "calm_crowd_is_protest", "seized_weapons_are_development", "read_militants_killed", "share_across_incidents", "read_lists", "read_on_top")
+    SET_BY_HAND = ("read_death_tolls", "doers_are_no_victims", "other_fates_are_no_casualties", "outcome_by_verb", "read_left_dead", "group_by_noun", "territory_is_battle", "device_is_explosion", "calm_crowd_is_protest", "seized_weapons_are_development", "new_base_is_development", "accident_is_none", "read_militants_killed", "share_across_incidents", "read_lists", "read_on_top")
 
     def __init__(self, model: Any, tokenizer: Any, numbers: NumbersConfig | None = None,
                  count_vague: bool = False) -> None:
