@@ -695,14 +695,17 @@ def test_a_riot_whose_article_tells_no_violence_of_the_crowds_is_a_protest(train
     ("new_base_is_development", "new-base", "battles", "strategic_developments",
      "Army units set up a new observation post on the ridge above Orvale on Monday.", "set up",
      " after a firefight with rebels.", None),
+    ("handover_is_development", "handover", "battles", "strategic_developments",
+     "The militia handed the border crossing at Orvale over to army units on Monday.", "handed",
+     " after a gunfight.", None),
     ("accident_is_none", "accident", "explosions_remote_violence", "none",
      "A boiler exploded at a dye works in Orvale on Monday.", "boiler",
      ", and police said militants had planted a charge.", None),
 ])
 def test_codebook_cues_that_settle_a_development_or_no_event(trained, switch, rule, reading, target, text, word,
                                                              undone, undone_reading):
-    """ACLED codes weapons seized, found or defused ("disrupted weapons use") and a base set up as
-    strategic developments, and no accident at all: an article the model reads as `reading` whose
+    """ACLED codes weapons seized, found or defused ("disrupted weapons use"), a base set up and
+    ground handed over without a fight as strategic developments, and no accident at all: an article the model reads as `reading` whose
     lead tells the cue and no harm, fight or attack is decoded as `target` with the cue (each switch
     on); not when the lead goes on to the harm or attack, not with the switch off, not past the lead."""
     from eventcoder.predictor import Predictor

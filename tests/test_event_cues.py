@@ -6,6 +6,7 @@ from eventcoder.event_cues import (
     base_established,
     calm_protest,
     device_named,
+    ground_changed_hands,
     territory_taken,
     weapons_disrupted,
 )
@@ -149,3 +150,21 @@ def test_an_accident_without_an_attack_is_a_cue(text):
 ])
 def test_blasts_set_off_by_an_attack_or_told_beside_armed_men_are_not(text):
     assert accident_told(text) is None
+
+
+@pytest.mark.parametrize("text", [
+    "The militia handed the border crossing over to army units on Tuesday.",
+    "Government troops withdrew from the river town overnight, residents said.",
+    "Peacekeepers deployed to the buffer zone after the ceasefire took hold.",
+])
+def test_ground_handed_over_left_or_entered_without_a_fight_is_a_cue(text):
+    assert ground_changed_hands(text) is not None
+
+
+@pytest.mark.parametrize("text", [
+    "Troops withdrew from the river town after two days of fighting that killed nine.",
+    "Rebels entered the town and clashed with the police.",
+    "Government troops shelled the hills above the town on Tuesday.",  # no handover
+])
+def test_withdrawals_after_a_fight_and_fights_are_not(text):
+    assert ground_changed_hands(text) is None

@@ -24,6 +24,8 @@ bombs, guns and security forces fill them; a lead that tells weapons or explosiv
 and no harm, fighting or blast is the cue (`weapons_disrupted`, `Predictor.seized_weapons_are_development`).
 Forces setting up a base, a post or a checkpoint are a strategic development too ("headquarters or
 base established"); the model reads them as battles (`base_established`, `Predictor.new_base_is_development`).
+So is ground handed over, left or entered without a fight ("non-violent transfer of territory"), which
+the model reads as a battle (`ground_changed_hands`, `Predictor.handover_is_development`).
 
 ACLED codes political violence and demonstrations, not accidents: a blast of a gas tank, a boiler or
 a chemical plant, a crash or a spill, with no attack, weapon or armed group told, is no event
@@ -127,6 +129,19 @@ def base_established(text: str) -> tuple[int, int] | None:
     return m.span() if m and not HARM_OR_FIGHT.search(text) else None
 
 
+# ground or a post handed over, left or entered; a battle's only where no fight is told with it
+HANDED_OVER = re.compile(r"\b(hand(ed|s|ing)? ([\w'-]+ ){0,5}?over|handover|withdr[ae]w\w*|withdrawal|pulled out|pull(s|ing)? out|"
+                         r"evacuat\w*|took over|taken over|takes over|entered|deployed|redeploy\w*)\b", re.I)
+
+
+def ground_changed_hands(text: str) -> tuple[int, int] | None:
+    """Where the text first tells ground or a post handed over, left or entered ("the militia
+    handed the crossing over to the army", "troops withdrew from the town"), when it tells no harm,
+    blast or fight; else None."""
+    m = HANDED_OVER.search(text)
+    return m.span() if m and not HARM_OR_FIGHT.search(text) else None
+
+
 # what sets off an accident: a crash, a spill, a leak, an industrial tank or boiler
 ACCIDENT = re.compile(r"\b(accident(s|al|ally)?|crash(ed|es)?|collisions?|collided|derail\w*|chemical (spill|leak\w*|"
                       r"plant|factory)|(gas|chlorine|ammonia|oil|fuel) (leak\w*|spill\w*|cylinders?|tanks?|"
@@ -180,6 +195,8 @@ RULES = (
             lambda text, lead: weapons_disrupted(text[:lead or None])),
     CueRule("new-base", "new_base_is_development", ("battles", "explosions_remote_violence"),
             "strategic_developments", lambda text, lead: base_established(text[:lead or None])),
+    CueRule("handover", "handover_is_development", ("battles",), "strategic_developments",
+            lambda text, lead: ground_changed_hands(text[:lead or None])),
     CueRule("accident", "accident_is_none", ("explosions_remote_violence", "violence_against_civilians", "battles"),
             "none", lambda text, lead: accident_told(text[:lead or None])),
 )
