@@ -692,6 +692,9 @@ def test_a_riot_whose_article_tells_no_violence_of_the_crowds_is_a_protest(train
     ("seized_weapons_are_development", "disrupted-weapons", "violence_against_civilians", "strategic_developments",
      "Police in Orvale seized 12 rifles and a box of grenades from a lorry at a checkpoint on Monday.", "seized",
      "; the driver was shot dead.", {"killed:civilians": 0.9}),
+    ("chemical_weapon_is_explosion", "chemical-weapon", "violence_against_civilians",
+     "explosions_remote_violence", "Medics in Orvale said a chlorine attack on the suburb left residents choking.",
+     "chlorine attack", None, None),
     ("new_base_is_development", "new-base", "battles", "strategic_developments",
      "Army units set up a new observation post on the ridge above Orvale on Monday.", "set up",
      " after a firefight with rebels.", None),
@@ -705,7 +708,8 @@ def test_a_riot_whose_article_tells_no_violence_of_the_crowds_is_a_protest(train
 def test_codebook_cues_that_settle_a_development_or_no_event(trained, switch, rule, reading, target, text, word,
                                                              undone, undone_reading):
     """ACLED codes weapons seized, found or defused ("disrupted weapons use"), a base set up and
-    ground handed over without a fight as strategic developments, and no accident at all: an article the model reads as `reading` whose
+    ground handed over without a fight as strategic developments, a chemical weapon as an explosion
+    or remote violence, and no accident at all: an article the model reads as `reading` whose
     lead tells the cue and no harm, fight or attack is decoded as `target` with the cue (each switch
     on); not when the lead goes on to the harm or attack, not with the switch off, not past the lead."""
     from eventcoder.predictor import Predictor
@@ -720,9 +724,10 @@ def test_codebook_cues_that_settle_a_development_or_no_event(trained, switch, ru
     setattr(p, switch, False)
     assert p.decode(text, sc)["event_type"] == reading
     setattr(p, switch, True)
-    told = text[:-1] + undone
-    _, told_sc = read_as(p, told, [undone_reading] if undone_reading else [], reading)
-    assert p.decode(told, told_sc)["event_type"] == reading
+    if undone:  # a weapon named is the cue whatever else the lead tells
+        told = text[:-1] + undone
+        _, told_sc = read_as(p, told, [undone_reading] if undone_reading else [], reading)
+        assert p.decode(told, told_sc)["event_type"] == reading
     lead = "Crowds gathered in the square of Orvale on Sunday to hear a speech. "
     p.lead_chars = len(lead) + 5
     late = lead + text

@@ -5,6 +5,7 @@ from eventcoder.event_cues import (
     accident_told,
     base_established,
     calm_protest,
+    chemical_weapon_named,
     device_named,
     ground_changed_hands,
     territory_taken,
@@ -168,3 +169,22 @@ def test_ground_handed_over_left_or_entered_without_a_fight_is_a_cue(text):
 ])
 def test_withdrawals_after_a_fight_and_fights_are_not(text):
     assert ground_changed_hands(text) is None
+
+
+@pytest.mark.parametrize("text, named", [
+    ("Medics said a chlorine attack on the suburb left dozens choking.", "chlorine attack"),
+    ("Inspectors found traces of sarin at the site.", "sarin"),
+    ("The government denied using chemical weapons in the valley.", "chemical weapons"),
+    ("Chemical weapons", "Chemical weapons"),
+])
+def test_a_chemical_weapon_named_is_a_cue(text, named):
+    start, end = chemical_weapon_named(text)
+    assert text[start:end] == named
+
+
+@pytest.mark.parametrize("text", [
+    "A chemical spill at the port sent 40 dock workers to hospital.",
+    "The plant stores chlorine for the city's water supply.",
+])
+def test_chemicals_that_are_no_weapon_are_not(text):
+    assert chemical_weapon_named(text) is None

@@ -10,7 +10,9 @@ development (`Predictor.territory_is_battle`).
 ACLED codes an event whose harm an explosive or remote weapon did (a landmine, an IED, an air or
 drone strike, shelling) as explosions/remote violence. The model reads a patrol hit by a mine or
 an IED as a battle, because soldiers, militants and an ambush fill the story; a headline that
-names the device as the news is the cue (`device_named`, `Predictor.device_is_explosion`).
+names the device as the news is the cue (`device_named`, `Predictor.device_is_explosion`). A chemical
+weapon is one such weapon wherever the text names it ("a chlorine attack", "sarin"), which the model
+reads as violence against civilians (`chemical_weapon_named`, `Predictor.chemical_weapon_is_explosion`).
 
 ACLED codes a demonstration as a riot only for the crowd's own violence: a protest that police meet
 with tear gas, rubber bullets or live fire stays a protest ("protest with intervention", "excessive
@@ -115,6 +117,17 @@ def weapons_disrupted(text: str) -> tuple[int, int] | None:
     return m.span() if m and not HARM_OR_FIGHT.search(text) else None
 
 
+CHEMICAL_WEAPON = re.compile(r"\b(chemical (weapons?|attacks?|agents?|munitions?|strikes?)|sarin|mustard gas|"
+                             r"nerve (agents?|gas)|chlorine (gas )?(attacks?|bombs?|barrels?|canisters?)|"
+                             r"toxic gas attacks?|poison gas)\b", re.I)
+
+
+def chemical_weapon_named(text: str) -> tuple[int, int] | None:
+    """Where the text first names a chemical weapon or attack ("a chlorine attack", "sarin"), or None."""
+    m = CHEMICAL_WEAPON.search(text)
+    return m.span() if m else None
+
+
 # forces setting up a base, a post or a checkpoint; "camps" only as bases ("army camps"), not relief camps
 BASE_SET_UP = re.compile(r"\b(set up|sets up|setting up|established|establishes|establishing|erected|erects|"
                          r"built|builds)\b[^.;!?]{0,60}?\b((military|army|observation|security|"
@@ -193,6 +206,9 @@ RULES = (
     CueRule("disrupted-weapons", "seized_weapons_are_development",
             ("battles", "explosions_remote_violence", "violence_against_civilians"), "strategic_developments",
             lambda text, lead: weapons_disrupted(text[:lead or None])),
+    CueRule("chemical-weapon", "chemical_weapon_is_explosion",
+            ("violence_against_civilians", "battles", "strategic_developments"), "explosions_remote_violence",
+            lambda text, lead: chemical_weapon_named(text[:lead or None])),
     CueRule("new-base", "new_base_is_development", ("battles", "explosions_remote_violence"),
             "strategic_developments", lambda text, lead: base_established(text[:lead or None])),
     CueRule("handover", "handover_is_development", ("battles",), "strategic_developments",

@@ -148,6 +148,9 @@ class Predictor:
     seized_weapons_are_development = True  # an article read as a battle, an explosion or violence against
     # civilians whose lead tells weapons seized, found or defused and no harm, blast or fight is a
     # strategic development ("disrupted weapons use"), as the ACLED codebook has it (`event_cues.weapons_disrupted`)
+    chemical_weapon_is_explosion = True  # an article read as violence against civilians, a battle or a
+    # strategic development whose lead names a chemical weapon or attack is explosions/remote violence
+    # (ACLED's "chemical weapon"; `event_cues.chemical_weapon_named`)
     new_base_is_development = True  # an article read as a battle or an explosion whose lead tells forces
     # setting up a base, a post or a checkpoint and no harm, blast or fight is a strategic development
     # ("headquarters or base established"; `event_cues.base_established`)
@@ -174,7 +177,7 @@ class Predictor:
                   "lead_chars", "body_threshold", "body_needs_lead_toll", "needs_casualty_word", "drop_background",
                   "count_bombers", "count_lone_victims", "read_killing_clauses", "no_casualty_types", "prior_correction", "lexical_weight", "event_prior")
     # codebook and reading rules that are on unless set off by hand (`evaluate decode_settings=`), not fitted
-    SET_BY_HAND = ("read_death_tolls", "doers_are_no_victims", "other_fates_are_no_casualties", "outcome_by_verb", "read_left_dead", "group_by_noun", "territory_is_battle", "device_is_explosion", "calm_crowd_is_protest", "seized_weapons_are_development", "new_base_is_development", "handover_is_development", "accident_is_none", "read_militants_killed", "share_across_incidents", "read_lists", "read_on_top")
+    SET_BY_HAND = ("read_death_tolls", "doers_are_no_victims", "other_fates_are_no_casualties", "outcome_by_verb", "read_left_dead", "group_by_noun", "territory_is_battle", "device_is_explosion", "calm_crowd_is_protest", "seized_weapons_are_development", "chemical_weapon_is_explosion", "new_base_is_development", "handover_is_development", "accident_is_none", "read_militants_killed", "share_across_incidents", "read_lists", "read_on_top")
 
     def __init__(self, model: Any, tokenizer: Any, numbers: NumbersConfig | None = None,
                  count_vague: bool = False) -> None:
