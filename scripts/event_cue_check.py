@@ -26,6 +26,15 @@ A set is an evaluate eval-set spec, optionally @split (default test).
 - `new-base` (session 20, adopted: `Predictor.new_base_is_development`): a battle or an explosion
   whose lead tells forces setting up a base, a post or a checkpoint and no harm, blast or fight is a
   strategic development (`event_cues.base_established`; ACLED's "headquarters or base established").
+- `chemical-weapon` (session 20, adopted: `Predictor.chemical_weapon_is_explosion`): violence against
+  civilians, a battle or a strategic development whose lead names a chemical weapon is
+  explosions/remote violence (`event_cues.chemical_weapon_named`).
+- `handover` (session 20, adopted: `Predictor.handover_is_development`): a battle whose lead tells
+  ground handed over, left or entered and no harm, blast or fight is a strategic development
+  (`event_cues.ground_changed_hands`; ACLED's "non-violent transfer of territory").
+- `group-activity` (session 20, adopted: `Predictor.group_change_is_development`): a battle or an
+  explosion whose lead tells defections, reinforcements, mobilisation or drills and no harm, blast
+  or fight is a strategic development (`event_cues.group_activity`; ACLED's "change to group/activity").
 - `accident` (session 20, adopted: `Predictor.accident_is_none`): an explosion, a battle or violence
   against civilians whose lead tells an accident (a tank, a boiler, a crash, a spill) and no attack,
   weapon or armed group is no event (`event_cues.accident_told`).

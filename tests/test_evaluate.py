@@ -701,6 +701,9 @@ def test_a_riot_whose_article_tells_no_violence_of_the_crowds_is_a_protest(train
     ("handover_is_development", "handover", "battles", "strategic_developments",
      "The militia handed the border crossing at Orvale over to army units on Monday.", "handed",
      " after a gunfight.", None),
+    ("group_change_is_development", "group-activity", "battles", "strategic_developments",
+     "About 300 militiamen defected to the government side near Orvale on Monday.", "defected",
+     " and then clashed with rebels.", None),
     ("accident_is_none", "accident", "explosions_remote_violence", "none",
      "A boiler exploded at a dye works in Orvale on Monday.", "boiler",
      ", and police said militants had planted a charge.", None),
@@ -708,7 +711,7 @@ def test_a_riot_whose_article_tells_no_violence_of_the_crowds_is_a_protest(train
 def test_codebook_cues_that_settle_a_development_or_no_event(trained, switch, rule, reading, target, text, word,
                                                              undone, undone_reading):
     """ACLED codes weapons seized, found or defused ("disrupted weapons use"), a base set up and
-    ground handed over without a fight as strategic developments, a chemical weapon as an explosion
+    ground handed over without a fight and fighters defecting as strategic developments, a chemical weapon as an explosion
     or remote violence, and no accident at all: an article the model reads as `reading` whose
     lead tells the cue and no harm, fight or attack is decoded as `target` with the cue (each switch
     on); not when the lead goes on to the harm or attack, not with the switch off, not past the lead."""

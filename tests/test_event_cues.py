@@ -8,6 +8,7 @@ from eventcoder.event_cues import (
     chemical_weapon_named,
     device_named,
     ground_changed_hands,
+    group_activity,
     territory_taken,
     weapons_disrupted,
 )
@@ -188,3 +189,20 @@ def test_a_chemical_weapon_named_is_a_cue(text, named):
 ])
 def test_chemicals_that_are_no_weapon_are_not(text):
     assert chemical_weapon_named(text) is None
+
+
+@pytest.mark.parametrize("text", [
+    "About 300 militiamen defected to the government side near Orvale, an official said.",
+    "The army reinforced its positions along the ridge with tanks and two battalions.",
+    "The navy held joint drills off the coast on Friday.",
+])
+def test_defections_reinforcements_and_drills_without_a_fight_are_a_cue(text):
+    assert group_activity(text) is not None
+
+
+@pytest.mark.parametrize("text", [
+    "Soldiers who defected were killed in an ambush near the ridge.",
+    "Reinforcements arrived after rebels attacked the garrison.",
+])
+def test_defections_and_reinforcements_beside_a_fight_are_not(text):
+    assert group_activity(text) is None

@@ -27,7 +27,9 @@ and no harm, fighting or blast is the cue (`weapons_disrupted`, `Predictor.seize
 Forces setting up a base, a post or a checkpoint are a strategic development too ("headquarters or
 base established"); the model reads them as battles (`base_established`, `Predictor.new_base_is_development`).
 So is ground handed over, left or entered without a fight ("non-violent transfer of territory"), which
-the model reads as a battle (`ground_changed_hands`, `Predictor.handover_is_development`).
+the model reads as a battle (`ground_changed_hands`, `Predictor.handover_is_development`), and so are
+fighters defecting, forces reinforced or mobilised and drills held without a fight ("change to
+group/activity"; `group_activity`, `Predictor.group_change_is_development`).
 
 ACLED codes political violence and demonstrations, not accidents: a blast of a gas tank, a boiler or
 a chemical plant, a crash or a spill, with no attack, weapon or armed group told, is no event
@@ -155,6 +157,18 @@ def ground_changed_hands(text: str) -> tuple[int, int] | None:
     return m.span() if m and not HARM_OR_FIGHT.search(text) else None
 
 
+# a side changing or readying itself: defections, reinforcements, mobilisation, drills
+GROUP_ACTIVITY = re.compile(r"\b(defect(ed|s|ing|ion|ions|ors?)|switched sides|reinforce(d|s|ments)|"
+                            r"mobili[sz](ed|es|ing|ation)|(military|army|naval|joint) (drills?|exercises?))\b", re.I)
+
+
+def group_activity(text: str) -> tuple[int, int] | None:
+    """Where the text first tells fighters defecting, forces reinforced or mobilised, or drills
+    ("200 militiamen defected to the government side"), when it tells no harm, blast or fight; else None."""
+    m = GROUP_ACTIVITY.search(text)
+    return m.span() if m and not HARM_OR_FIGHT.search(text) else None
+
+
 # what sets off an accident: a crash, a spill, a leak, an industrial tank or boiler
 ACCIDENT = re.compile(r"\b(accident(s|al|ally)?|crash(ed|es)?|collisions?|collided|derail\w*|chemical (spill|leak\w*|"
                       r"plant|factory)|(gas|chlorine|ammonia|oil|fuel) (leak\w*|spill\w*|cylinders?|tanks?|"
@@ -213,6 +227,8 @@ RULES = (
             "strategic_developments", lambda text, lead: base_established(text[:lead or None])),
     CueRule("handover", "handover_is_development", ("battles",), "strategic_developments",
             lambda text, lead: ground_changed_hands(text[:lead or None])),
+    CueRule("group-activity", "group_change_is_development", ("battles", "explosions_remote_violence"),
+            "strategic_developments", lambda text, lead: group_activity(text[:lead or None])),
     CueRule("accident", "accident_is_none", ("explosions_remote_violence", "violence_against_civilians", "battles"),
             "none", lambda text, lead: accident_told(text[:lead or None])),
 )

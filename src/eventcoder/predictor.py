@@ -157,6 +157,9 @@ class Predictor:
     handover_is_development = True  # an article read as a battle whose lead tells ground handed over,
     # left or entered and no harm, blast or fight is a strategic development ("non-violent transfer of
     # territory"; `event_cues.ground_changed_hands`)
+    group_change_is_development = True  # an article read as a battle or an explosion whose lead tells
+    # fighters defecting, forces reinforced or mobilised, or drills, and no harm, blast or fight, is a
+    # strategic development ("change to group/activity"; `event_cues.group_activity`)
     accident_is_none = True  # an article read as an explosion, a battle or violence against civilians whose
     # lead tells an accident (a tank, a boiler, a crash, a spill) and no attack, weapon or armed group is no
     # event: ACLED does not code accidents (`event_cues.accident_told`)
@@ -177,7 +180,7 @@ class Predictor:
                   "lead_chars", "body_threshold", "body_needs_lead_toll", "needs_casualty_word", "drop_background",
                   "count_bombers", "count_lone_victims", "read_killing_clauses", "no_casualty_types", "prior_correction", "lexical_weight", "event_prior")
     # codebook and reading rules that are on unless set off by hand (`evaluate decode_settings=`), not fitted
-    SET_BY_HAND = ("read_death_tolls", "doers_are_no_victims", "other_fates_are_no_casualties", "outcome_by_verb", "read_left_dead", "group_by_noun", "territory_is_battle", "device_is_explosion", "calm_crowd_is_protest", "seized_weapons_are_development", "chemical_weapon_is_explosion", "new_base_is_development", "handover_is_development", "accident_is_none", "read_militants_killed", "share_across_incidents", "read_lists", "read_on_top")
+    SET_BY_HAND = ("read_death_tolls", "doers_are_no_victims", "other_fates_are_no_casualties", "outcome_by_verb", "read_left_dead", "group_by_noun", "territory_is_battle", "device_is_explosion", "calm_crowd_is_protest", "seized_weapons_are_development", "chemical_weapon_is_explosion", "new_base_is_development", "handover_is_development", "group_change_is_development", "accident_is_none", "read_militants_killed", "share_across_incidents", "read_lists", "read_on_top")
 
     def __init__(self, model: Any, tokenizer: Any, numbers: NumbersConfig | None = None,
                  count_vague: bool = False) -> None:
