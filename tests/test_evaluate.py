@@ -702,7 +702,7 @@ def test_a_riot_whose_article_tells_no_violence_of_the_crowds_is_a_protest(train
      "The militia handed the border crossing at Orvale over to army units on Monday.", "handed",
      " after a gunfight.", None),
     ("group_change_is_development", "group-activity", "battles", "strategic_developments",
-     "About 300 militiamen defected to the government side near Orvale on Monday.", "defected",
+     "Militiamen of the hill brigade defected to the government side near Orvale on Monday.", "defected",
      " and then clashed with rebels.", None),
     ("accident_is_none", "accident", "explosions_remote_violence", "none",
      "A boiler exploded at a dye works in Orvale on Monday.", "boiler",
