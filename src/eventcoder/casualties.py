@@ -41,7 +41,8 @@ _WEEKDAY = r"(monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 _SPAN = r"(day|days|week|weeks|weekend|month|months|year|years)"
 # the time words of a running count ("over the past six months", "since 2015"): a tally of many
 # events, never the reported one's toll, even where the article gives no other figure of its outcome
-_BETWEEN_YEARS = r"(between|from) (19|20)\d\d (and|to|until) (19|20)\d\d"  # "69,000 dead between 1980 and 2000"
+# "69,000 dead between 1980 and 2000"; not the clock times of a day ("On Sunday, between 2000 and 2030")
+_BETWEEN_YEARS = r"(?<!day, )(?<!day )(between|from) (19|20)\d\d (and|to|until) (19|20)\d\d(?! hours| hrs)"
 _RUNNING = [r"(over|in|during) the (last|past|previous) (\w+ )?(weeks?|months?|years?)",
             r"since (19|20)\d\d", rf"since {_MONTH}", _BETWEEN_YEARS]
 RUNNING_COUNT = re.compile("(" + "|".join(_RUNNING) + ")", re.I)
@@ -145,7 +146,7 @@ def says_someone_died_or_was_hurt(sentence: str) -> bool:
 # a count told as the object or subject of a killing in its own clause: "troops killed 20 extremists",
 # "killing at least 12 soldiers", "9 villagers were shot dead"
 # the qualifiers a count may carry between the words before it and itself ("killed at least 20")
-_QUALIFIED = r"((at least|some|about|around|nearly|almost|more than|over|up to)\s+)?"
+_QUALIFIED = r"((at least|some|about|around|nearly|almost|more than|over|up to|a total of|a total)\s+)?"
 KILLING_BEFORE = re.compile(r"\b(killed|killing|kills|shot dead|gunned down|massacred|executed)\s+" + _QUALIFIED + "$",
                             re.I)
 KILLED_AFTER = re.compile(r"^(\s+[\w'-]+){1,4}?\s+(were|was|have been|had been|are)\s+(all\s+)?"
