@@ -37,6 +37,8 @@ VARIANTS = (
     ("death tolls not read", {"read_death_tolls": False}),
     ("counts after a passive's by dropped", {"doers_are_no_victims": True}),
     ("counts after a passive's by kept", {"doers_are_no_victims": False}),
+    ("counts told as the attackers dropped", {"attackers_are_no_victims": True}),
+    ("counts told as the attackers kept", {"attackers_are_no_victims": False}),
     ("counts told arrested or abducted dropped", {"other_fates_are_no_casualties": True}),
     ("counts told arrested or abducted kept", {"other_fates_are_no_casualties": False}),
     ("outcomes by verb", {"outcome_by_verb": True}),

@@ -17,6 +17,7 @@ from eventcoder.casualties import (
     sentence_spans,
     share_of,
     shared_across,
+    told_as_attacker,
     told_as_death_toll,
     told_as_doer,
     told_killed,
@@ -460,3 +461,16 @@ def test_a_count_told_as_arrested_abducted_or_missing(text, quote, noun, fate):
 def test_a_total_told_with_its_breakdown(text, quote, total):
     mention = next(x for x in find_mentions(text) if x.text == quote)
     assert total_with_breakdown(text, mention.start, mention.end, mention.noun) is total
+
+
+@pytest.mark.parametrize("text, quote, noun, attacker", [
+    ("About 20 rebels from the Hill Front attacked a bus, killing nine passengers.", "20", "rebels", True),
+    ("Five gunmen stormed the post at dawn.", "Five", "gunmen", True),
+    ("Three suspected militants (HF) detonated two devices at the market.", "Three", "militants", True),
+    ("Four gunmen stormed the post and were killed by the guards.", "Four", "gunmen", False),  # their deaths
+    ("Two soldiers killed in an ambush near the pass.", "Two", "soldiers", False),  # the passive of victims
+    ("Three gunmen were killed in the raid.", "Three", "gunmen", False),
+])
+def test_a_count_told_as_those_who_attacked(text, quote, noun, attacker):
+    start = text.index(quote)
+    assert told_as_attacker(text, start, start + len(quote), noun) is attacker

@@ -378,6 +378,29 @@ def told_as_agent(text: str, noun_end: int) -> bool:
     return AGENT_AFTER.match(text[noun_end:noun_end + 60]) is not None
 
 
+# who the attackers were, between their noun and their verb: "20 rebels from the Lord's Army attacked"
+OF_A_NAMED_GROUP = re.compile(r"^\s+(?:(?:from|of)\s+(?:the\s+)?(?:[A-Z][\w'’-]*\s+){1,6}(?:\([A-Z]{2,8}\)\s+)?|"
+                              r"\([A-Z]{2,8}\)\s+)(?=\S)")
+
+
+def told_as_attacker(text: str, start: int, end: int, noun: str | None) -> bool:
+    """Whether the count at text[start:end] counts those who attacked ("20 gunmen stormed the
+    post", "About 20 rebels from the Lord's Army attacked a bus"), in the active voice, and its
+    clause tells no killing or wounding of theirs after ("... and were killed"): no victims' figure."""
+    if not noun:
+        return False
+    noun_end = _noun_end(text, start, end, noun)
+    if noun_end is None:
+        return False
+    named = OF_A_NAMED_GROUP.match(text[noun_end:noun_end + 80])
+    if named:
+        noun_end += named.end() - 1
+    if not told_as_agent(text, noun_end):
+        return False
+    clause = _CLAUSE_GOES_ON.split(text[noun_end:noun_end + 200], maxsplit=1)[0]
+    return OUTCOME_AFTER.search(re.sub(r"^.*?\band\s+", " ", clause)) is None if " and " in clause else True
+
+
 # a toll summed over several incidents the article's event is one of: "across both attacks", "across
 # the four incidents", "across all five incidents", "across the ensuing clashes" (the number from
 # "one of three coordinated attacks" before it), "across this attack and one in Mughali"

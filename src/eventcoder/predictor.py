@@ -40,6 +40,7 @@ from eventcoder.casualties import (
     sentence_spans,
     share_of,
     shared_across,
+    told_as_attacker,
     told_as_death_toll,
     told_as_doer,
     told_killed,
@@ -129,6 +130,9 @@ class Predictor:
     # death toll at 42": `casualties.told_as_death_toll`); set by hand
     doers_are_no_victims = False  # True: a count after a passive's "by" ("shot dead by two men") is no
     # figure, whatever the model read (`casualties.told_as_doer`); set by hand
+    attackers_are_no_victims = True  # a count told, in the active voice, as those who attacked ("About
+    # 20 rebels from the army of the hills attacked a bus") is no figure, whatever the model read, unless
+    # its clause goes on to their own deaths or wounds (`casualties.told_as_attacker`); set by hand
     other_fates_are_no_casualties = True  # a count its clause tells as arrested, abducted, missing or
     # freed ("12 protesters arrested", "abducted 12 girls") is no figure, whatever the model read
     # (`casualties.told_with_another_fate`); set by hand
@@ -180,7 +184,7 @@ class Predictor:
                   "lead_chars", "body_threshold", "body_needs_lead_toll", "needs_casualty_word", "drop_background",
                   "count_bombers", "count_lone_victims", "read_killing_clauses", "no_casualty_types", "prior_correction", "lexical_weight", "event_prior")
     # codebook and reading rules that are on unless set off by hand (`evaluate decode_settings=`), not fitted
-    SET_BY_HAND = ("read_death_tolls", "doers_are_no_victims", "other_fates_are_no_casualties", "outcome_by_verb", "read_left_dead", "group_by_noun", "territory_is_battle", "device_is_explosion", "calm_crowd_is_protest", "seized_weapons_are_development", "chemical_weapon_is_explosion", "new_base_is_development", "handover_is_development", "group_change_is_development", "accident_is_none", "read_militants_killed", "share_across_incidents", "read_lists", "read_on_top")
+    SET_BY_HAND = ("read_death_tolls", "doers_are_no_victims", "attackers_are_no_victims", "other_fates_are_no_casualties", "outcome_by_verb", "read_left_dead", "group_by_noun", "territory_is_battle", "device_is_explosion", "calm_crowd_is_protest", "seized_weapons_are_development", "chemical_weapon_is_explosion", "new_base_is_development", "handover_is_development", "group_change_is_development", "accident_is_none", "read_militants_killed", "share_across_incidents", "read_lists", "read_on_top")
 
     def __init__(self, model: Any, tokenizer: Any, numbers: NumbersConfig | None = None,
                  count_vague: bool = False) -> None:
@@ -371,6 +375,8 @@ class Predictor:
             if self.doers_are_no_victims and told_as_doer(text, m.start):
                 continue
             if self.other_fates_are_no_casualties and told_with_another_fate(text, m.start, m.end, m.noun):
+                continue
+            if self.attackers_are_no_victims and told_as_attacker(text, m.start, m.end, m.noun):
                 continue
             # a lead count the model reads as no figure, which its words alone may read as killed
             unread_lead_count = seen[k] > 0 and m.vague is None and m.start < (self.lead_chars or len(text))
