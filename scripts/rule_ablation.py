@@ -45,6 +45,8 @@ VARIANTS = (
     ("outcomes as the model read them", {"outcome_by_verb": False}),
     ("groups by noun", {"group_by_noun": True}),
     ("groups as the model read them", {"group_by_noun": False}),
+    ("people of no side", {"people_take_no_side": True}),
+    ("people of the side the model read", {"people_take_no_side": False}),
     ("shares of tolls across incidents", {"share_across_incidents": True}),
     ("whole tolls across incidents", {"share_across_incidents": False}),
     ("without all four", {"read_lists": False, "read_on_top": False, "drop_background": False,

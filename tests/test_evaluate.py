@@ -579,6 +579,8 @@ def test_a_lone_victim_without_a_number_is_counted_when_validation_says_so(train
      [{}, {"killed:security_forces": 0.9}], (2, 0)),
     ("read_left_dead", "The blast left 6 soldiers dead in Ukora on Monday.", [{}], (0, 6)),
     ("read_left_dead", "A blast in Ukora last year left 6 guards dead.", [{}], (0, 0)),  # dated: another event
+    ("attackers_are_no_victims", "About 20 rebels from the Hill Front attacked a bus in Ukora, killing 9 passengers.",
+     [{"killed:militants": 0.9}, {"killed:civilians": 0.9}], (29, 9)),
 ])
 def test_switches_set_by_hand_that_read_or_drop_a_count_by_its_words(trained, switch, text, readings, killed):
     """`read_death_tolls`: a lead count given as a death toll, read as O by the model, is a killed
@@ -586,12 +588,14 @@ def test_switches_set_by_hand_that_read_or_drop_a_count_by_its_words(trained, sw
     count after a passive's "by" is no figure whatever the model read. Both off by default.
     `other_fates_are_no_casualties` (on by default): a count told as abducted is no figure;
     `outcome_by_verb` (on): a count told as wounded is an injured figure of the group the model read;
-    `read_left_dead` (on): a lead count told as the dead an event left, at no other time, is read as killed."""
+    `read_left_dead` (on): a lead count told as the dead an event left, at no other time, is read as killed;
+    `attackers_are_no_victims` (on): a count told as those who attacked is no figure."""
     from eventcoder.predictor import Predictor
 
     p = Predictor.from_pretrained(trained)
     p.lead_weight, p.temperature, p.mention_threshold = 1.0, 1.0, 0.5
-    assert getattr(p, switch) is (switch in ("other_fates_are_no_casualties", "outcome_by_verb", "read_left_dead"))
+    assert getattr(p, switch) is (switch in ("other_fates_are_no_casualties", "outcome_by_verb", "read_left_dead",
+                                             "attackers_are_no_victims"))
     setattr(p, switch, False)
     _, sc = read_as(p, text, readings, "violence_against_civilians")
     off = p.decode(text, sc)
@@ -1003,3 +1007,23 @@ def test_a_script_gets_the_model_its_config_and_any_split_of_a_set(trained):
     assert [r["id"] for r in validation] == [r["id"] for r in load_eval_set("sample", cfg, "validation")[0]]
     assert [r["id"] for r in test] == [r["id"] for r in load_eval_set("sample", cfg, "test")[0]]  # no @: test
     assert validation and test and not {r["id"] for r in validation} & {r["id"] for r in test}
+
+
+def test_a_count_of_people_is_no_sides_figure(trained):
+    """`people_take_no_side` (on): "7 people were hurt" that the model read as security forces (its
+    sentence names the police as who spoke) is the unknown group's figure; one read as civilians stays
+    so; with the switch off the model's group stays."""
+    from eventcoder.predictor import Predictor
+
+    p = Predictor.from_pretrained(trained)
+    p.lead_weight, p.temperature, p.mention_threshold = 1.0, 1.0, 0.5
+    text = "Police in Ukora said 7 people were hurt when officers cleared the square."
+    _, sc = read_as(p, text, [{"injured:security_forces": 0.9}], "protests")
+    assert p.people_take_no_side
+    out = p.decode(text, sc)
+    assert out["casualties"]["injured"] == {"unknown": 7} and out["evidence"][0]["group_by_noun"]
+    p.people_take_no_side = False
+    assert p.decode(text, sc)["casualties"]["injured"] == {"security_forces": 7}
+    p.people_take_no_side = True
+    _, civ_sc = read_as(p, text, [{"injured:civilians": 0.9}], "protests")
+    assert p.decode(text, civ_sc)["casualties"]["injured"] == {"civilians": 7}

@@ -170,6 +170,8 @@ class Predictor:
     group_by_noun = True  # a figure whose count's noun phrase names a victim group ("three soldiers were
     # injured", "20 extremists", "12 government fighters") is of that group whatever group the model
     # read; a phrase naming none ("27 people") keeps the model's (`casualties.noun_phrase_group`)
+    people_take_no_side = True  # a count of "people" or "persons" whose phrase names no group is no side's
+    # figure: the model's security forces or militants become the unknown group (civilians stay); set by hand
     share_across_incidents = True  # a toll the article tells as summed across several incidents its
     # event is one of ("... were killed across both attacks") gives the event an even share, as GTD
     # codes such tolls (`casualties.shared_across`); the output's `shared_across` names the cue
@@ -184,7 +186,7 @@ class Predictor:
                   "lead_chars", "body_threshold", "body_needs_lead_toll", "needs_casualty_word", "drop_background",
                   "count_bombers", "count_lone_victims", "read_killing_clauses", "no_casualty_types", "prior_correction", "lexical_weight", "event_prior")
     # codebook and reading rules that are on unless set off by hand (`evaluate decode_settings=`), not fitted
-    SET_BY_HAND = ("read_death_tolls", "doers_are_no_victims", "attackers_are_no_victims", "other_fates_are_no_casualties", "outcome_by_verb", "read_left_dead", "group_by_noun", "territory_is_battle", "device_is_explosion", "calm_crowd_is_protest", "seized_weapons_are_development", "chemical_weapon_is_explosion", "new_base_is_development", "handover_is_development", "group_change_is_development", "accident_is_none", "read_militants_killed", "share_across_incidents", "read_lists", "read_on_top")
+    SET_BY_HAND = ("read_death_tolls", "doers_are_no_victims", "attackers_are_no_victims", "other_fates_are_no_casualties", "outcome_by_verb", "read_left_dead", "group_by_noun", "people_take_no_side", "territory_is_battle", "device_is_explosion", "calm_crowd_is_protest", "seized_weapons_are_development", "chemical_weapon_is_explosion", "new_base_is_development", "handover_is_development", "group_change_is_development", "accident_is_none", "read_militants_killed", "share_across_incidents", "read_lists", "read_on_top")
 
     def __init__(self, model: Any, tokenizer: Any, numbers: NumbersConfig | None = None,
                  count_vague: bool = False) -> None:
@@ -394,6 +396,9 @@ class Predictor:
             by_verb = told not in (None, outcome) and f"{told}:{group}" in self.mention_labels
             outcome = told if by_verb else outcome
             named = self._named_group(text, m, outcome, mentions)
+            if named is None and self.people_take_no_side and m.noun and m.noun.lower() in ("people", "persons") \
+                    and group not in (self.unknown_group, "civilians"):
+                named = self.unknown_group  # "seven people were hurt": no side's figure
             by_noun = named is not None and named != group
             group = named or group
             doubted = m.start >= self.lead_chars and (not self.body_needs_lead_toll or outcome in lead_outcomes)
