@@ -466,6 +466,9 @@ def test_a_total_told_with_its_breakdown(text, quote, total):
 @pytest.mark.parametrize("text, quote, noun, attacker", [
     ("About 20 rebels from the Hill Front attacked a bus, killing nine passengers.", "20", "rebels", True),
     ("Five gunmen stormed the post at dawn.", "Five", "gunmen", True),
+    ("A suicide bomber killed at least 30 people at the fair.", "A suicide bomber", "bomber", True),
+    ("Two gunmen attacked insurgents' families in the hills.", "Two", "gunmen", True),  # "in" of no preposition
+    ("Two soldiers killed at the checkpoint were buried on Monday.", "Two", "soldiers", False),
     ("Three suspected militants (HF) detonated two devices at the market.", "Three", "militants", True),
     ("Four gunmen stormed the post and were killed by the guards.", "Four", "gunmen", False),  # their deaths
     ("Two soldiers killed in an ambush near the pass.", "Two", "soldiers", False),  # the passive of victims

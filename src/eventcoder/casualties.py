@@ -368,8 +368,8 @@ def gapped_clause(text: str, previous_end: int, start: int, end: int) -> bool:
 # of a victim ("two soldiers killed in an ambush")
 AGENT_AFTER = re.compile(r"^\s+(?:(?:who|which)\s+)?(?:[a-z]+\s+and\s+)?(?:shot|stabbed|killed|attacked|stormed|"
                          r"ambushed|detonated|opened fire|fired|hacked|abducted|kidnapped|gunned down|hurled|threw|"
-                         r"raided|bombed)\b(?!\s*(?:in|on|at|by|during|near|while|when|after|as|and|or|to|from|"
-                         r"with|[,.;:]|$))", re.I)
+                         r"raided|bombed)\b(?!\s*(?:(?:in|on|at(?!\s+least)|by|during|near|while|when|after|as|and|"
+                         r"or|to|from|with)\b|[,.;:]|$))", re.I)
 
 
 def told_as_agent(text: str, noun_end: int) -> bool:
