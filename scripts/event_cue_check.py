@@ -20,9 +20,9 @@ A set is an evaluate eval-set spec, optionally @split (default test).
   (one with a headline) tells a protest and no violent act of the crowd's own (the police's tear gas
   or shootings do not count) is a protest (`event_cues.calm_protest`).
 - `disrupted-weapons` (session 20, adopted: `Predictor.seized_weapons_are_development`): a battle,
-  an explosion or violence against civilians whose lead tells weapons or explosives seized, found,
-  defused or intercepted and no harm, blast or fight is a strategic development
-  (`event_cues.weapons_disrupted`; ACLED's "disrupted weapons use").
+  an explosion or violence against civilians whose lead tells weapons or explosives seized, found
+  or intercepted, and no harm, blast or fight nor a bomb defused (GTD codes those as failed
+  bombings), is a strategic development (`event_cues.weapons_disrupted`; ACLED's "disrupted weapons use").
 - `new-base` (session 20, adopted: `Predictor.new_base_is_development`): a battle or an explosion
   whose lead tells forces setting up a base, a post or a checkpoint and no harm, blast or fight is a
   strategic development (`event_cues.base_established`; ACLED's "headquarters or base established").

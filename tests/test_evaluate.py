@@ -691,8 +691,8 @@ def test_a_riot_whose_article_tells_no_violence_of_the_crowds_is_a_protest(train
      "Police in Orvale seized 12 rifles and a box of grenades from a lorry at a checkpoint on Monday.", "seized",
      "; the driver was shot dead.", {"killed:civilians": 0.9}),
     ("seized_weapons_are_development", "disrupted-weapons", "explosions_remote_violence", "strategic_developments",
-     "A bomb left under a bridge in Orvale was found and defused by army engineers on Monday.", "bomb",
-     " after another exploded nearby.", None),
+     "Army engineers in Orvale found a cache of mortar bombs under a bridge on Monday.", "found",
+     " after another cache exploded nearby.", None),
     ("seized_weapons_are_development", "disrupted-weapons", "violence_against_civilians", "strategic_developments",
      "Police in Orvale seized 12 rifles and a box of grenades from a lorry at a checkpoint on Monday.", "seized",
      "; the driver was shot dead.", {"killed:civilians": 0.9}),
@@ -714,7 +714,7 @@ def test_a_riot_whose_article_tells_no_violence_of_the_crowds_is_a_protest(train
 ])
 def test_codebook_cues_that_settle_a_development_or_no_event(trained, switch, rule, reading, target, text, word,
                                                              undone, undone_reading):
-    """ACLED codes weapons seized, found or defused ("disrupted weapons use"), a base set up and
+    """ACLED codes weapons seized or found ("disrupted weapons use"), a base set up and
     ground handed over without a fight and fighters defecting as strategic developments, a chemical weapon as an explosion
     or remote violence, and no accident at all: an article the model reads as `reading` whose
     lead tells the cue and no harm, fight or attack is decoded as `target` with the cue (each switch

@@ -91,7 +91,6 @@ def test_crowd_violence_notes_and_texts_without_a_protest_are_not(text):
 
 @pytest.mark.parametrize("text, first", [
     ("Customs officers seized 40 rifles and 3,000 rounds at the northern crossing on Friday.", "seized"),
-    ("A bomb found outside the bus depot in Orvale was defused by army engineers.", "bomb"),
     ("Troops uncovered a cache of grenades and mortar shells in a farmhouse near the pass.", "uncovered"),
     ("Two explosive devices were discovered in a canal beside the ring road.", "explosive devices"),
     ("Police said they had intercepted parcels containing detonators bound for the capital.", "intercepted"),
@@ -107,6 +106,7 @@ def test_weapons_seized_found_or_defused_without_harm_are_a_cue(text, first):
     "Jets destroyed an arms depot of the militia in the hills on Sunday.",
     "Rebels seized the hill town on Friday.",  # ground, not weapons
     "Police seized two tonnes of cannabis in a raid on a warehouse.",  # no weapons
+    "A bomb found outside the bus depot in Orvale was defused by army engineers.",  # GTD: a bombing that failed
     "The army found the bodies of six villagers near the weapons store.",  # harm
 ])
 def test_seizures_beside_harm_fighting_or_strikes_and_seizures_of_other_things_are_not(text):
@@ -149,6 +149,7 @@ def test_an_accident_without_an_attack_is_a_cue(text):
     "A roadside bomb struck a bus on the coast road, killing twelve passengers.",
     "Troops exchanged fire with smugglers near the crash site.",
     "Two houses burned down in the night; firefighters found no one inside.",  # no accident word
+    "Rebels captured the pilot of a warplane that crashed near the border.",
 ])
 def test_blasts_set_off_by_an_attack_or_told_beside_armed_men_are_not(text):
     assert accident_told(text) is None

@@ -23,7 +23,8 @@ protest and no violent act of the crowd's is the cue (`calm_protest`, `Predictor
 ACLED codes weapons seized, caches found and explosives defused or intercepted as a strategic
 development ("disrupted weapons use"). The model reads such reports as battles or explosions, because
 bombs, guns and security forces fill them; a lead that tells weapons or explosives taken or found
-and no harm, fighting or blast is the cue (`weapons_disrupted`, `Predictor.seized_weapons_are_development`).
+and no harm, fighting or blast is the cue, except a bomb defused, which GTD codes as a bombing that
+failed (`weapons_disrupted`, `Predictor.seized_weapons_are_development`).
 Forces setting up a base, a post or a checkpoint are a strategic development too ("headquarters or
 base established"); the model reads them as battles (`base_established`, `Predictor.new_base_is_development`).
 So is ground handed over, left or entered without a fight ("non-violent transfer of territory"), which
@@ -111,12 +112,16 @@ HARM_OR_FIGHT = re.compile(r"\b(kill\w*|dead|died|death\w*|slain|bodies|corpses?
                            r"bombard\w*|shell(ed|ing)|destroy\w*)\b", re.I)
 
 
+# a bomb defused: GTD codes it as a bombing that failed, ACLED as disrupted weapons use; left to the model
+DEFUSED = re.compile(r"\b(defus\w*|bomb (squad|disposal)|controlled (explosion|detonation)|disarm\w*|made safe)\b", re.I)
+
+
 def weapons_disrupted(text: str) -> tuple[int, int] | None:
-    """Where the text first tells weapons or explosives seized, found, defused or intercepted ("police
-    seized 40 rifles", "a bomb found near the airport was defused"), when it tells no harm, blast or
-    fight; else None."""
+    """Where the text first tells weapons or explosives seized, found or intercepted ("police seized
+    40 rifles", "a cache of grenades was found"), when it tells no harm, blast or fight, nor a bomb
+    defused (the sources disagree on those: `DEFUSED`); else None."""
     m = WEAPONS_TAKEN.search(text)
-    return m.span() if m and not HARM_OR_FIGHT.search(text) else None
+    return m.span() if m and not HARM_OR_FIGHT.search(text) and not DEFUSED.search(text) else None
 
 
 CHEMICAL_WEAPON = re.compile(r"\b(chemical (weapons?|attacks?|agents?|munitions?|strikes?)|sarin|mustard gas|"
@@ -178,7 +183,8 @@ ACCIDENT = re.compile(r"\b(accident(s|al|ally)?|crash(ed|es)?|collisions?|collid
 ATTACK_TOLD = re.compile(r"\b(attack\w*|bomb(s|ed|er|ers|ing|ings)?|militants?|insurgents?|terror\w*|gunm[ae]n|"
                          r"suicide|IEDs?|improvised|explosive devices?|grenades?|rockets?|mortars?|shell(ed|ing)|"
                          r"missiles?|air ?strikes?|drones?|sabotage\w*|arson\w*|deliberate\w*|claimed|rebels?|"
-                         r"jihad\w*|shot|shoot\w*|gunfire|fighters|troops|soldiers|army|military|police fired)\b",
+                         r"jihad\w*|shot|shoot\w*|gunfire|fighters|troops|soldiers|army|military|police fired|"
+                         r"bombard\w*|war ?planes?|fighter jets?|aerial|captur\w*|hostages?|kidnap\w*|abduct\w*)\b",
                          re.I)
 
 

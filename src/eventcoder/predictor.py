@@ -150,8 +150,9 @@ class Predictor:
     calm_crowd_is_protest = True  # a full article read as a riot that tells a protest and no violent act of
     # the crowd's own is a protest, as the ACLED codebook has it (`event_cues.calm_protest`)
     seized_weapons_are_development = True  # an article read as a battle, an explosion or violence against
-    # civilians whose lead tells weapons seized, found or defused and no harm, blast or fight is a
-    # strategic development ("disrupted weapons use"), as the ACLED codebook has it (`event_cues.weapons_disrupted`)
+    # civilians whose lead tells weapons seized, found or intercepted, and no harm, blast or fight nor a bomb
+    # defused (GTD's failed bombing), is a strategic development ("disrupted weapons use"), as the ACLED
+    # codebook has it (`event_cues.weapons_disrupted`)
     chemical_weapon_is_explosion = True  # an article read as violence against civilians, a battle or a
     # strategic development whose lead names a chemical weapon or attack is explosions/remote violence
     # (ACLED's "chemical weapon"; `event_cues.chemical_weapon_named`)
