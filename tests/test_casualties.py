@@ -466,7 +466,8 @@ def test_a_total_told_with_its_breakdown(text, quote, total):
 @pytest.mark.parametrize("text, quote, noun, attacker", [
     ("About 20 rebels from the Hill Front attacked a bus, killing nine passengers.", "20", "rebels", True),
     ("Five gunmen stormed the post at dawn.", "Five", "gunmen", True),
-    ("A suicide bomber killed at least 30 people at the fair.", "A suicide bomber", "bomber", True),
+    ("A gunman killed at least 30 people at the fair.", "A gunman", "gunman", True),
+    ("Two suicide bombers opened fire, then blew themselves up.", "Two", "bombers", False),  # the deed killed them
     ("Two gunmen attacked insurgents' families in the hills.", "Two", "gunmen", True),  # "in" of no preposition
     ("Two soldiers killed at the checkpoint were buried on Monday.", "Two", "soldiers", False),
     ("Three suspected militants (HF) detonated two devices at the market.", "Three", "militants", True),

@@ -386,11 +386,13 @@ OF_A_NAMED_GROUP = re.compile(r"^\s+(?:(?:from|of)\s+(?:the\s+)?(?:[A-Z][\w'’-
 def told_as_attacker(text: str, start: int, end: int, noun: str | None) -> bool:
     """Whether the count at text[start:end] counts those who attacked ("20 gunmen stormed the
     post", "About 20 rebels from the Lord's Army attacked a bus"), in the active voice, and its
-    clause tells no killing or wounding of theirs after ("... and were killed"): no victims' figure."""
+    clause tells no killing or wounding of theirs after ("... and were killed"): no victims' figure.
+    Suicide bombers are left to the model and `Predictor.count_bombers`: the deed killed them."""
     if not noun:
         return False
     noun_end = _noun_end(text, start, end, noun)
-    if noun_end is None:
+    if noun_end is None or re.search(r"suicide|blew (him|her|them)sel", text[start:noun_end + 60], re.I):
+        return False  # who died by the deed: `Predictor.count_bombers`
         return False
     named = OF_A_NAMED_GROUP.match(text[noun_end:noun_end + 80])
     if named:
