@@ -474,6 +474,9 @@ def test_a_total_told_with_its_breakdown(text, quote, total):
     ("Four gunmen stormed the post and were killed by the guards.", "Four", "gunmen", False),  # their deaths
     ("Two soldiers killed in an ambush near the pass.", "Two", "soldiers", False),  # the passive of victims
     ("Three gunmen were killed in the raid.", "Three", "gunmen", False),
+    ("3 children shot dead during raid by bandits", "3", "children", False),  # a headline's passive
+    ("1 soldier killed 5 injured in bomb blast", "1", "soldier", False),
+    ("Crowds kept police from the body of a man killed the day before by raiders.", "a man", "man", False),
 ])
 def test_a_count_told_as_those_who_attacked(text, quote, noun, attacker):
     start = text.index(quote)

@@ -365,11 +365,12 @@ def gapped_clause(text: str, previous_end: int, start: int, end: int) -> bool:
 
 # a count named as who did it: its noun phrase followed by an active verb of attack with an object
 # ("A gunman shot and killed a guard", "20 gunmen stormed the post"), not by the passive
-# of a victim ("two soldiers killed in an ambush")
+# of a victim ("two soldiers killed in an ambush", "3 children shot dead", "1 soldier killed 5 injured")
 AGENT_AFTER = re.compile(r"^\s+(?:(?:who|which)\s+)?(?:[a-z]+\s+and\s+)?(?:shot|stabbed|killed|attacked|stormed|"
                          r"ambushed|detonated|opened fire|fired|hacked|abducted|kidnapped|gunned down|hurled|threw|"
                          r"raided|bombed)\b(?!\s*(?:(?:in|on|at(?!\s+least)|by|during|near|while|when|after|as|and|"
-                         r"or|to|from|with)\b|[,.;:]|$))", re.I)
+                         r"or|to|from|with|dead|yesterday|earlier|last|(?:the\s+)?(?:day|night|week|month|year|"
+                         r"previous))\b|[,.;:]|$|[\d,]+\s+(?:injured|wounded|hurt)\b))", re.I)
 
 
 def told_as_agent(text: str, noun_end: int) -> bool:
