@@ -394,7 +394,6 @@ def told_as_attacker(text: str, start: int, end: int, noun: str | None) -> bool:
     noun_end = _noun_end(text, start, end, noun)
     if noun_end is None or re.search(r"suicide|blew (him|her|them)sel", text[start:noun_end + 60], re.I):
         return False  # who died by the deed: `Predictor.count_bombers`
-        return False
     named = OF_A_NAMED_GROUP.match(text[noun_end:noun_end + 80])
     if named:
         noun_end += named.end() - 1
