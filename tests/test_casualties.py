@@ -203,7 +203,7 @@ def test_a_figure_dated_to_another_time_is_told_apart_from_the_events_own():
     assert told_of_another_time(s, s.index("40"), s.index("40") + 2) == "earlier this month"
     war = "The insurgency left some 9,000 people dead between 1980 and 2000, a commission found."
     assert told_of_another_time(war, war.index("9,000"), war.index("9,000") + 5) == "between 1980 and 2000"
-    clock = "On Sunday, between 2000 and 2030, a bomb at a wedding killed 19 guests."  # hours of the day
+    clock = "On Friday, between 1945 and 2010, a bomb at a wedding killed 19 guests."  # hours of the day
     assert told_of_another_time(clock, clock.index("19"), clock.index("19") + 2) is None
     s = "The city was last shaken by unrest in October 2020, when looting left at least four people dead."
     assert told_of_another_time(s, s.index("four"), s.index("four") + 4) == "in October 2020"
@@ -425,7 +425,7 @@ def test_a_count_told_as_the_dead_an_event_left(text, quote, left_dead):
     ("1 soldier killed 5 injured in blast", "5", None, "injured"),  # the verb after decides
     ("1 soldier killed 5 injured in blast", "1", "soldier", "killed"),
     ("Police said 20 people were on the bus.", "20", "people", None),
-    ("The two blasts killed a total of 24 shoppers and wounded 63.", "24", "shoppers", "killed"),
+    ("The two blasts killed a total of 17 shoppers and wounded 40.", "17", "shoppers", "killed"),
     ("A rebel commander wounded in a raid last week has died, his group said.", "A rebel commander", "commander", None),
 ])
 def test_the_outcome_a_counts_clause_tells(text, quote, noun, outcome):
@@ -474,9 +474,9 @@ def test_a_total_told_with_its_breakdown(text, quote, total):
     ("Four gunmen stormed the post and were killed by the guards.", "Four", "gunmen", False),  # their deaths
     ("Two soldiers killed in an ambush near the pass.", "Two", "soldiers", False),  # the passive of victims
     ("Three gunmen were killed in the raid.", "Three", "gunmen", False),
-    ("3 children shot dead during raid by bandits", "3", "children", False),  # a headline's passive
-    ("1 soldier killed 5 injured in bomb blast", "1", "soldier", False),
-    ("Crowds kept police from the body of a man killed the day before by raiders.", "a man", "man", False),
+    ("2 herders shot dead near the well by raiders", "2", "herders", False),  # a headline's passive
+    ("2 guards killed 4 injured at the depot", "2", "guards", False),
+    ("Mourners carried the coffin of a trader killed the night before by bandits.", "a trader", "trader", False),
 ])
 def test_a_count_told_as_those_who_attacked(text, quote, noun, attacker):
     start = text.index(quote)

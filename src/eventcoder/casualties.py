@@ -41,7 +41,7 @@ _WEEKDAY = r"(monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 _SPAN = r"(day|days|week|weeks|weekend|month|months|year|years)"
 # the time words of a running count ("over the past six months", "since 2015"): a tally of many
 # events, never the reported one's toll, even where the article gives no other figure of its outcome
-# "69,000 dead between 1980 and 2000"; not the clock times of a day ("On Sunday, between 2000 and 2030")
+# "69,000 dead between 1980 and 2000"; not the clock times of a day ("On Friday, between 1945 and 2010")
 _BETWEEN_YEARS = r"(?<!day, )(?<!day )(between|from) (19|20)\d\d (and|to|until) (19|20)\d\d(?! hours| hrs)"
 _RUNNING = [r"(over|in|during) the (last|past|previous) (\w+ )?(weeks?|months?|years?)",
             r"since (19|20)\d\d", rf"since {_MONTH}", _BETWEEN_YEARS]
@@ -365,7 +365,7 @@ def gapped_clause(text: str, previous_end: int, start: int, end: int) -> bool:
 
 # a count named as who did it: its noun phrase followed by an active verb of attack with an object
 # ("A gunman shot and killed a guard", "20 gunmen stormed the post"), not by the passive
-# of a victim ("two soldiers killed in an ambush", "3 children shot dead", "1 soldier killed 5 injured")
+# of a victim ("two soldiers killed in an ambush", "two herders shot dead", "2 guards killed 4 injured")
 AGENT_AFTER = re.compile(r"^\s+(?:(?:who|which)\s+)?(?:[a-z]+\s+and\s+)?(?:shot|stabbed|killed|attacked|stormed|"
                          r"ambushed|detonated|opened fire|fired|hacked|abducted|kidnapped|gunned down|hurled|threw|"
                          r"raided|bombed)\b(?!\s*(?:(?:in|on|at(?!\s+least)|by|during|near|while|when|after|as|and|"
