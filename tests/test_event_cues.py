@@ -95,7 +95,7 @@ def test_crowd_violence_notes_and_texts_without_a_protest_are_not(text):
     ("Two explosive devices were discovered in a canal beside the ring road.", "explosive devices"),
     ("Police said they had intercepted parcels containing detonators bound for the capital.", "intercepted"),
 ])
-def test_weapons_seized_found_or_defused_without_harm_are_a_cue(text, first):
+def test_weapons_seized_found_or_intercepted_without_harm_are_a_cue(text, first):
     start, end = weapons_disrupted(text)
     assert text[start:end].startswith(first)
 
@@ -113,64 +113,51 @@ def test_seizures_beside_harm_fighting_or_strikes_and_seizures_of_other_things_a
     assert weapons_disrupted(text) is None
 
 
-@pytest.mark.parametrize("text", [
-    "Army units set up a new observation post on the ridge above Velmora on Thursday.",
-    "The coalition has established a military base near the oil fields east of the river.",
-    "Police erected checkpoints on every road into the old town.",
-])
-def test_a_base_post_or_checkpoint_set_up_without_a_fight_is_a_cue(text):
-    start, end = base_established(text)
-    assert text[start:end].split()[0] in {"set", "established", "erected"}
+# the cues that need the absence of harm, fight or attack: (finder, text, the cue's first words), in our own words
+CUES_WITHOUT_A_FIGHT = [
+    (base_established, "Army units set up a new observation post on the ridge above Velmora on Thursday.", "set up"),
+    (base_established, "The coalition has established a military base near the oil fields east of the river.", "established"),
+    (base_established, "Police erected checkpoints on every road into the old town.", "erected"),
+    (accident_told, "A boiler exploded at a dye works in Orvale on Monday, killing three workers.", "boiler"),
+    (accident_told, "Four people were hurt when a gas cylinder blew up in a restaurant kitchen.", "gas cylinder"),
+    (accident_told, "Twelve passengers died when a bus and a lorry collided on the coast road.", "collided"),
+    (accident_told, "A chemical spill at the port sent 40 dock workers to hospital.", "chemical spill"),
+    (ground_changed_hands, "The militia handed the border crossing over to army units on Tuesday.", "handed"),
+    (ground_changed_hands, "Government troops withdrew from the river town overnight, residents said.", "withdrew"),
+    (ground_changed_hands, "Peacekeepers deployed to the buffer zone after the ceasefire took hold.", "deployed"),
+    (group_activity, "About 300 militiamen defected to the government side near Orvale, an official said.", "defected"),
+    (group_activity, "The army reinforced its positions along the ridge with tanks and two battalions.", "reinforced"),
+    (group_activity, "The navy held joint drills off the coast on Friday.", "joint drills"),
+]
+NOT_THOSE_CUES = [
+    (base_established, "Militants attacked a checkpoint the army had set up on the ridge, killing two guards."),
+    (base_established, "Gunmen opened fire on the base at dawn."),
+    (base_established, "Aid agencies set up relief camps for the families who fled the floods."),  # no side's base
+    (base_established, "Troops moved closer to the border on Thursday."),
+    (accident_told, "A suicide bomber blew himself up at a fuel depot, killing three workers."),
+    (accident_told, "Militants shelled the gas plant, setting a storage tank ablaze."),
+    (accident_told, "A roadside bomb struck a bus on the coast road, killing twelve passengers."),
+    (accident_told, "Troops exchanged fire with smugglers near the crash site."),
+    (accident_told, "Two houses burned down in the night; firefighters found no one inside."),  # no accident word
+    (accident_told, "Rebels captured the pilot of a warplane that crashed near the border."),
+    (ground_changed_hands, "Troops withdrew from the river town after two days of fighting that killed nine."),
+    (ground_changed_hands, "Rebels entered the town and clashed with the police."),
+    (ground_changed_hands, "Government troops shelled the hills above the town on Tuesday."),  # no handover
+    (group_activity, "Soldiers who defected were killed in an ambush near the ridge."),
+    (group_activity, "Reinforcements arrived after rebels attacked the garrison."),
+]
 
 
-@pytest.mark.parametrize("text", [
-    "Militants attacked a checkpoint the army had set up on the ridge, killing two guards.",
-    "Gunmen opened fire on the base at dawn.",
-    "Aid agencies set up relief camps for the families who fled the floods.",  # not a base of a side
-    "Troops moved closer to the border on Thursday.",
-])
-def test_attacks_on_bases_relief_camps_and_troop_moves_are_not(text):
-    assert base_established(text) is None
+@pytest.mark.parametrize("finder, text, word", CUES_WITHOUT_A_FIGHT)
+def test_a_base_an_accident_a_handover_or_a_defection_told_alone_is_a_cue(finder, text, word):
+    """A base set up, an accident, ground handed over, defections or drills: each finds its words."""
+    start, end = finder(text)
+    assert text[start:end].startswith(word)
 
 
-@pytest.mark.parametrize("text", [
-    "A boiler exploded at a dye works in Orvale on Monday, killing three workers.",
-    "Four people were hurt when a gas cylinder blew up in a restaurant kitchen.",
-    "Twelve passengers died when a bus and a lorry collided on the coast road.",
-    "A chemical spill at the port sent 40 dock workers to hospital.",
-])
-def test_an_accident_without_an_attack_is_a_cue(text):
-    assert accident_told(text) is not None
-
-
-@pytest.mark.parametrize("text", [
-    "A suicide bomber blew himself up at a fuel depot, killing three workers.",
-    "Militants shelled the gas plant, setting a storage tank ablaze.",
-    "A roadside bomb struck a bus on the coast road, killing twelve passengers.",
-    "Troops exchanged fire with smugglers near the crash site.",
-    "Two houses burned down in the night; firefighters found no one inside.",  # no accident word
-    "Rebels captured the pilot of a warplane that crashed near the border.",
-])
-def test_blasts_set_off_by_an_attack_or_told_beside_armed_men_are_not(text):
-    assert accident_told(text) is None
-
-
-@pytest.mark.parametrize("text", [
-    "The militia handed the border crossing over to army units on Tuesday.",
-    "Government troops withdrew from the river town overnight, residents said.",
-    "Peacekeepers deployed to the buffer zone after the ceasefire took hold.",
-])
-def test_ground_handed_over_left_or_entered_without_a_fight_is_a_cue(text):
-    assert ground_changed_hands(text) is not None
-
-
-@pytest.mark.parametrize("text", [
-    "Troops withdrew from the river town after two days of fighting that killed nine.",
-    "Rebels entered the town and clashed with the police.",
-    "Government troops shelled the hills above the town on Tuesday.",  # no handover
-])
-def test_withdrawals_after_a_fight_and_fights_are_not(text):
-    assert ground_changed_hands(text) is None
+@pytest.mark.parametrize("finder, text", NOT_THOSE_CUES)
+def test_the_same_beside_harm_a_fight_or_an_attack_or_without_their_words_are_not(finder, text):
+    assert finder(text) is None
 
 
 @pytest.mark.parametrize("text, named", [
@@ -190,20 +177,3 @@ def test_a_chemical_weapon_named_is_a_cue(text, named):
 ])
 def test_chemicals_that_are_no_weapon_are_not(text):
     assert chemical_weapon_named(text) is None
-
-
-@pytest.mark.parametrize("text", [
-    "About 300 militiamen defected to the government side near Orvale, an official said.",
-    "The army reinforced its positions along the ridge with tanks and two battalions.",
-    "The navy held joint drills off the coast on Friday.",
-])
-def test_defections_reinforcements_and_drills_without_a_fight_are_a_cue(text):
-    assert group_activity(text) is not None
-
-
-@pytest.mark.parametrize("text", [
-    "Soldiers who defected were killed in an ambush near the ridge.",
-    "Reinforcements arrived after rebels attacked the garrison.",
-])
-def test_defections_and_reinforcements_beside_a_fight_are_not(text):
-    assert group_activity(text) is None
