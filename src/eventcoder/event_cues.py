@@ -45,6 +45,13 @@ from dataclasses import dataclass
 
 from eventcoder.features import headline_of
 
+
+def _first_unless(cue: re.Pattern, text: str, *vetoes: re.Pattern) -> tuple[int, int] | None:
+    """Where `cue` first matches in `text`, or None where it does not or any of `vetoes` matches
+    anywhere in the text (a fight told beside a handover, an attack beside an accident)."""
+    m = cue.search(text)
+    return m.span() if m and not any(veto.search(text) for veto in vetoes) else None
+
 # done, not aimed at: past and perfect, and the present of headlines ("Army retakes town"); "to take
 # back control" or "a push to retake" is a plan, which a strategic development may well report
 TERRITORY_TAKEN = re.compile(r"\b(retook|retaken|retakes|recaptur(ed|es)|regained|regains|liberat(ed|es)|"
@@ -60,8 +67,7 @@ WITHOUT_A_FIGHT = re.compile(r"\b(no (fighting|clashes|resistance|shots?)|withou
 def territory_taken(text: str) -> tuple[int, int] | None:
     """Where the text first tells a side retaking, liberating or seizing control of ground, or None;
     None too where it tells the ground changed hands without a fight (a handover, a withdrawal)."""
-    m = TERRITORY_TAKEN.search(text)
-    return m.span() if m and not WITHOUT_A_FIGHT.search(text) else None
+    return _first_unless(TERRITORY_TAKEN, text, WITHOUT_A_FIGHT)
 
 
 # an explosive or remote weapon; not "mine" alone (a gold mine), "shells", or "explosives" (seized in a raid)
@@ -73,8 +79,7 @@ DEVICE = re.compile(r"\b(land ?mines?|anti-(personnel|tank) mines?|IEDs?|improvi
 def device_named(headline: str | None) -> tuple[int, int] | None:
     """Where a headline names an explosive or remote weapon ("Soldier killed by landmine", "IED
     attack kills four"), or None (no headline: None)."""
-    m = DEVICE.search(headline or "")
-    return m.span() if m else None
+    return _first_unless(DEVICE, headline or "")
 
 
 # a crowd's own violent acts; not the police's ("riot police", "tear gas", "police violence", "a sniper attack")
@@ -90,10 +95,7 @@ def calm_protest(text: str) -> tuple[int, int] | None:
     """Where a full article (one with a headline: `features.headline_of`) first tells a protest, when
     it tells no violent act of the crowd's own anywhere; else None. Exports and snippets (no
     headline) are left alone: their one-line riot notes name the act seldom enough to mislead."""
-    if headline_of(text) is None or CROWD_VIOLENCE.search(text):
-        return None
-    m = PROTEST.search(text)
-    return m.span() if m else None
+    return None if headline_of(text) is None else _first_unless(PROTEST, text, CROWD_VIOLENCE)
 
 
 # weapons and explosives, as seized, found or defused; "arms" and "rounds" only beside such a verb
@@ -120,8 +122,7 @@ def weapons_disrupted(text: str) -> tuple[int, int] | None:
     """Where the text first tells weapons or explosives seized, found or intercepted ("police seized
     40 rifles", "a cache of grenades was found"), when it tells no harm, blast or fight, nor a bomb
     defused (the sources disagree on those: `DEFUSED`); else None."""
-    m = WEAPONS_TAKEN.search(text)
-    return m.span() if m and not HARM_OR_FIGHT.search(text) and not DEFUSED.search(text) else None
+    return _first_unless(WEAPONS_TAKEN, text, HARM_OR_FIGHT, DEFUSED)
 
 
 CHEMICAL_WEAPON = re.compile(r"\b(chemical (weapons?|attacks?|agents?|munitions?|strikes?)|sarin|mustard gas|"
@@ -131,8 +132,7 @@ CHEMICAL_WEAPON = re.compile(r"\b(chemical (weapons?|attacks?|agents?|munitions?
 
 def chemical_weapon_named(text: str) -> tuple[int, int] | None:
     """Where the text first names a chemical weapon or attack ("a chlorine attack", "sarin"), or None."""
-    m = CHEMICAL_WEAPON.search(text)
-    return m.span() if m else None
+    return _first_unless(CHEMICAL_WEAPON, text)
 
 
 # forces setting up a base, a post or a checkpoint; "camps" only as bases ("army camps"), not relief camps
@@ -145,8 +145,7 @@ BASE_SET_UP = re.compile(r"\b(set up|sets up|setting up|established|establishes|
 def base_established(text: str) -> tuple[int, int] | None:
     """Where the text first tells a side setting up a base, a post or a checkpoint ("troops set up
     an observation post near the ridge"), when it tells no harm, blast or fight; else None."""
-    m = BASE_SET_UP.search(text)
-    return m.span() if m and not HARM_OR_FIGHT.search(text) else None
+    return _first_unless(BASE_SET_UP, text, HARM_OR_FIGHT)
 
 
 # ground or a post handed over, left or entered; a battle's only where no fight is told with it
@@ -158,8 +157,7 @@ def ground_changed_hands(text: str) -> tuple[int, int] | None:
     """Where the text first tells ground or a post handed over, left or entered ("the militia
     handed the crossing over to the army", "troops withdrew from the town"), when it tells no harm,
     blast or fight; else None."""
-    m = HANDED_OVER.search(text)
-    return m.span() if m and not HARM_OR_FIGHT.search(text) else None
+    return _first_unless(HANDED_OVER, text, HARM_OR_FIGHT)
 
 
 # a side changing or readying itself: defections, reinforcements, mobilisation, drills
@@ -170,8 +168,7 @@ GROUP_ACTIVITY = re.compile(r"\b(defect(ed|s|ing|ion|ions|ors?)|switched sides|r
 def group_activity(text: str) -> tuple[int, int] | None:
     """Where the text first tells fighters defecting, forces reinforced or mobilised, or drills
     ("200 militiamen defected to the government side"), when it tells no harm, blast or fight; else None."""
-    m = GROUP_ACTIVITY.search(text)
-    return m.span() if m and not HARM_OR_FIGHT.search(text) else None
+    return _first_unless(GROUP_ACTIVITY, text, HARM_OR_FIGHT)
 
 
 # what sets off an accident: a crash, a spill, a leak, an industrial tank or boiler
@@ -191,8 +188,7 @@ ATTACK_TOLD = re.compile(r"\b(attack\w*|bomb(s|ed|er|ers|ing|ings)?|militants?|i
 def accident_told(text: str) -> tuple[int, int] | None:
     """Where the text first tells an accident ("a boiler exploded at the dye works", "a chemical
     spill"), when it tells no attack, weapon or armed group; else None."""
-    m = ACCIDENT.search(text)
-    return m.span() if m and not ATTACK_TOLD.search(text) else None
+    return _first_unless(ACCIDENT, text, ATTACK_TOLD)
 
 
 def headline_device(text: str) -> tuple[int, int] | None:
