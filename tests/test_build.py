@@ -364,3 +364,25 @@ def test_split_by_source_gives_a_small_source_its_share():
         got = [r["split"] for r in rows if r["source"] == source]
         for split in ("validation", "test"):
             assert 0.09 * n <= got.count(split) <= 0.11 * n, (source, split, got.count(split))
+
+
+def test_a_fixed_source_added_last_moves_no_other_row():
+    """data/real_quick lists the hard negatives last: appending a fixed-split source keeps every other
+    row's split and group, so the held-out export rows stay the rows every earlier report scored."""
+    from omegaconf import OmegaConf
+
+    from eventcoder.data.build import _split
+
+    def row(source: str, i: int, event: str, split: str | None = None) -> dict:
+        words = " ".join(f"w{source}{i}x{k}" for k in range(12))
+        return {"source": source, "split": split, "text": words, "event_type": event, "date": None}
+
+    data = OmegaConf.create({"split": {"validation": 0.1, "test": 0.1, "seed": 13, "by_date": None}})
+    before = [row("exports", i, ["battles", "protests", "riots"][i % 3]) for i in range(600)]
+    _split(before, data, {}, 0.8, 13)
+    after = [row("exports", i, ["battles", "protests", "riots"][i % 3]) for i in range(600)]
+    after += [row("negatives", i, "none", "train") for i in range(40)]
+    _split(after, data, {"negatives": True}, 0.8, 13)
+    assert [(r["split"], r["group"]) for r in after[:600]] == [(r["split"], r["group"]) for r in before]
+    assert {r["split"] for r in after[600:]} == {"train"}
+    assert {"train", "validation", "test"} == {r["split"] for r in before}

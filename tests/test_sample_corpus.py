@@ -86,3 +86,21 @@ def test_hard_cases_are_present(corpus):
         words += any(c.count and c.count > 1 and c.quote.replace("-", "").isalpha() for c in cs)
     assert min(repeated, updated, breakdown, singular, vague_only, words) >= 5, (
         repeated, updated, breakdown, singular, vague_only, words)
+
+
+def test_hard_negatives_read_cleanly_as_train_only_none():
+    """data/negatives: our own articles that read like conflict news (diplomacy, accidental blasts,
+    organised crime) but report no event; train rows only, so CASE 2021's "none" stays their held-out test."""
+    from eventcoder.numbers import find_mentions
+    from eventcoder.paths import REPO_ROOT
+
+    negatives, errors = split_items(read_records(REPO_ROOT / "data" / "negatives", TAXONOMY))
+    assert errors == [] and len(negatives) >= 40
+    assert {(a.event_type, a.split, a.killed_total, a.injured_total) for a in negatives} == {("none", "train", 0, 0)}
+    assert not any(a.casualties for a in negatives)
+    ids = [a.id for a in negatives]
+    assert len(set(ids)) == len(ids) and not set(ids) & {a.id for a in load_sample()}
+    assert sum(len(find_mentions(a.text)) for a in negatives) > 5 * len(negatives)
+    # the traps are there: blasts told as accidents, and sanctions or expulsions
+    assert sum("explo" in a.text.lower() or "blast" in a.text.lower() for a in negatives) >= 10
+    assert sum("sanction" in a.text.lower() or "expel" in a.text.lower() for a in negatives) >= 5
