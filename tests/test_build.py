@@ -367,7 +367,7 @@ def test_split_by_source_gives_a_small_source_its_share():
 
 
 def test_a_fixed_source_added_last_moves_no_other_row():
-    """data/real_quick lists the hard negatives last: appending a fixed-split source keeps every other
+    """real_quick_cues_heads_negatives lists the hard negatives last: appending a fixed-split source keeps every other
     row's split and group, so the held-out export rows stay the rows every earlier report scored."""
     from omegaconf import OmegaConf
 
