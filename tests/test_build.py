@@ -9,8 +9,9 @@ from pathlib import Path
 import datasets
 import pytest
 from hydra import compose, initialize_config_dir
+from omegaconf import OmegaConf
 
-from eventcoder.data.build import build_dataset
+from eventcoder.data.build import _split, build_dataset
 from eventcoder.data.labels import align_counts
 from eventcoder.data.split import assign_splits, near_duplicate_groups
 from eventcoder.numbers import count_candidates
@@ -344,19 +345,17 @@ def test_case2021_reader_is_test_only_event_labels(tmp_path):
     assert all(r["casualty_status"] == "masked:no casualty labels" for r in dd["test"])
 
 
+def split_row(source: str, i: int, event: str, split: str | None = None) -> dict:
+    """A row for `build._split`; its words are its own, so no two rows are near-duplicates."""
+    words = " ".join(f"w{source}{i}x{k}" for k in range(12))
+    return {"source": source, "split": split, "text": words, "event_type": event, "date": None}
+
+
 def test_split_by_source_gives_a_small_source_its_share():
     """split.by_source: a source of 200 rows beside 2,000 export rows gets its tenth of validation and
     of test rows (stratified by source and type, not left to chance), and the big source keeps its tenth."""
-    from omegaconf import OmegaConf
-
-    from eventcoder.data.build import _split
-
-    def row(source: str, i: int, event: str) -> dict:
-        words = " ".join(f"w{source}{i}x{k}" for k in range(12))  # no two rows near-duplicates
-        return {"source": source, "split": None, "text": words, "event_type": event, "date": None}
-
-    rows = [row("exports", i, ["battles", "protests", "riots"][i % 3]) for i in range(2000)]
-    rows += [row("articles", i, ["battles", "protests"][i % 2]) for i in range(200)]
+    rows = [split_row("exports", i, ["battles", "protests", "riots"][i % 3]) for i in range(2000)]
+    rows += [split_row("articles", i, ["battles", "protests"][i % 2]) for i in range(200)]
     data = OmegaConf.create({"split": {"validation": 0.1, "test": 0.1, "seed": 13, "by_date": None,
                                        "by_source": True}})
     _split(rows, data, {}, 0.8, 13)
@@ -367,21 +366,14 @@ def test_split_by_source_gives_a_small_source_its_share():
 
 
 def test_a_fixed_source_added_last_moves_no_other_row():
-    """real_quick_cues_heads_negatives lists the hard negatives last: appending a fixed-split source keeps every other
-    row's split and group, so the held-out export rows stay the rows every earlier report scored."""
-    from omegaconf import OmegaConf
-
-    from eventcoder.data.build import _split
-
-    def row(source: str, i: int, event: str, split: str | None = None) -> dict:
-        words = " ".join(f"w{source}{i}x{k}" for k in range(12))
-        return {"source": source, "split": split, "text": words, "event_type": event, "date": None}
-
+    """real_quick_cues_heads_negatives lists the hard negatives last: appending a fixed-split source
+    keeps every other row's split and group, so the held-out export rows stay the rows every earlier
+    report scored."""
     data = OmegaConf.create({"split": {"validation": 0.1, "test": 0.1, "seed": 13, "by_date": None}})
-    before = [row("exports", i, ["battles", "protests", "riots"][i % 3]) for i in range(600)]
+    before = [split_row("exports", i, ["battles", "protests", "riots"][i % 3]) for i in range(600)]
     _split(before, data, {}, 0.8, 13)
-    after = [row("exports", i, ["battles", "protests", "riots"][i % 3]) for i in range(600)]
-    after += [row("negatives", i, "none", "train") for i in range(40)]
+    after = [split_row("exports", i, ["battles", "protests", "riots"][i % 3]) for i in range(600)]
+    after += [split_row("negatives", i, "none", "train") for i in range(40)]
     _split(after, data, {"negatives": True}, 0.8, 13)
     assert [(r["split"], r["group"]) for r in after[:600]] == [(r["split"], r["group"]) for r in before]
     assert {r["split"] for r in after[600:]} == {"train"}
