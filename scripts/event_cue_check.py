@@ -38,6 +38,10 @@ A set is an evaluate eval-set spec, optionally @split (default test).
 - `accident` (session 20, adopted: `Predictor.accident_is_none`): an explosion, a battle or violence
   against civilians whose lead tells an accident (a tank, a boiler, a crash, a spill) and no attack,
   weapon or armed group is no event (`event_cues.accident_told`).
+- `abduction` (session 22, adopted: `Predictor.abduction_is_violence`): a strategic development whose
+  lead tells people kidnapped, abducted or taken hostage, and no captives freed, released or rescued
+  nor talks about them, is violence against civilians (`event_cues.abduction_told`; ACLED's
+  "abduction/forced disappearance").
 - `arrest-headline` (session 17, not adopted): a battle whose headline tells an arrest and no
   fighting is a strategic development.
 """

@@ -401,6 +401,35 @@ def test_casualty_error_kinds_hand_made():
     assert M.casualty_error_kinds(None, [], {"killed": 4}, {"killed": 5}, "x") == ["total wrong (no gold spans)"]
 
 
+@pytest.mark.parametrize("text, total, statement", [
+    ("Rebels killed 12 soldiers on Monday.", 12, "stated"),
+    ("Rebels killed twelve soldiers on Monday.", 12, "stated"),
+    ("Rebels killed 7 soldiers and 5 police officers on Monday.", 12, "not stated"),
+    ("Clashes were reported in the north on Monday.", 3, "not stated"),
+    ("Clashes were reported in the north on Monday.", 0, "zero"),
+    ("The 12th brigade lost two men in 2012.", 12, "not stated"),
+])
+def test_a_total_is_stated_where_a_count_in_the_text_has_its_value(text, total, statement):
+    assert M.total_statement(text, total) == statement
+
+
+def test_totals_are_scored_apart_where_the_text_states_them_and_where_not():
+    from eventcoder.evaluate import score_set
+
+    rows = [{"id": str(i), "text": t, "event_type": "battles", "killed_total": k, "injured_total": -1,
+             "gold_casualties": None}
+            for i, (t, k) in enumerate([("Rebels killed 12 soldiers.", 12), ("Rebels killed 9 soldiers.", 9),
+                                        ("Fighting in the north.", 4), ("A quiet day.", 0)])]
+    killed = [12, 8, 0, 0]
+    preds = [{"event_type": "battles", "score": 0.9, "killed": k, "injured": 0, "casualties": {}, "evidence": [],
+              "vague": []} for k in killed]
+    base = {"majority": ["battles"] * 4, "tfidf_logreg": ["battles"] * 4,
+            "rule_based": [{"killed": k, "injured": 0, "casualties": {}, "evidence": []} for k in (12, 9, 4, 1)]}
+    strata = score_set(rows, preds, ["battles", "none"], base)["casualties"]["killed"]["by_statement"]
+    assert {k: (v["model"]["n"], v["model"]["exact"], v["rule_based"]["exact"]) for k, v in strata.items()} == {
+        "stated": (2, 0.5, 1.0), "not stated": (1, 0.0, 1.0), "zero": (1, 1.0, 0.0)}
+
+
 def test_a_figure_in_an_unannotated_headline_is_neither_right_nor_wrong():
     from eventcoder.evaluate import score_set
 
@@ -708,6 +737,9 @@ def test_a_riot_whose_article_tells_no_violence_of_the_crowds_is_a_protest(train
     ("group_change_is_development", "group-activity", "battles", "strategic_developments",
      "Militiamen of the hill brigade defected to the government side near Orvale on Monday.", "defected",
      " and then clashed with rebels.", None),
+    ("abduction_is_violence", "abduction", "strategic_developments", "violence_against_civilians",
+     "Gunmen abducted farmers from their fields outside Orvale on Monday.", "abducted",
+     " and released them the next day.", None),
     ("accident_is_none", "accident", "explosions_remote_violence", "none",
      "A boiler exploded at a dye works in Orvale on Monday.", "boiler",
      ", and police said militants had planted a charge.", None),

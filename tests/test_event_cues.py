@@ -2,6 +2,7 @@
 import pytest
 
 from eventcoder.event_cues import (
+    abduction_told,
     accident_told,
     base_established,
     calm_protest,
@@ -177,3 +178,27 @@ def test_a_chemical_weapon_named_is_a_cue(text, named):
 ])
 def test_chemicals_that_are_no_weapon_are_not(text):
     assert chemical_weapon_named(text) is None
+
+
+@pytest.mark.parametrize("text, told", [
+    ("Gunmen abducted 12 farmers from their fields near the river on Tuesday.", "abducted"),
+    ("Two aid workers were kidnapped on the road to the camp.", "kidnapped"),
+    ("The militia took three engineers hostage at the dam.", "took three engineers hostage"),
+    ("Families say their sons were victims of enforced disappearances.", "enforced disappearances"),
+    ("Police are hunting the kidnappers of a local trader.", "kidnappers"),
+])
+def test_a_kidnapping_an_abduction_or_hostages_taken_are_a_cue(text, told):
+    start, end = abduction_told(text)
+    assert text[start:end] == told
+
+
+@pytest.mark.parametrize("text", [
+    "Police arrested 12 farmers accused of blocking the road.",
+    "Security forces detained two journalists at the border post.",
+    "The suspects were taken into custody after the raid.",
+    "Two aid workers kidnapped in May were freed on Sunday.",
+    "Troops rescued 30 hostages held by the gang since March.",
+    "Talks on the abducted engineers resumed in the capital.",
+])
+def test_arrests_detentions_and_captives_freed_or_bargained_over_are_not(text):
+    assert abduction_told(text) is None

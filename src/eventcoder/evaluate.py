@@ -123,6 +123,14 @@ def score_set(rows: list[dict], preds: list[dict], labels: list[str], baselines:
         gold = [rows[i][f"{outcome}_total"] for i in idx]
         cas[outcome] = {"model": M.count_metrics(gold, [preds[i][outcome] for i in idx]),
                         "rule_based": M.count_metrics(gold, [baselines["rule_based"][i][outcome] for i in idx])}
+        strata: dict[str, list[int]] = {}
+        for i in idx:
+            strata.setdefault(M.total_statement(rows[i]["text"], rows[i][f"{outcome}_total"]), []).append(i)
+        cas[outcome]["by_statement"] = {
+            k: {sys_: M.count_metrics([rows[i][f"{outcome}_total"] for i in strata[k]],
+                                      [(preds if sys_ == "model" else baselines["rule_based"])[i][outcome]
+                                       for i in strata[k]]) for sys_ in ("model", "rule_based")}
+            for k in ("stated", "zero", "not stated") if k in strata}
     spans = [i for i, r in enumerate(rows) if r["gold_casualties"] is not None]
     if spans:
         gg = [gold_groups(rows[i]["gold_casualties"]) for i in spans]

@@ -36,6 +36,12 @@ ACLED codes political violence and demonstrations, not accidents: a blast of a g
 a chemical plant, a crash or a spill, with no attack, weapon or armed group told, is no event
 (`accident_told`, `Predictor.accident_is_none`); the model reads an explosion as explosions/remote
 violence whatever set it off.
+
+ACLED codes people kidnapped, abducted or made to disappear as violence against civilians
+("abduction/forced disappearance"), and only arrests and detentions as strategic developments. The
+model reads a kidnapping as the latter, as it reads an arrest; a lead that tells a kidnapping, an
+abduction or hostages taken is the cue, unless it tells them freed, released or rescued, or talks
+about them (`abduction_told`, `Predictor.abduction_is_violence`).
 """
 from __future__ import annotations
 
@@ -191,6 +197,24 @@ def accident_told(text: str) -> tuple[int, int] | None:
     return _first_unless(ACCIDENT, text, ATTACK_TOLD)
 
 
+# a kidnapping or a disappearance; not an arrest or a detention, which ACLED codes as a strategic development
+ABDUCTED = re.compile(r"\b(kidnap(ped|s|ping|pings|per|pers)?|abduct(ed|s|ing|ion|ions|ors?)?|"
+                      r"(taken|took|taking|held|holding|seized) ([\w'-]+ ){0,4}?hostages?|hostage-taking|"
+                      r"(enforced|forced(ly)?) disappear\w*)\b", re.I)
+
+
+# captives freed, released or rescued, or talks and deals about them: a strategic development
+CAPTIVES_FREED = re.compile(r"\b(releas\w*|freed|free|freeing|rescu\w*|ransom paid|swap\w*|exchanged?|"
+                            r"talks|agreement|accord|deal|ceasefire|negotiat\w*)\b", re.I)
+
+
+def abduction_told(text: str) -> tuple[int, int] | None:
+    """Where the text first tells people kidnapped, abducted, taken hostage or disappeared by force
+    ("gunmen abducted 12 farmers"), when it tells no captives freed, released or rescued nor talks
+    or a deal (ACLED's strategic developments); else None."""
+    return _first_unless(ABDUCTED, text, CAPTIVES_FREED)
+
+
 def headline_device(text: str) -> tuple[int, int] | None:
     """`device_named` on the text's headline (`features.headline_of`), as offsets in the text."""
     head = headline_of(text)
@@ -231,6 +255,8 @@ RULES = (
             lambda text, lead: ground_changed_hands(text[:lead or None])),
     CueRule("group-activity", "group_change_is_development", ("battles", "explosions_remote_violence"),
             "strategic_developments", lambda text, lead: group_activity(text[:lead or None])),
+    CueRule("abduction", "abduction_is_violence", ("strategic_developments",), "violence_against_civilians",
+            lambda text, lead: abduction_told(text[:lead or None])),
     CueRule("accident", "accident_is_none", ("explosions_remote_violence", "violence_against_civilians", "battles"),
             "none", lambda text, lead: accident_told(text[:lead or None])),
 )

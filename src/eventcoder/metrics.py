@@ -64,6 +64,18 @@ def count_metrics(gold: Sequence[int], pred: Sequence[int]) -> dict[str, float]:
             "within_20pct": float(np.mean(np.abs(g - p) <= 0.2 * g)), "mae": float(np.mean(np.abs(g - p)))}
 
 
+def total_statement(text: str, total: int) -> str:
+    """Whether the text can give a gold total by reading alone: "stated" where a count of people in
+    it (`numbers.count_candidates`) has the total's value, "zero" where the total is 0, else "not
+    stated" (a sum of parts, or a count the coder took from elsewhere: UCDP splits a headline's daily
+    toll over its events). Exact match on each stratum says how much of a set's error is reading."""
+    from eventcoder.numbers import count_candidates
+
+    if total == 0:
+        return "zero"
+    return "stated" if any(c.value == total for c in count_candidates(text)) else "not stated"
+
+
 def by_group_exact(gold: Sequence[dict], pred: Sequence[dict]) -> float:
     """Share of articles whose figures per outcome and group (numbers and vague words) all match."""
     if not gold:

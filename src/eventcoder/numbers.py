@@ -218,7 +218,8 @@ NUMBER_STARTS = set(UNITS) | set(TEENS) | set(TENS) | ORDINAL_WORDS | {
     "a", "an", "one", "another", "the", "his", "her", "half", "hundred", "thousand", "million", "billion"}
 ORDINAL_SUFFIX = re.compile(r"^(\d+)(st|nd|rd|th)$", re.IGNORECASE)
 
-TOKEN_RE = re.compile(r"[0-9]+(?:[,.\u202f\u00a0'][0-9]+)*|[A-Za-z]+(?:['’][A-Za-z]+)?|\S", re.UNICODE)
+# a digit ordinal ("21st", "4th") is one token, so that ORDINAL_SUFFIX sees it whole
+TOKEN_RE = re.compile(r"[0-9]+(?i:st|nd|rd|th)\b|[0-9]+(?:[,.\u202f\u00a0'][0-9]+)*|[A-Za-z]+(?:['’][A-Za-z]+)?|\S", re.UNICODE)
 DIGITS_GROUPED = re.compile(r"^[0-9]{1,3}(?:([,\u202f\u00a0'])[0-9]{3})(?:\1[0-9]{3})*$")
 DECIMAL = re.compile(r"^[0-9]+\.[0-9]+$")
 

@@ -195,6 +195,14 @@ def render_report(result: dict[str, Any], plots: dict[str, Any], out: Path) -> N
                         rows.append([f"{o} — {sys_}", c["n"], c["exact"], c["within_1"], c["within_20pct"], c["mae"]])
             if rows:
                 doc.table(["total", "articles", "exact", "±1", "±20%", "MAE"], rows)
+            strata = [[f"{o} — {k}", c["model"]["n"], c["model"]["exact"], c["rule_based"]["exact"]]
+                      for o in ("killed", "injured") if o in cas
+                      for k, c in cas[o].get("by_statement", {}).items()]
+            if strata:
+                doc.para("By whether the text states the gold total: a count in it has the total's value "
+                         "(stated), the total is 0 (zero), or neither (not stated: a sum of parts, or a count "
+                         "the coder took from elsewhere).")
+                doc.table(["total — the text", "articles", "model exact", "rule_based exact"], strata)
             if "by_group_exact" in cas:
                 doc.table(["system", "by-group exact", "mention P", "mention R", "mention F1"],
                           [[s, cas["by_group_exact"][s], cas["mentions"][s]["precision"],
