@@ -42,6 +42,10 @@ A set is an evaluate eval-set spec, optionally @split (default test).
   lead tells people kidnapped, abducted or taken hostage, and no captives freed, released or rescued
   nor talks about them, is violence against civilians (`event_cues.abduction_told`; ACLED's
   "abduction/forced disappearance").
+- `mob` (session 22, not adopted): violence against civilians whose lead tells a mob or a lynching is
+  a riot (ACLED's "mob violence").
+- `calm-crowd-anywhere` (session 22, not adopted): `calm-crowd` on exports and snippets too (texts
+  without a headline), which the adopted rule leaves alone.
 - `arrest-headline` (session 17, not adopted): a battle whose headline tells an arrest and no
   fighting is a strategic development.
 """
@@ -72,13 +76,16 @@ FIGHT = re.compile(r"\b(clash\w*|gun ?fight\w*|fire ?fight\w*|exchange of fire|f
                    r"attack\w*|ambush\w*|offensive)\b", re.I)
 
 
+MOB = re.compile(r"\b(mobs?|lynch\w*|vigilantes?|mob justice|jungle justice)\b", re.I)
+
+
 def _arrest_without_fight(headline: str | None) -> bool:
     return bool(ARREST.search(headline or "")) and not FIGHT.search(headline or "")
 
 
 def _rules() -> dict[str, CheckedRule]:
     """The rules not adopted, and the Predictor's own (`event_cues.RULES`), applied as it applies them."""
-    from eventcoder.event_cues import RULES
+    from eventcoder.event_cues import CROWD_VIOLENCE, PROTEST, RULES, _first_unless
     from eventcoder.features import headline_of
 
     return {
@@ -86,6 +93,10 @@ def _rules() -> dict[str, CheckedRule]:
         **{r.name: CheckedRule(r.sources, r.target, lambda text, lead, r=r: r.find(text, lead) is not None) for r in RULES},
         "arrest-headline": CheckedRule(("battles",), "strategic_developments",
                                    lambda text, lead: _arrest_without_fight(headline_of(text))),
+        "mob": CheckedRule(("violence_against_civilians",), "riots",
+                           lambda text, lead: MOB.search(text[:lead or None]) is not None),
+        "calm-crowd-anywhere": CheckedRule(("riots",), "protests",
+                                           lambda text, lead: _first_unless(PROTEST, text, CROWD_VIOLENCE) is not None),
     }
 
 
