@@ -42,6 +42,9 @@ A set is an evaluate eval-set spec, optionally @split (default test).
   lead tells people kidnapped, abducted or taken hostage, and no captives freed, released or rescued
   nor talks about them, is violence against civilians (`event_cues.abduction_told`; ACLED's
   "abduction/forced disappearance").
+- `diplomacy` (session 22, adopted: `Predictor.diplomacy_is_none`): a strategic development whose
+  lead tells a diplomatic act (envoys, embassies, sanctions, a summit, a condemnation) and names no
+  armed actor, force, arrest, harm, truce or crowd is no event (`event_cues.diplomacy_told`).
 - `mob` (session 22, not adopted): violence against civilians whose lead tells a mob or a lynching is
   a riot (ACLED's "mob violence").
 - `calm-crowd-anywhere` (session 22, not adopted): `calm-crowd` on exports and snippets too (texts

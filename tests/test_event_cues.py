@@ -8,6 +8,7 @@ from eventcoder.event_cues import (
     calm_protest,
     chemical_weapon_named,
     device_named,
+    diplomacy_told,
     ground_changed_hands,
     group_activity,
     territory_taken,
@@ -202,3 +203,25 @@ def test_a_kidnapping_an_abduction_or_hostages_taken_are_a_cue(text, told):
 ])
 def test_arrests_detentions_and_captives_freed_or_bargained_over_are_not(text):
     assert abduction_told(text) is None
+
+
+@pytest.mark.parametrize("text, told", [
+    ("The foreign ministry summoned the ambassador over the border remarks.", "foreign ministry"),
+    ("The bloc agreed new sanctions on the country's oil exports.", "sanctions"),
+    ("Leaders of the two states met at a summit on the lake on Friday.", "summit"),
+    ("The council condemned the decision to close the consulate.", "condemned"),
+])
+def test_a_diplomatic_act_without_force_or_harm_is_a_cue(text, told):
+    start, end = diplomacy_told(text)
+    assert text[start:end] == told
+
+
+@pytest.mark.parametrize("text", [
+    "The ministry condemned the attack that killed four soldiers.",
+    "Envoys of the government and the rebels signed a ceasefire.",
+    "The embassy said police had arrested two of its staff.",
+    "Protesters gathered outside the embassy on Monday.",
+    "The ruling party won a majority in the regional vote.",
+])
+def test_diplomacy_beside_force_harm_a_truce_or_a_crowd_or_no_diplomacy_are_not(text):
+    assert diplomacy_told(text) is None

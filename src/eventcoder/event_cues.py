@@ -42,6 +42,12 @@ ACLED codes people kidnapped, abducted or made to disappear as violence against 
 model reads a kidnapping as the latter, as it reads an arrest; a lead that tells a kidnapping, an
 abduction or hostages taken is the cue, unless it tells them freed, released or rescued, or talks
 about them (`abduction_told`, `Predictor.abduction_is_violence`).
+
+Nor does ACLED code diplomacy: ambassadors summoned or expelled, sanctions, summits, condemnations.
+The model reads such text as a strategic development, for the words of states and their moves; a
+lead that tells a diplomatic act and names no armed actor, force, arrest, harm, truce or crowd is
+no event (`diplomacy_told`, `Predictor.diplomacy_is_none`). Real articles about diplomacy after
+violence name the violence, and are left to the model.
 """
 from __future__ import annotations
 
@@ -215,6 +221,23 @@ def abduction_told(text: str) -> tuple[int, int] | None:
     return _first_unless(ABDUCTED, text, CAPTIVES_FREED)
 
 
+# diplomacy: envoys, embassies, sanctions, summits, condemnations; ACLED codes none of it
+DIPLOMACY = re.compile(r"\b(ambassadors?|embass(y|ies)|diplomats?|diplomatic|foreign ministers?|foreign ministry|"
+                       r"sanctions?|summit|bilateral|envoys?|consulates?|condemn\w*|denounc\w*|persona non grata|"
+                       r"expel\w*)\b", re.I)
+# an armed actor, a use of force, an arrest, harm, a truce or a crowd: then the text may tell an event
+ARMED_OR_HARM = re.compile(r"\b(ceasefire|truce|peace (deal|agreement|accord|talks|process)|rebels?|militants?|"
+                           r"insurgents?|armed groups?|militias?|troops|soldiers|forces|army|police|arrest\w*|detain\w*|"
+                           r"seiz\w*|captur\w*|kill\w*|dead|attack\w*|bomb\w*|clash\w*|fight\w*|shell\w*|strikes?|"
+                           r"protest\w*|demonstrat\w*|wounded|injur\w*|kidnap\w*|abduct\w*|hostages?)\b", re.I)
+
+
+def diplomacy_told(text: str) -> tuple[int, int] | None:
+    """Where the text first tells a diplomatic act ("the ministry summoned the ambassador", "new
+    sanctions"), when it names no armed actor, force, arrest, harm, truce or crowd; else None."""
+    return _first_unless(DIPLOMACY, text, ARMED_OR_HARM)
+
+
 def headline_device(text: str) -> tuple[int, int] | None:
     """`device_named` on the text's headline (`features.headline_of`), as offsets in the text."""
     head = headline_of(text)
@@ -257,6 +280,8 @@ RULES = (
             "strategic_developments", lambda text, lead: group_activity(text[:lead or None])),
     CueRule("abduction", "abduction_is_violence", ("strategic_developments",), "violence_against_civilians",
             lambda text, lead: abduction_told(text[:lead or None])),
+    CueRule("diplomacy", "diplomacy_is_none", ("strategic_developments",), "none",
+            lambda text, lead: diplomacy_told(text[:lead or None])),
     CueRule("accident", "accident_is_none", ("explosions_remote_violence", "violence_against_civilians", "battles"),
             "none", lambda text, lead: accident_told(text[:lead or None])),
 )

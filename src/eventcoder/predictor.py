@@ -171,6 +171,9 @@ class Predictor:
     abduction_is_violence = True  # an article read as a strategic development whose lead tells people
     # kidnapped, abducted or taken hostage is violence against civilians ("abduction/forced
     # disappearance"; `event_cues.abduction_told`)
+    diplomacy_is_none = True  # an article read as a strategic development whose lead tells a diplomatic act
+    # (envoys, sanctions, a summit, a condemnation) and names no armed actor, force, arrest, harm, truce or
+    # crowd is no event: ACLED does not code diplomacy (`event_cues.diplomacy_told`)
     group_by_noun = True  # a figure whose count's noun phrase names a victim group ("three soldiers were
     # injured", "20 extremists", "12 government fighters") is of that group whatever group the model
     # read; a phrase naming none ("27 people") keeps the model's (`casualties.noun_phrase_group`)
@@ -190,7 +193,7 @@ class Predictor:
                   "lead_chars", "body_threshold", "body_needs_lead_toll", "needs_casualty_word", "drop_background",
                   "count_bombers", "count_lone_victims", "read_killing_clauses", "no_casualty_types", "prior_correction", "lexical_weight", "event_prior")
     # codebook and reading rules that are on unless set off by hand (`evaluate decode_settings=`), not fitted
-    SET_BY_HAND = ("read_death_tolls", "doers_are_no_victims", "attackers_are_no_victims", "other_fates_are_no_casualties", "outcome_by_verb", "read_left_dead", "group_by_noun", "people_take_no_side", "territory_is_battle", "device_is_explosion", "calm_crowd_is_protest", "seized_weapons_are_development", "chemical_weapon_is_explosion", "new_base_is_development", "handover_is_development", "group_change_is_development", "abduction_is_violence", "accident_is_none", "read_militants_killed", "share_across_incidents", "read_lists", "read_on_top")
+    SET_BY_HAND = ("read_death_tolls", "doers_are_no_victims", "attackers_are_no_victims", "other_fates_are_no_casualties", "outcome_by_verb", "read_left_dead", "group_by_noun", "people_take_no_side", "territory_is_battle", "device_is_explosion", "calm_crowd_is_protest", "seized_weapons_are_development", "chemical_weapon_is_explosion", "new_base_is_development", "handover_is_development", "group_change_is_development", "abduction_is_violence", "diplomacy_is_none", "accident_is_none", "read_militants_killed", "share_across_incidents", "read_lists", "read_on_top")
 
     def __init__(self, model: Any, tokenizer: Any, numbers: NumbersConfig | None = None,
                  count_vague: bool = False) -> None:
