@@ -143,6 +143,10 @@ def test_vague_words_use_the_configurable_table():
     ("Troops of the 12th Brigade were sent north.", "12th", "ordinal"),
     ("It was the 3RD attack this month.", "3RD", "ordinal"),
     ("The town fell on the 4th of July.", "4th", "date"),
+    ("Syria Daily Report 09/03/2016", "09/03/2016", "date"),
+    ("On 2016-03-09 gunmen killed four guards.", "2016-03-09", "date"),
+    ("Two were shot on 9.3.2016 near the port.", "9.3.2016", "date"),
+    ("Patrols now run 24/7 on the border road.", "24/7", "ratio"),
     ("Turnout fell 12% on the day.", "12", "percent"),
     ("Turnout fell 12 per cent on the day.", "12", "percent"),
     ("The state paid $5 million in damages.", "5 million", "money"),
@@ -172,6 +176,7 @@ def test_non_counts_are_marked_with_a_reason(text, mention, reason):
 def test_count_candidates_keep_only_counts():
     text = "In 2019, 14 soldiers were killed in three villages."
     assert [m.text for m in count_candidates(text)] == ["14"]
+    assert [m.text for m in count_candidates("On 12/05/2019 gunmen killed 4 of the 12-15 guards.")] == ["4", "12-15"]
 
 
 def test_reference_article_candidates(seed_case):

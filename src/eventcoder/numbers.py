@@ -218,8 +218,11 @@ NUMBER_STARTS = set(UNITS) | set(TEENS) | set(TENS) | ORDINAL_WORDS | {
     "a", "an", "one", "another", "the", "his", "her", "half", "hundred", "thousand", "million", "billion"}
 ORDINAL_SUFFIX = re.compile(r"^(\d+)(st|nd|rd|th)$", re.IGNORECASE)
 
-# a digit ordinal ("21st", "4th") is one token, so that ORDINAL_SUFFIX sees it whole
-TOKEN_RE = re.compile(r"[0-9]+(?i:st|nd|rd|th)\b|[0-9]+(?:[,.\u202f\u00a0'][0-9]+)*|[A-Za-z]+(?:['’][A-Za-z]+)?|\S", re.UNICODE)
+# a digit ordinal ("21st", "4th"), a date in digits ("09/03/2016", "2016-03-09") and a ratio ("24/7", "50/50")
+# are one token each, so that ORDINAL_SUFFIX, NUMERIC_DATE and RATIO see them whole
+NUMERIC_DATE = re.compile(r"^[0-9]{1,4}([/.-])[0-9]{1,2}\1[0-9]{1,4}$")
+RATIO = re.compile(r"^[0-9]+/[0-9]+$")
+TOKEN_RE = re.compile(r"[0-9]{1,4}([/.-])[0-9]{1,2}\1[0-9]{1,4}\b|[0-9]+/[0-9]+\b|[0-9]+(?i:st|nd|rd|th)\b|[0-9]+(?:[,.\u202f\u00a0'][0-9]+)*|[A-Za-z]+(?:['’][A-Za-z]+)?|\S", re.UNICODE)
 DIGITS_GROUPED = re.compile(r"^[0-9]{1,3}(?:([,\u202f\u00a0'])[0-9]{3})(?:\1[0-9]{3})*$")
 DECIMAL = re.compile(r"^[0-9]+\.[0-9]+$")
 
@@ -729,6 +732,13 @@ def _find(text: str, cfg: NumbersConfig) -> list[NumberMention]:
             out.append(NumberMention(s, e, text[s:e], vague_table[phrase], "vague", reason is None, reason,
                                      None, qual, phrase, noun))
             i = j
+            continue
+
+        # a date or a ratio in digits ("09/03/2016", "24/7"): never a count
+        if NUMERIC_DATE.match(t.text) or RATIO.match(t.text):
+            out.append(NumberMention(t.start, t.end, t.text, None, "digits", False,
+                                     "date" if NUMERIC_DATE.match(t.text) else "ratio"))
+            i += 1
             continue
 
         # digits, with an optional scale word ("1.5 million") and range ("12-15")
