@@ -13,6 +13,8 @@ import copy
 import os
 import time
 import warnings
+from collections.abc import Callable
+from typing import Any
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -28,7 +30,7 @@ VARIANTS = {
 }
 
 
-def quantize_parts(model, chosen) -> object:
+def quantize_parts(model: Any, chosen: Callable[[str], bool]) -> Any:
     """A copy of `model` whose encoder linear layers named by `chosen` are dynamic int8."""
     import torch
     from torch.ao.quantization import per_channel_dynamic_qconfig

@@ -7,8 +7,9 @@ dozens ("a dozen", "two dozen"), ranges ("12-15", "between 12 and 15"), qualifie
 person phrases ("a soldier", "one policeman" = 1).
 
 Each mention is either a candidate count (`is_count`) or marked as a non-count with a `reason`: a
-year or date, a time, an age, a duration, an ordinal, a percentage, money, a measure, a place or
-name ("Kilometre Seven", "Route 66"), or a count of things ("three areas"). The casualty model only
+year or date (in digits too: "09/03/2016"), a time, an age, a duration, an ordinal, a percentage,
+a ratio ("24/7"), money, a measure, a place or name ("Kilometre Seven", "Route 66"), or a count of
+things ("three areas"). The casualty model only
 ever labels candidate counts, so every figure it reports points at real text.
 
 The reader is deliberately rule-based and total: it never raises on any input string.
