@@ -9,8 +9,8 @@ person phrases ("a soldier", "one policeman" = 1).
 Each mention is either a candidate count (`is_count`) or marked as a non-count with a `reason`: a
 year or date (in digits too: "09/03/2016"), a time, an age, a duration, an ordinal, a percentage,
 a ratio ("24/7"), money, a measure, a place or name ("Kilometre Seven", "Route 66"), or a count of
-things ("three areas"). The casualty model only
-ever labels candidate counts, so every figure it reports points at real text.
+things ("three areas"). The casualty model only ever labels candidate counts, so every figure it
+reports points at real text.
 
 The reader is deliberately rule-based and total: it never raises on any input string.
 """
@@ -221,9 +221,12 @@ ORDINAL_SUFFIX = re.compile(r"^(\d+)(st|nd|rd|th)$", re.IGNORECASE)
 
 # a digit ordinal ("21st", "4th"), a date in digits ("09/03/2016", "2016-03-09") and a ratio ("24/7", "50/50")
 # are one token each, so that ORDINAL_SUFFIX, NUMERIC_DATE and RATIO see them whole
-NUMERIC_DATE = re.compile(r"^[0-9]{1,4}([/.-])[0-9]{1,2}\1[0-9]{1,4}$")
-RATIO = re.compile(r"^[0-9]+/[0-9]+$")
-TOKEN_RE = re.compile(r"[0-9]{1,4}([/.-])[0-9]{1,2}\1[0-9]{1,4}\b|[0-9]+/[0-9]+\b|[0-9]+(?i:st|nd|rd|th)\b|[0-9]+(?:[,.\u202f\u00a0'][0-9]+)*|[A-Za-z]+(?:['’][A-Za-z]+)?|\S", re.UNICODE)
+# (the date comes first in TOKEN_RE, so that its separator is group 1 there as in NUMERIC_DATE)
+_DATE_IN_DIGITS = r"[0-9]{1,4}([/.-])[0-9]{1,2}\1[0-9]{1,4}"
+_RATIO = r"[0-9]+/[0-9]+"
+NUMERIC_DATE = re.compile(rf"^{_DATE_IN_DIGITS}$")
+RATIO = re.compile(rf"^{_RATIO}$")
+TOKEN_RE = re.compile(rf"{_DATE_IN_DIGITS}\b|{_RATIO}\b|[0-9]+(?i:st|nd|rd|th)\b|[0-9]+(?:[,.\u202f\u00a0'][0-9]+)*|[A-Za-z]+(?:['’][A-Za-z]+)?|\S", re.UNICODE)
 DIGITS_GROUPED = re.compile(r"^[0-9]{1,3}(?:([,\u202f\u00a0'])[0-9]{3})(?:\1[0-9]{3})*$")
 DECIMAL = re.compile(r"^[0-9]+\.[0-9]+$")
 
@@ -736,9 +739,9 @@ def _find(text: str, cfg: NumbersConfig) -> list[NumberMention]:
             continue
 
         # a date or a ratio in digits ("09/03/2016", "24/7"): never a count
-        if NUMERIC_DATE.match(t.text) or RATIO.match(t.text):
-            out.append(NumberMention(t.start, t.end, t.text, None, "digits", False,
-                                     "date" if NUMERIC_DATE.match(t.text) else "ratio"))
+        in_digits = "date" if NUMERIC_DATE.match(t.text) else "ratio" if RATIO.match(t.text) else None
+        if in_digits:
+            out.append(NumberMention(t.start, t.end, t.text, None, "digits", False, in_digits))
             i += 1
             continue
 
