@@ -211,6 +211,17 @@ def test_onnx_backend_agrees_with_torch(trained, tmp_path):
     assert same_event >= 0.99 * len(texts) and same_totals >= 0.99 * len(texts)
 
 
+def test_quantize_encoder_with_a_layer_filter_quantises_only_those_layers(trained):
+    from eventcoder.export import quantize_encoder
+    from eventcoder.model import EventCoderModel
+
+    model = quantize_encoder(EventCoderModel.from_pretrained(str(trained)).eval(), lambda n: n.endswith("query"))
+    quantised = {n for n, m in model.named_modules() if isinstance(m, torch.ao.nn.quantized.dynamic.Linear)}
+    linear = {n for n, m in model.encoder.named_modules() if isinstance(m, torch.nn.Linear)}
+    assert quantised and all(n.startswith("encoder.") and n.endswith("query") for n in quantised)
+    assert any(n.endswith("key") for n in linear)  # the other layers stay fp32 torch.nn.Linear
+
+
 def test_torch_int8_keeps_the_heads_in_fp32_and_agrees_with_torch(trained):
     from eventcoder.data.readers import load_sample
 

@@ -15,7 +15,7 @@ import json
 import os
 import time
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -95,16 +95,19 @@ class OnnxModel:
         return SimpleNamespace(event_logits=torch.from_numpy(ev), mention_logits=torch.from_numpy(men))
 
 
-def quantize_encoder(model: torch.nn.Module) -> torch.nn.Module:
+def quantize_encoder(model: torch.nn.Module, layers: Callable[[str], bool] | None = None) -> torch.nn.Module:
     """Dynamic int8 for the encoder's linear layers (weights int8 with one scale per output channel,
     activations quantised per batch); embeddings, layer norms and both heads stay fp32. Per-channel
-    scales move the scores less than one scale per matrix (README, Prediction throughput)."""
+    scales move the scores less than one scale per matrix (README, Prediction throughput). With
+    `layers`, only the linear layers whose module name it accepts (benchmarks/int8_parts.py)."""
     from torch.ao.quantization import per_channel_dynamic_qconfig
 
+    spec: dict = ({torch.nn.Linear: per_channel_dynamic_qconfig} if layers is None else
+                  {n: per_channel_dynamic_qconfig for n, m in model.encoder.named_modules()
+                   if isinstance(m, torch.nn.Linear) and layers(n)})
     with warnings.catch_warnings():  # torch.ao's eager quantisation warns that it will move to torchao
         warnings.simplefilter("ignore")
-        model.encoder = torch.ao.quantization.quantize_dynamic(model.encoder,
-                                                               {torch.nn.Linear: per_channel_dynamic_qconfig})
+        model.encoder = torch.ao.quantization.quantize_dynamic(model.encoder, spec)
     return model
 
 
