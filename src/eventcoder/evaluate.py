@@ -412,7 +412,7 @@ def fit_decode_settings(predictor: Any, rows: list[dict], raw: list, train_label
     return info
 
 
-CASUALTY_FIT_ROUNDS = 3  # at most; on dev_articles the third changed nothing (README, "Session 19")
+CASUALTY_FIT_ROUNDS = 3  # at most; on dev_articles the third changed nothing (docs/real-data-history.md, "Session 19")
 
 
 def _grid_search(predictor: Any, attrs: str | tuple[str, ...], grid: tuple[Any, ...],
@@ -550,10 +550,10 @@ def fit_casualty_settings(predictor: Any, rows: list[dict], raw: list,
 
 
 # `read_killing_clauses` is not searched either: the words alone cannot tell the event's toll from the
-# earlier attacks a lead recalls, and on dev and the sample it costs 5 and 6 killed totals (README, "Session 16");
-# its narrow case, `read_militants_killed`, is on and set by hand (README, "Session 17")
+# earlier attacks a lead recalls, and on dev and the sample it costs 5 and 6 killed totals (docs/real-data-history.md, "Session 16");
+# its narrow case, `read_militants_killed`, is on and set by hand (docs/real-data-history.md, "Session 17")
 # `count_bombers` is not searched: dev's annotators split on it (+1 / −1 article) and the search,
-# on 37 articles a fold, took that noise for a setting (README, "Session 14"); it is set by hand
+# on 37 articles a fold, took that noise for a setting (docs/real-data-history.md, "Session 14"); it is set by hand
 CASUALTY_SWITCHES = ("needs_casualty_word", "drop_background", "count_lone_victims")
 
 
