@@ -405,9 +405,15 @@ def _parse_words(toks: list[_Tok], i: int) -> tuple[int, int] | None:
     return total + current, end
 
 
+@lru_cache(maxsize=4096)
+def _words(phrase: str) -> tuple[str, ...]:
+    """A phrase's words, split once (the matchers below try every phrase at every number)."""
+    return tuple(phrase.split())
+
+
 def _match_phrase(toks: list[_Tok], i: int, phrase: str) -> int:
     """Number of tokens of `phrase` matched at toks[i], or 0."""
-    words = phrase.split()
+    words = _words(phrase)
     if i + len(words) > len(toks):
         return 0
     for k, w in enumerate(words):
@@ -417,12 +423,20 @@ def _match_phrase(toks: list[_Tok], i: int, phrase: str) -> int:
 
 
 def _qualifier_before(toks: list[_Tok], i: int) -> tuple[str | None, int]:
-    """The qualifier that ends just before toks[i] ("at least", "more than", ...)."""
-    for phrase, norm in QUALIFIERS:
-        k = len(phrase.split())
+    """The qualifier that ends just before toks[i] ("at least", "more than", ...): the first of
+    QUALIFIERS, in their order, whose words end there."""
+    if i == 0:
+        return None, i
+    for phrase, norm in _QUALIFIERS_BY_LAST_WORD.get(toks[i - 1].low, ()):
+        k = len(_words(phrase))
         if i - k >= 0 and _match_phrase(toks, i - k, phrase) == k:
             return norm, i - k
     return None, i
+
+
+_QUALIFIERS_BY_LAST_WORD: dict[str, list[tuple[str, str]]] = {}
+for _phrase, _norm in QUALIFIERS:
+    _QUALIFIERS_BY_LAST_WORD.setdefault(_phrase.split()[-1], []).append((_phrase, _norm))
 
 
 def _next_word(toks: list[_Tok], j: int) -> _Tok | None:
@@ -608,9 +622,10 @@ def count_candidates(text: str, config: NumbersConfig | None = None) -> list[Num
     return [m for m in find_mentions(text, config) if m.is_count]
 
 
-def _vague_at(toks: list[_Tok], i: int, vague: dict[str, int | None]) -> tuple[str, int] | None:
+def _vague_at(toks: list[_Tok], i: int, vague_by_first: dict[str, list[str]]) -> tuple[str, int] | None:
+    """The longest vague phrase that starts at toks[i] (phrases indexed by their first word)."""
     best = None
-    for phrase in vague:
+    for phrase in vague_by_first.get(toks[i].low, ()):
         k = _match_phrase(toks, i, phrase)
         if k and (best is None or k > best[1]):
             best = (phrase, k)
@@ -670,7 +685,9 @@ def _find(text: str, cfg: NumbersConfig) -> list[NumberMention]:
     toks = tokenize(text)
     out: list[NumberMention] = []
     vague_table = {k.lower(): v for k, v in cfg.vague.items()}
-    vague_first = {k.split()[0] for k in vague_table}
+    vague_first: dict[str, list[str]] = {}
+    for k in vague_table:
+        vague_first.setdefault(_words(k)[0], []).append(k)
     n = len(toks)
     i = 0
     while i < n:
@@ -720,7 +737,7 @@ def _find(text: str, cfg: NumbersConfig) -> list[NumberMention]:
                 continue
 
         # vague words from the table ("several", "dozens", "a number of")
-        vg = _vague_at(toks, i, vague_table)
+        vg = _vague_at(toks, i, vague_first)
         if vg is not None:
             phrase, k = vg
             j = i + k

@@ -300,22 +300,29 @@ class Predictor:
         collate = WindowCollator(self.tokenizer.pad_token_id)
         order = sorted(range(len(windows)), key=lambda k: len(windows[k]["input_ids"]))
         window_ev: list[torch.Tensor | None] = [None] * len(windows)
-        men_sum = [torch.zeros(len(ms), len(self.mention_labels)) for ms in mentions]
-        men_n = [torch.zeros(len(ms)) for ms in mentions]
+        first = [0]  # each article's mentions are rows first[a]:first[a + 1] of one table
+        for ms in mentions:
+            first.append(first[-1] + len(ms))
+        men_sum = torch.zeros(first[-1], len(self.mention_labels))
+        men_n = torch.zeros(first[-1])
         for b in range(0, len(order), batch_size):
             chunk = [windows[k] for k in order[b:b + batch_size]]
             feats = [{"input_ids": w["input_ids"], "mention_token_start": [s for _, s, _ in w["mentions"]],
                       "mention_token_end": [e for _, _, e in w["mentions"]]} for w in chunk]
             out = self.model(**collate(feats))
             ev = torch.log_softmax(out.event_logits.float(), -1)
-            mp = torch.softmax(out.mention_logits.float(), -1) if out.mention_logits is not None else None
-            for j, k in enumerate(order[b:b + batch_size]):
-                w = windows[k]
-                window_ev[k] = ev[j]
-                a = w["article"]
+            rows, slots, into = [], [], []  # (window in batch, its mention slot) → row of the table
+            for j, w in enumerate(chunk):
+                window_ev[order[b + j]] = ev[j]
                 for slot, (mi, _, _) in enumerate(w["mentions"]):
-                    men_sum[a][mi] += mp[j, slot]
-                    men_n[a][mi] += 1
+                    rows.append(j)
+                    slots.append(slot)
+                    into.append(first[w["article"]] + mi)
+            if into:  # every read of a mention adds its probabilities; the mean is taken below
+                mp = torch.softmax(out.mention_logits.float(), -1)
+                at = torch.tensor(into)
+                men_sum.index_add_(0, at, mp[torch.tensor(rows), torch.tensor(slots)])
+                men_n.index_add_(0, at, torch.ones(len(into)))
         per_article: list[list[torch.Tensor]] = [[] for _ in texts]
         for k, w in enumerate(windows[:n_article_windows]):  # windows come in reading order within each article
             per_article[w["article"]].append(window_ev[k])
@@ -326,8 +333,10 @@ class Predictor:
         read_lexical = self.lexical is not None and (self.lexical_weight > 0 if lexical is None else lexical)
         lexical_lp = torch.from_numpy(self.lexical.log_probs(texts, self.event_labels)).float() if read_lexical \
             else [None] * len(texts)
+        men_mean = men_sum / men_n.clamp(min=1)[:, None]
         return [ArticleScores(torch.stack(per_article[a]) if per_article[a] else empty, mentions[a],
-                              men_sum[a] / men_n[a].clamp(min=1)[:, None], men_n[a], headline_ev[a], lexical_lp[a])
+                              men_mean[first[a]:first[a + 1]].clone(), men_n[first[a]:first[a + 1]].clone(), headline_ev[a],
+                              lexical_lp[a])
                 for a in range(len(texts))]
 
     def event_probs(self, window_log_probs: torch.Tensor, headline_log_probs: torch.Tensor | None = None,
