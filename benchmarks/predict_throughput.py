@@ -1,7 +1,7 @@
 """Prediction throughput: the same articles, every way, in one run.
 
     .venv/bin/python benchmarks/predict_throughput.py --model models/minilm-real-articles \
-        [--fast-model models/minilm-real-fast models/minilm-real-fast1] [--articles 35] [--lengths]
+        [--fast-model models/minilm-real-fast models/minilm-real-fast1] [--articles 35] [--repeats 5] [--lengths]
 
 1. transformers `pipeline("text-classification")` on --model, one article at a time, truncated to
    512 tokens (event type only: the usual way people run an encoder classifier);
@@ -10,7 +10,9 @@
 3. with --fast-model (distilled students, experiment=real_fast / real_fast1): the same for each, plus
    the pipeline on the student too, so the gain from the smaller encoder and the gain from the
    Predictor show apart.
-Prints articles/s, ratios to the pipeline on --model, each backend's agreement with its own model's
+Each variant is timed --repeats times in interleaved rounds (every variant once per round, so a burst
+of load on this shared machine hits all of them alike); the median is reported with the range, and
+the ratios are of medians. Prints articles/s, ratios to the pipeline on --model, each backend's agreement with its own model's
 fp32 torch (with --agreement-dataset also on every text of a built dataset, untimed) and each
 student's agreement with its teacher. With --lengths: seconds per article at 1×,
 2×, 4× and 8× an article's length with the last model's default backend (cost should grow linearly).
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import time
 from pathlib import Path
 
@@ -72,6 +75,7 @@ def main() -> None:
     ap.add_argument("--fast-model", nargs="+", default=[], help="students of --model (one or more)")
     ap.add_argument("--articles", type=int, default=35)
     ap.add_argument("--batch-size", type=int, default=16)
+    ap.add_argument("--repeats", type=int, default=5, help="timed rounds; the median is reported")
     ap.add_argument("--lengths", action="store_true")
     ap.add_argument("--agreement-dataset", default=None,
                     help="a built dataset (e.g. data/processed/dev_articles/dataset): each backend's agreement "
@@ -85,7 +89,7 @@ def main() -> None:
 
     texts = [a.text for a in load_sample("test")][: args.articles]
     models = [Path(args.model)] + [Path(m) for m in args.fast_model]
-    results: dict[str, float] = {}
+    runs: dict[str, object] = {}  # name -> a callable that reads all the texts once
     outputs: dict[tuple[Path, str], list] = {}
     predictors: dict[tuple[Path, str], Predictor] = {}
     for model_dir in models:
@@ -93,17 +97,26 @@ def main() -> None:
             export_onnx(model_dir, quantize=True)
         pipe = pipeline_from(model_dir)
         pipe(texts[0], truncation=True, max_length=512)  # warm-up
-        t, _ = timed(lambda pipe=pipe: [pipe(t, truncation=True, max_length=512) for t in texts])
-        results[f"{model_dir.name}: pipeline (1 at a time, 512 max, event only)"] = t
+        runs[f"{model_dir.name}: pipeline (1 at a time, 512 max, event only)"] = (
+            lambda pipe=pipe: [pipe(t, truncation=True, max_length=512) for t in texts])
         for b in BACKENDS:
             p = predictors[model_dir, b] = Predictor.from_pretrained(model_dir, backend=b)
-            p(texts[:2], batch_size=args.batch_size)
-            t, outputs[model_dir, b] = timed(p, texts, batch_size=args.batch_size)
-            results[f"{model_dir.name}: Predictor {b} (all windows, both heads)"] = t
+            p(texts[:2], batch_size=args.batch_size)  # warm-up
+            outputs[model_dir, b] = p(texts, batch_size=args.batch_size)
+            runs[f"{model_dir.name}: Predictor {b} (all windows, both heads)"] = (
+                lambda p=p: p(texts, batch_size=args.batch_size))
+    times: dict[str, list[float]] = {name: [] for name in runs}
+    for _ in range(max(1, args.repeats)):
+        for name, run in runs.items():
+            times[name].append(timed(run)[0])
+    results = {name: statistics.median(ts) for name, ts in times.items()}
     t_pipe = next(iter(results.values()))
-    print(f"{len(texts)} articles, torch threads {torch.get_num_threads()}")
+    print(f"{len(texts)} articles, torch threads {torch.get_num_threads()}, median of {max(1, args.repeats)} "
+          f"interleaved rounds (range of articles/s in brackets)")
     for name, t in results.items():
-        print(f"{name:72s} {len(texts) / t:7.2f} articles/s   ×{t_pipe / t:5.2f} vs pipeline on {models[0].name}")
+        lo, hi = len(texts) / max(times[name]), len(texts) / min(times[name])
+        print(f"{name:72s} {len(texts) / t:7.2f} articles/s ({lo:.1f}–{hi:.1f})   ×{t_pipe / t:5.2f} "
+              f"vs pipeline on {models[0].name}")
 
     def agreement_line(a: list, b: list) -> str:
         same = agreement(a, b)
