@@ -107,6 +107,16 @@ def test_ranges_and_qualifiers():
     assert ms["30"][0].qualifier == "more than"
 
 
+def test_the_longest_qualifier_wins_and_its_words_are_no_vague_mentions():
+    ms = by_text("No fewer than 5 died; no less than 12 fled; just over 40 were hurt; as many as 9 were held.")
+    assert ms["5"][0].qualifier == "at least"  # not "fewer than"
+    assert ms["12"][0].qualifier == "at least"
+    assert ms["40"][0].qualifier == "more than"
+    assert ms["9"][0].qualifier == "as many as"
+    assert "many" not in ms  # the qualifier's word, not a vague count
+    assert [m.text for m in find_mentions("Many died, as many as 9 were held.")] == ["Many", "9"]
+
+
 def test_singular_person_phrases_count_one():
     ms = by_text("A policeman was killed and one soldier died; a police officer was hurt.")
     for phrase in ("A policeman", "one soldier", "a police officer"):

@@ -423,8 +423,8 @@ def _match_phrase(toks: list[_Tok], i: int, phrase: str) -> int:
 
 
 def _qualifier_before(toks: list[_Tok], i: int) -> tuple[str | None, int]:
-    """The qualifier that ends just before toks[i] ("at least", "more than", ...): the first of
-    QUALIFIERS, in their order, whose words end there."""
+    """The qualifier that ends just before toks[i] ("at least", "more than", ...): the longest whose
+    words end there ("no fewer than" is "at least", not "fewer than")."""
     if i == 0:
         return None, i
     for phrase, norm in _QUALIFIERS_BY_LAST_WORD.get(toks[i - 1].low, ()):
@@ -435,8 +435,25 @@ def _qualifier_before(toks: list[_Tok], i: int) -> tuple[str | None, int]:
 
 
 _QUALIFIERS_BY_LAST_WORD: dict[str, list[tuple[str, str]]] = {}
-for _phrase, _norm in QUALIFIERS:
+for _phrase, _norm in sorted(QUALIFIERS, key=lambda q: -len(q[0].split())):  # longest first
     _QUALIFIERS_BY_LAST_WORD.setdefault(_phrase.split()[-1], []).append((_phrase, _norm))
+
+
+def _inside_qualifier(toks: list[_Tok], i: int) -> bool:
+    """Whether toks[i] is a word of a qualifier that a number follows ("as many as 9": "many" is
+    no vague mention of its own)."""
+    for phrase, _ in QUALIFIERS:
+        words = _words(phrase)
+        for p, w in enumerate(words):
+            start, after = i - p, i - p + len(words)
+            if w == toks[i].low and start >= 0 and after < len(toks) \
+                    and _match_phrase(toks, start, phrase) and _starts_number(toks[after].low):
+                return True
+    return False
+
+
+def _starts_number(low: str) -> bool:
+    return low[:1] in "0123456789" or low in UNITS or low in TEENS or low in TENS
 
 
 def _next_word(toks: list[_Tok], j: int) -> _Tok | None:
@@ -738,6 +755,9 @@ def _find(text: str, cfg: NumbersConfig) -> list[NumberMention]:
 
         # vague words from the table ("several", "dozens", "a number of")
         vg = _vague_at(toks, i, vague_first)
+        if vg is not None and _inside_qualifier(toks, i):
+            i += 1
+            continue
         if vg is not None:
             phrase, k = vg
             j = i + k
