@@ -434,20 +434,25 @@ def _qualifier_before(toks: list[_Tok], i: int) -> tuple[str | None, int]:
     return None, i
 
 
-_QUALIFIERS_BY_LAST_WORD: dict[str, list[tuple[str, str]]] = {}
-for _phrase, _norm in sorted(QUALIFIERS, key=lambda q: -len(q[0].split())):  # longest first
-    _QUALIFIERS_BY_LAST_WORD.setdefault(_phrase.split()[-1], []).append((_phrase, _norm))
+def _by_last_word(qualifiers: list[tuple[str, str]]) -> dict[str, list[tuple[str, str]]]:
+    """Qualifiers indexed by their last word, the longest first in each list."""
+    index: dict[str, list[tuple[str, str]]] = {}
+    for phrase, norm in sorted(qualifiers, key=lambda q: -len(_words(q[0]))):
+        index.setdefault(_words(phrase)[-1], []).append((phrase, norm))
+    return index
+
+
+_QUALIFIERS_BY_LAST_WORD = _by_last_word(QUALIFIERS)
+_LONGEST_QUALIFIER = max(len(_words(phrase)) for phrase, _ in QUALIFIERS)
 
 
 def _inside_qualifier(toks: list[_Tok], i: int) -> bool:
-    """Whether toks[i] is a word of a qualifier that a number follows ("as many as 9": "many" is
-    no vague mention of its own)."""
-    for phrase, _ in QUALIFIERS:
-        words = _words(phrase)
-        for p, w in enumerate(words):
-            start, after = i - p, i - p + len(words)
-            if w == toks[i].low and start >= 0 and after < len(toks) \
-                    and _match_phrase(toks, start, phrase) and _starts_number(toks[after].low):
+    """Whether toks[i] is a word of the qualifier `_qualifier_before` reads for a number after it
+    ("as many as 9": "many" is no vague mention of its own)."""
+    for after in range(i + 1, min(i + _LONGEST_QUALIFIER, len(toks) - 1) + 1):
+        if _starts_number(toks[after].low):
+            qualifier, start = _qualifier_before(toks, after)
+            if qualifier is not None and start <= i:
                 return True
     return False
 
