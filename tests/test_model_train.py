@@ -89,6 +89,29 @@ def test_windows_cover_a_long_text_and_hold_mentions_whole(tiny_backbone):
     assert tok.decode(ids[s:e]) == "14"
 
 
+def test_window_mentions_bisection_finds_the_tokens_a_scan_finds():
+    from eventcoder.features import _window_mentions
+
+    # (token index, char start, char end, sequence): "[CLS] 1,200 were killed [SEP]" cut in word pieces
+    tokens = [(1, 0, 1), (2, 1, 2), (3, 2, 5), (4, 6, 10), (5, 11, 17), (6, 17, 18)]
+    tokens = [(*t, 0) for t in tokens]
+    # several pieces, the last pieces (a piece ends where it starts), one word, inside one, past the end
+    spans = [(0, 5), (2, 5), (6, 10), (12, 14), (18, 20), (30, 32)]
+    ranges = [(0, 18)]
+
+    def scan(toks):
+        out = []
+        for mi, (cs, ce) in enumerate(spans):
+            hit = [k for k, ts, te, _ in toks if ts < ce and cs < te]
+            if any(lo <= cs and ce <= hi for lo, hi in ranges) and hit:
+                out.append((mi, hit[0], hit[-1] + 1))
+        return out
+
+    assert _window_mentions(tokens, ranges, spans) == scan(tokens) == [(0, 1, 4), (1, 3, 4), (2, 4, 5), (3, 5, 6)]
+    shuffled = [tokens[1], tokens[0]] + tokens[2:]  # offsets out of order: the scan is used, same answer
+    assert _window_mentions(shuffled, ranges, spans) == scan(shuffled)
+
+
 def test_headline_windows_add_each_headline_alone_with_its_article_label(tiny_backbone):
     from eventcoder.features import windows_for_training
 

@@ -9,6 +9,7 @@ story is about, so a figure there can be told apart from an earlier event's toll
 """
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from typing import Any
 
@@ -38,9 +39,12 @@ def article_windows(tokenizer: Any, texts: Sequence[str], mention_spans: Sequenc
     mention in the headline then belongs to every window of its article.
     """
     pieces: list[tuple[int, str, int, str | None, int]] = []  # (article, body, body offset, headline, its offset)
+    heads = [headline_of(text) if headline_context else None for text in texts]
+    present = [h for h in heads if h is not None]
+    head_lengths = iter(map(len, tokenizer(present, add_special_tokens=False)["input_ids"]) if present else ())
     for a, text in enumerate(texts):
-        head = headline_of(text) if headline_context else None
-        if head is not None and len(tokenizer(head, add_special_tokens=False)["input_ids"]) > max_length // 4:
+        head = heads[a]
+        if head is not None and next(head_lengths) > max_length // 4:
             head = None  # a headline that would crowd the body out of every window is read once, as text
         if head is None:
             pieces.append((a, text, 0, None, 0))
@@ -56,13 +60,13 @@ def article_windows(tokenizer: Any, texts: Sequence[str], mention_spans: Sequenc
         args = ([p[3] for p in group], [p[1] for p in group]) if paired else ([p[1] for p in group],)
         enc = tokenizer(*args, truncation="only_second" if paired else True, max_length=max_length, stride=stride,
                         return_overflowing_tokens=True, return_offsets_mapping=True, padding=False)
+        body_seq = 1 if paired else 0
+        all_offsets, all_ids, all_masks = enc["offset_mapping"], enc["input_ids"], enc["attention_mask"]
         for w, g in enumerate(enc["overflow_to_sample_mapping"]):
             art, _, b0, _, h0 = group[g]
-            seq_ids = enc.sequence_ids(w)
-            body_seq = 1 if paired else 0
-            shift = {0: h0, 1: b0} if paired else {0: b0}
-            tokens = [(k, enc["offset_mapping"][w][k][0] + shift[s], enc["offset_mapping"][w][k][1] + shift[s], s)
-                      for k, s in enumerate(seq_ids) if s is not None]
+            offsets = all_offsets[w]
+            tokens = [(k, offsets[k][0] + (b0 if s == body_seq else h0), offsets[k][1] + (b0 if s == body_seq else h0), s)
+                      for k, s in enumerate(enc.sequence_ids(w)) if s is not None]
             body = [t for t in tokens if t[3] == body_seq]
             if not body:
                 continue
@@ -70,17 +74,35 @@ def article_windows(tokenizer: Any, texts: Sequence[str], mention_spans: Sequenc
             if paired:
                 head_tokens = [t for t in tokens if t[3] == 0]
                 ranges.append((head_tokens[0][1], head_tokens[-1][2]))
-            mentions = []
-            for mi, (cs, ce) in enumerate(mention_spans[art]):
-                if not any(lo <= cs and ce <= hi for lo, hi in ranges):
-                    continue
-                toks = [k for k, ts, te, _ in tokens if ts < ce and cs < te]
-                if toks:
-                    mentions.append((mi, toks[0], toks[-1] + 1))
-            windows.append({"input_ids": enc["input_ids"][w], "attention_mask": enc["attention_mask"][w],
-                            "article": int(art), "mentions": mentions})
+            windows.append({"input_ids": all_ids[w], "attention_mask": all_masks[w], "article": int(art),
+                            "mentions": _window_mentions(tokens, ranges, mention_spans[art])})
     windows.sort(key=lambda w: w["article"])  # stable: reading order kept within each article
     return windows
+
+
+def _window_mentions(tokens: list[tuple[int, int, int, int]], ranges: list[tuple[int, int]],
+                     spans: Sequence[tuple[int, int]]) -> list[tuple[int, int, int]]:
+    """(mention index, first token, end token) of each span the window holds whole: the tokens
+    (index, char start, char end, sequence) that overlap it. Tokens come in text order, so the
+    overlapping ones are found by bisection instead of a scan per mention; should a tokenizer give
+    offsets out of order, the scan is used."""
+    starts = [t[1] for t in tokens]
+    ends = [t[2] for t in tokens]
+    in_order = starts == sorted(starts) and ends == sorted(ends)
+    out = []
+    for mi, (cs, ce) in enumerate(spans):
+        if not any(lo <= cs and ce <= hi for lo, hi in ranges):
+            continue
+        if in_order:
+            first = bisect_right(ends, cs)  # the first token ending after the span starts
+            last = bisect_left(starts, ce, lo=first)  # past the last token starting before it ends
+            if first < last:
+                out.append((mi, tokens[first][0], tokens[last - 1][0] + 1))
+            continue
+        toks = [k for k, ts, te, _ in tokens if ts < ce and cs < te]
+        if toks:
+            out.append((mi, toks[0], toks[-1] + 1))
+    return out
 
 
 class WindowCollator:

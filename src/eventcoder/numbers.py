@@ -17,7 +17,7 @@ The reader is deliberately rule-based and total: it never raises on any input st
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -251,17 +251,21 @@ class NumberMention:
         return asdict(self)
 
 
-@dataclass
 class _Tok:
-    text: str
-    start: int
-    end: int
-    low: str = field(init=False)
+    """A word, number or sign of the text with its offsets; `low` is its lower-cased form with
+    curly apostrophes made straight. A plain slotted class: an article makes thousands of them."""
 
-    nl_before: bool = False  # a line break separates it from the previous token
+    __slots__ = ("text", "start", "end", "low", "nl_before")
 
-    def __post_init__(self) -> None:
-        self.low = self.text.lower().replace("’", "'")
+    def __init__(self, text: str, start: int, end: int, nl_before: bool = False) -> None:
+        self.text = text
+        self.start = start
+        self.end = end
+        self.low = text.lower().replace("’", "'")
+        self.nl_before = nl_before  # a line break separates it from the previous token
+
+    def __repr__(self) -> str:
+        return f"_Tok({self.text!r}, {self.start}, {self.end}, nl_before={self.nl_before})"
 
 
 @dataclass(frozen=True)
@@ -297,8 +301,9 @@ def tokenize(text: str) -> list[_Tok]:
     toks = []
     prev_end = 0
     for m in TOKEN_RE.finditer(text):
-        toks.append(_Tok(m.group(), m.start(), m.end(), "\n" in text[prev_end:m.start()]))
-        prev_end = m.end()
+        start, end = m.span()
+        toks.append(_Tok(m.group(), start, end, text.find("\n", prev_end, start) >= 0))
+        prev_end = end
     return toks
 
 
