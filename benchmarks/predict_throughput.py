@@ -1,12 +1,14 @@
 """Prediction throughput: the same articles, every way, in one run.
 
     .venv/bin/python benchmarks/predict_throughput.py --model models/minilm-real-articles \
-        [--fast-model models/minilm-real-fast models/minilm-real-fast1] [--articles 35] [--repeats 5] [--lengths]
+        [--fast-model models/minilm-real-fast models/minilm-real-fast1] [--articles 35] [--repeats 5] [--lengths] \
+        [--batch-sizes 4 16]
 
 1. transformers `pipeline("text-classification")` on --model, one article at a time, truncated to
    512 tokens (event type only: the usual way people run an encoder classifier);
 2. `Predictor` on --model with each backend (torch, torch-int8, ONNX, ONNX int8): every window of
-   every article, both heads, length-sorted batches;
+   every article, both heads, length-sorted batches of --batch-size windows (with --batch-sizes, torch
+   at other sizes too);
 3. with --fast-model (distilled students, experiment=real_fast / real_fast1): the same for each, plus
    the pipeline on the student too, so the gain from the smaller encoder and the gain from the
    Predictor show apart.
@@ -24,6 +26,8 @@ import os
 import statistics
 import time
 from pathlib import Path
+
+from eventcoder.batch import DEFAULT_BATCH_SIZE
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -53,20 +57,27 @@ def pipeline_from(model_dir: Path):
     return pipeline("text-classification", model=clf, tokenizer=tok, device=-1)
 
 
-def tokens_read(model_dir: Path, texts: list[str]) -> tuple[int, int]:
-    """Tokens the Predictor feeds the encoder (all windows, with their overlap) and the pipeline's
-    (each article truncated to 512): why their speeds differ at the same cost per token."""
-    from transformers import AutoTokenizer
+def tokens_read(predictor, texts: list[str]) -> tuple[list[int], int]:
+    """The lengths of the windows the Predictor feeds the encoder (every window of every article, with
+    their overlap, and each headline read alone when its calibration weighs that reading) and the
+    tokens the pipeline reads (each article truncated to 512): why their speeds differ at the same
+    cost per token."""
+    from eventcoder.features import article_windows, headline_only_windows
 
-    from eventcoder.features import article_windows
-    from eventcoder.model import EventCoderConfig
-
-    tok = AutoTokenizer.from_pretrained(str(model_dir))
-    cfg = EventCoderConfig.from_pretrained(str(model_dir))
+    tok, cfg = predictor.tokenizer, predictor.config
     windows = article_windows(tok, texts, [[] for _ in texts], int(cfg.window_length), int(cfg.window_stride),
                               bool(cfg.headline_context))
+    if predictor.headline_weight > 0:
+        windows += headline_only_windows(tok, texts, int(cfg.window_length))
     cut = sum(len(ids) for ids in tok(texts, truncation=True, max_length=512)["input_ids"])
-    return sum(len(w["input_ids"]) for w in windows), cut
+    return [len(w["input_ids"]) for w in windows], cut
+
+
+def padded(lengths: list[int], batch_size: int) -> int:
+    """Tokens fed with padding when windows sorted by length go in batches of `batch_size`."""
+    ordered = sorted(lengths)
+    return sum(max(ordered[b:b + batch_size]) * len(ordered[b:b + batch_size])
+               for b in range(0, len(ordered), batch_size))
 
 
 def main() -> None:
@@ -74,8 +85,10 @@ def main() -> None:
     ap.add_argument("--model", default="models/minilm-sample")
     ap.add_argument("--fast-model", nargs="+", default=[], help="students of --model (one or more)")
     ap.add_argument("--articles", type=int, default=35)
-    ap.add_argument("--batch-size", type=int, default=16)
+    ap.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE, help="windows per forward pass")
     ap.add_argument("--repeats", type=int, default=5, help="timed rounds; the median is reported")
+    ap.add_argument("--batch-sizes", nargs="*", type=int, default=[],
+                    help="also time Predictor torch at these batch sizes, in the same rounds")
     ap.add_argument("--lengths", action="store_true")
     ap.add_argument("--agreement-dataset", default=None,
                     help="a built dataset (e.g. data/processed/dev_articles/dataset): each backend's agreement "
@@ -105,6 +118,9 @@ def main() -> None:
             outputs[model_dir, b] = p(texts, batch_size=args.batch_size)
             runs[f"{model_dir.name}: Predictor {b} (all windows, both heads)"] = (
                 lambda p=p: p(texts, batch_size=args.batch_size))
+        for size in (s for s in args.batch_sizes if s != args.batch_size):
+            runs[f"{model_dir.name}: Predictor torch, batches of {size} windows"] = (
+                lambda p=predictors[model_dir, "torch"], size=size: p(texts, batch_size=size))
     times: dict[str, list[float]] = {name: [] for name in runs}
     for _ in range(max(1, args.repeats)):
         for name, run in runs.items():
@@ -129,9 +145,11 @@ def main() -> None:
             t_torch = results[f"{model_dir.name}: Predictor torch (all windows, both heads)"]
             print(f"lexical reading, {model_dir.name}: {t:.3f} s for {len(texts)} articles "
                   f"({t / t_torch:.1%} of Predictor torch)")
-        read, cut = tokens_read(model_dir, texts)
-        print(f"tokens read, {model_dir.name}: Predictor {read:,} (every window), pipeline {cut:,} "
-              f"(first 512 of each article): ×{read / cut:.2f}")
+        lengths, cut = tokens_read(predictors[model_dir, "torch"], texts)
+        read = sum(lengths)
+        print(f"tokens read, {model_dir.name}: Predictor {read:,} in {len(lengths)} windows, pipeline {cut:,} "
+              f"(first 512 of each article): ×{read / cut:.2f}; fed with padding, in batches of "
+              + ", ".join(f"{size}: {padded(lengths, size):,}" for size in sorted({args.batch_size, *args.batch_sizes})))
     for model_dir in models:
         for b in BACKENDS[1:]:
             print(f"agreement {model_dir.name} {b} vs its torch: "

@@ -21,6 +21,12 @@ from tqdm.auto import tqdm
 from eventcoder.io import atomic_open, atomic_write_jsonl
 from eventcoder.schema import RecordError
 
+# Windows per forward pass wherever a Predictor is called by default. On this 2-core CPU 8 is faster
+# than 16 for the 6-layer model and for its 1-layer student (less padding, activations that stay in
+# cache) and a little faster than 4, with the same records (README "Prediction throughput":
+# `benchmarks/predict_throughput.py --batch-sizes 4 16` and `benchmarks/same_output.py --batch-sizes 16 8`).
+DEFAULT_BATCH_SIZE = 8
+
 
 def iter_inputs(path: str | Path) -> Iterator[tuple[int, dict[str, Any] | RecordError]]:
     """(row, {"id", "text"}) or (row, RecordError) for every input row; labels are not needed."""
@@ -92,7 +98,7 @@ def prediction_record(item: dict[str, Any], row: int, prediction: dict[str, Any]
     return {"id": item["id"], "row": row, **prediction}
 
 
-def code_rows(predictor: Any, rows: list[tuple[int, Any]], batch_size: int = 16) -> list[dict[str, Any] | None]:
+def code_rows(predictor: Any, rows: list[tuple[int, Any]], batch_size: int = DEFAULT_BATCH_SIZE) -> list[dict[str, Any] | None]:
     """The coding step shared by the batch CLI and the Ray workers: predict every row whose item is
     an {"id", "text"} dict in one call (the Predictor sorts them by length) and return, in input
     order, its `prediction_record`, or None for a row that holds an error instead."""
@@ -102,7 +108,7 @@ def code_rows(predictor: Any, rows: list[tuple[int, Any]], batch_size: int = 16)
 
 
 def predict_file(input_path: str | Path, output_path: str | Path, predictor: Any, chunk_size: int = 256,
-                 batch_size: int = 16, max_chars: int = 1_000_000, progress: bool = True) -> dict[str, int]:
+                 batch_size: int = DEFAULT_BATCH_SIZE, max_chars: int = 1_000_000, progress: bool = True) -> dict[str, int]:
     """Predict every row of `input_path` into `output_path` (JSONL); return the counts."""
     out = Path(output_path)
     partial = out.with_name(out.name + ".partial")

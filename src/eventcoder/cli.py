@@ -9,6 +9,8 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from eventcoder.batch import DEFAULT_BATCH_SIZE
+
 # "auto" and eventcoder.export.BACKENDS, spelt out so that building the parser does not import torch
 BACKEND_CHOICES = ["auto", "torch", "torch-int8", "onnx", "onnx-int8"]
 
@@ -95,7 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="input file (with --engine ray: files or folders of shards)")
     p.add_argument("--output", required=True, help="output JSONL (with --engine ray: a new folder)")
     p.add_argument("--model", required=True, help="model directory")
-    p.add_argument("--batch-size", type=int, default=16)
+    p.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE, help="windows per forward pass")
     p.add_argument("--chunk-size", type=int, default=256, help="rows per resumable chunk")
     p.add_argument("--backend", choices=BACKEND_CHOICES, default="auto")
     p.add_argument("--no-progress", action="store_true")

@@ -22,6 +22,8 @@ from typing import Any
 
 import torch
 
+from eventcoder.batch import DEFAULT_BATCH_SIZE
+
 INPUTS = ["input_ids", "attention_mask", "mention_spans"]
 OUTPUTS = ["event_logits", "mention_logits"]
 BACKENDS = ["torch", "torch-int8", "onnx", "onnx-int8"]
@@ -121,7 +123,7 @@ def agreement(reference: Sequence[dict[str, Any]], other: Sequence[dict[str, Any
 
 
 def choose_backend(model_dir: str | Path, texts: Sequence[str], min_agreement: float = 0.99,
-                   batch_size: int = 16) -> dict[str, Any]:
+                   batch_size: int = DEFAULT_BATCH_SIZE) -> dict[str, Any]:
     """Time each available backend on `texts` (after a warm-up) and compare its event types and
     totals with fp32 torch; write `backend.json` naming the fastest whose agreement on both is at
     least `min_agreement`, with every measurement, and return that record."""

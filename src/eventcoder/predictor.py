@@ -25,6 +25,7 @@ from typing import Any, NamedTuple
 
 import torch
 
+from eventcoder.batch import DEFAULT_BATCH_SIZE
 from eventcoder.casualties import (
     aggregate,
     agree_listed_outcomes,
@@ -272,13 +273,13 @@ class Predictor:
         """The calibrated decoding settings in use, by name."""
         return {name: getattr(self, name) for name in self.CALIBRATED}
 
-    def __call__(self, texts: str | Sequence[str], batch_size: int = 16) -> list[dict[str, Any]]:
+    def __call__(self, texts: str | Sequence[str], batch_size: int = DEFAULT_BATCH_SIZE) -> list[dict[str, Any]]:
         """Code articles: one prediction dict per text (the contract in DESIGN.md)."""
         texts = [texts] if isinstance(texts, str) else texts
         return [self.decode(text, sc) for text, sc in zip(texts, self.score(texts, batch_size), strict=True)]
 
     @torch.inference_mode()
-    def score(self, texts: Sequence[str], batch_size: int = 16, headlines: bool | None = None,
+    def score(self, texts: Sequence[str], batch_size: int = DEFAULT_BATCH_SIZE, headlines: bool | None = None,
               lexical: bool | None = None) -> list[ArticleScores]:
         """Run the model once over every window; the raw scores `decode` turns into predictions
         (calibration tries its settings on these without running the model again). Headlines are
@@ -588,7 +589,7 @@ def _cached(path: str) -> Predictor:
     return Predictor.from_pretrained(path)
 
 
-def predict(texts: str | Sequence[str], model: str | Path | Predictor, batch_size: int = 16) -> list[dict[str, Any]]:
+def predict(texts: str | Sequence[str], model: str | Path | Predictor, batch_size: int = DEFAULT_BATCH_SIZE) -> list[dict[str, Any]]:
     """Code articles with a model directory (loaded once and cached) or a Predictor."""
     predictor = model if isinstance(model, Predictor) else _cached(str(Path(model).resolve()))
     return predictor(texts, batch_size=batch_size)

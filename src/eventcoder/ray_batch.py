@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from eventcoder.batch import check_text, code_rows, iter_inputs
+from eventcoder.batch import DEFAULT_BATCH_SIZE, check_text, code_rows, iter_inputs
 from eventcoder.schema import RecordError
 
 SHARD_SUFFIXES = (".jsonl", ".json", ".csv", ".csv.gz", ".parquet")
@@ -60,7 +60,7 @@ def read_shard(item: dict[str, Any], max_chars: int = 1_000_000) -> list[dict[st
 class PredictWorker:
     """`map_batches` actor: loads the model once, then codes every batch it is handed."""
 
-    def __init__(self, model_dir: str, backend: str = "auto", batch_size: int = 16, threads: int = 1) -> None:
+    def __init__(self, model_dir: str, backend: str = "auto", batch_size: int = DEFAULT_BATCH_SIZE, threads: int = 1) -> None:
         import torch
 
         from eventcoder.predictor import Predictor
@@ -129,7 +129,7 @@ def _write_part(table: Any, stem: Path, fmt: str) -> None:
 
 
 def predict_with_ray(inputs: str | Path | Sequence[str | Path], output_dir: str | Path, model_dir: str | Path,
-                     workers: int | None = None, backend: str = "auto", batch_size: int = 16,
+                     workers: int | None = None, backend: str = "auto", batch_size: int = DEFAULT_BATCH_SIZE,
                      rows_per_block: int = 256, output_format: str = "jsonl",
                      max_chars: int = 1_000_000) -> dict[str, int]:
     """Predict every row of the input shards on Ray Data; return counts (rows = predictions + errors).

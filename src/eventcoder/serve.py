@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from eventcoder.batch import DEFAULT_BATCH_SIZE
 from eventcoder.schema import Prediction
 
 
@@ -42,7 +43,7 @@ def request_model(limits: Limits) -> type[BaseModel]:
         "PredictRequest", __config__=ConfigDict(extra="forbid"),
         texts=(list[article], Field(min_length=1, max_length=limits.max_texts,
                                     description="articles to code (non-blank)")),
-        batch_size=(int, Field(default=16, ge=1, le=64)))
+        batch_size=(int, Field(default=DEFAULT_BATCH_SIZE, ge=1, le=64)))
 
 
 class PredictResponse(BaseModel):
