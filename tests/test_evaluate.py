@@ -29,6 +29,43 @@ def test_event_metrics_hand_computed():
     assert m["confusion_matrix"] == [[1, 1, 0], [0, 1, 0], [0, 1, 0]]
 
 
+def test_macro_f1_is_event_metrics_macro_f1():
+    gold = ["battles", "riots", "riots", "protests", "battles"]
+    pred = ["battles", "riots", "none", "protests", "riots"]
+    assert M.macro_f1(gold, pred) == M.event_metrics(gold, pred, ["battles", "riots", "protests", "none"])["macro_f1"]
+
+
+def test_bootstrap_interval_holds_the_figure_narrows_with_more_articles_and_repeats():
+    few_gold, few_pred = [1, 2, 3, 4] * 5, [1, 2, 3, 0] * 5  # exact on 3 of 4
+    many_gold, many_pred = few_gold * 20, few_pred * 20
+    few = M.bootstrap_interval(M.exact_share, few_gold, few_pred)
+    many = M.bootstrap_interval(M.exact_share, many_gold, many_pred)
+    assert few[0] < 0.75 < few[1] and many[0] < 0.75 < many[1]
+    assert many[1] - many[0] < (few[1] - few[0]) / 2  # 20× the articles: about a 4.5× narrower interval
+    assert M.bootstrap_interval(M.exact_share, few_gold, few_pred) == few  # seeded
+    assert M.bootstrap_interval(M.exact_share, [1], [1]) is None
+
+
+def test_target_intervals_tell_a_lead_beyond_chance_from_a_tie():
+    from eventcoder.evaluate import target_intervals
+
+    n = 60
+    rows = [{"event_type": ["battles", "riots", "protests"][i % 3], "killed_total": i % 5, "injured_total": -1}
+            for i in range(n)]
+    preds = [{"event_type": r["event_type"], "killed": r["killed_total"] if i % 10 else 99}
+             for i, r in enumerate(rows)]  # event type always right, killed right on 9 of 10
+    base = {"majority": ["battles"] * n, "tfidf_logreg": [r["event_type"] if i % 2 else "riots" for i, r in enumerate(rows)],
+            "rule_based": [{"killed": p["killed"]} for p in preds]}  # the rules tie with the model on killed
+    scored = {"event": {"tfidf_logreg": {"macro_f1": M.macro_f1([r["event_type"] for r in rows], base["tfidf_logreg"])},
+                        "majority": {"macro_f1": 0.2}}}
+    out = target_intervals(rows, preds, base, scored)
+    assert set(out) == {"event macro-F1", "killed exact"}  # no injured totals in these rows
+    assert out["event macro-F1"]["baseline"] == "tfidf_logreg" and out["event macro-F1"]["model"] == [1.0, 1.0]
+    assert out["event macro-F1"]["lead"][0] > 0  # always right against a baseline wrong on a third
+    assert out["killed exact"]["lead"] == [0.0, 0.0]  # a tie is no lead
+    assert out["killed exact"]["model"][0] < 0.9 < out["killed exact"]["model"][1]
+
+
 def test_ece_hand_computed():
     # bin (0.5,0.6]: conf 0.55 ×2, one right → |0.5-0.55|; bin (0.9,1.0]: conf 0.95 ×2, both right → 0.05
     out = M.expected_calibration_error([0.55, 0.55, 0.95, 0.95], [True, False, True, True], bins=10)
@@ -98,6 +135,9 @@ def test_report_for_a_tiny_model_with_bad_rows(trained, tmp_path):
     for system in ("model", "tfidf_logreg", "majority"):
         assert 0 <= sample["event"][system]["macro_f1"] <= 1
     assert set(sample["casualties"]) >= {"killed", "injured", "by_group_exact", "mentions"}
+    assert set(sample["intervals"]) == {"event macro-F1", "killed exact", "injured exact"}
+    assert all(0 <= lo <= hi <= 1 for iv in sample["intervals"].values() for lo, hi in [iv["model"]])
+    assert "How sure: intervals" in (out / "report.md").read_text()
     for name in ("report.md", "report.html", "confusion_matrix.png", "calibration.png", "casualties.png",
                  "errors.jsonl"):
         assert (out / name).is_file(), name
@@ -232,6 +272,8 @@ def test_crosstune_decodes_each_fold_with_settings_tuned_on_the_others(trained, 
     rows = [r for r in load_eval_set("sample", cfg)[0] if r["event_type"]]
     assert [f["held_out"] for f in result["per_fold"]] == [sum(fold_index(r["id"], 2) == k for r in rows) for k in (0, 1)]
     assert result["out_of_fold"]["n_articles"] == result["in_sample"]["n_articles"] == len(rows)
+    assert "event macro-F1" in result["out_of_fold"]["intervals"]  # how sure, out of fold, in the report too
+    assert "### out of fold" in (out / "report.md").read_text()
     # fold 0's settings are those tuned on fold 1's articles alone: recomputed here independently
     p = Predictor.from_pretrained(d)
     others = [r for r in rows if fold_index(r["id"], 2) == 1]

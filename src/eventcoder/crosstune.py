@@ -110,7 +110,7 @@ def cross_tune(cfg: DictConfig) -> Path:
 def render(result: dict[str, Any]) -> Any:
     """The report: out-of-fold against in-sample figures, then each fold's settings."""
     from eventcoder.evaluate import CASUALTY_SCORE
-    from eventcoder.report.render import Doc
+    from eventcoder.report.render import Doc, intervals_table
 
     doc = Doc()
     doc.heading(f"Decoding settings tuned on `{result['tune_set']}`: `{result['model']}`", 1)
@@ -123,6 +123,10 @@ def render(result: dict[str, Any]) -> Any:
     doc.table(["", *(name for name, _ in SUMMARY)],
               [[key.replace("_", " "), *(_get(result[key], path) for _, path in SUMMARY)]
                for key in ("out_of_fold", "in_sample")])
+    for key in ("out_of_fold", "in_sample"):
+        if result[key].get("intervals"):
+            doc.heading(key.replace("_", " "), 3)
+            intervals_table(doc, result[key])
     doc.table(["fold", "tuned on", "held out", "settings"],
               [[f["fold"], f["tuned_on"], f["held_out"],
                 ", ".join(f"{k} {round(v, 3) if isinstance(v, float) else v}" for k, v in f["settings"].items())]

@@ -101,6 +101,35 @@ def annotated_figures(row: dict, pred: dict) -> list[dict]:
     return [e for e in pred["evidence"] + pred.get("vague", []) if e["start"] >= start]
 
 
+def target_intervals(rows: list[dict], preds: list[dict], baselines: dict[str, list],
+                     scored: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """95 % bootstrap intervals (`metrics.bootstrap_interval`, articles resampled) of the figures the
+    targets are set on, event macro-F1 and killed and injured exact match, and of the model's lead
+    over the best baseline in this run on each (the lead's interval above 0: ahead beyond what the
+    set's size leaves to chance)."""
+    from eventcoder import metrics as M
+
+    out: dict[str, dict[str, Any]] = {}
+    ev = [i for i, r in enumerate(rows) if r["event_type"]]
+    if ev:
+        best = max(("tfidf_logreg", "majority"), key=lambda n: scored["event"][n]["macro_f1"])
+        gold, pred, base = ([rows[i]["event_type"] for i in ev], [preds[i]["event_type"] for i in ev],
+                            [baselines[best][i] for i in ev])
+        out["event macro-F1"] = {
+            "model": M.bootstrap_interval(M.macro_f1, gold, pred), "baseline": best,
+            "lead": M.bootstrap_interval(lambda g, p, b: M.macro_f1(g, p) - M.macro_f1(g, b), gold, pred, base)}
+    for outcome in ("killed", "injured"):
+        idx = [i for i, r in enumerate(rows) if r[f"{outcome}_total"] >= 0]
+        if not idx:
+            continue
+        gold, pred, base = ([rows[i][f"{outcome}_total"] for i in idx], [preds[i][outcome] for i in idx],
+                            [baselines["rule_based"][i][outcome] for i in idx])
+        out[f"{outcome} exact"] = {
+            "model": M.bootstrap_interval(M.exact_share, gold, pred), "baseline": "rule_based",
+            "lead": M.bootstrap_interval(lambda g, p, b: M.exact_share(g, p) - M.exact_share(g, b), gold, pred, base)}
+    return out
+
+
 def score_set(rows: list[dict], preds: list[dict], labels: list[str], baselines: dict[str, list]) -> dict[str, Any]:
     """All metrics of one eval set for the model and the baselines."""
     from eventcoder import metrics as M
@@ -142,6 +171,7 @@ def score_set(rows: list[dict], preds: list[dict], labels: list[str], baselines:
             "model": M.mention_prf(gm, [annotated_figures(rows[i], preds[i]) for i in spans]),
             "rule_based": M.mention_prf(gm, [annotated_figures(rows[i], baselines["rule_based"][i]) for i in spans])}
     out["casualties"] = cas
+    out["intervals"] = target_intervals(rows, preds, baselines, out)
     kinds: dict[str, int] = {}
     for i, r in enumerate(rows):
         if r["event_type"] and preds[i]["event_type"] != r["event_type"]:

@@ -37,6 +37,38 @@ def event_metrics(gold: Sequence[str], pred: Sequence[str], labels: Sequence[str
     }
 
 
+def macro_f1(gold: Sequence[str], pred: Sequence[str]) -> float:
+    """`event_metrics`'s macro-F1: over the labels present in gold or pred."""
+    from sklearn.metrics import f1_score
+
+    return float(f1_score(gold, pred, average="macro", zero_division=0)) if len(gold) else 0.0
+
+
+def exact_share(gold: Sequence[int], pred: Sequence[int]) -> float:
+    return float(np.mean(np.asarray(gold) == np.asarray(pred))) if len(gold) else 0.0
+
+
+BOOTSTRAP_RESAMPLES = 1000
+
+
+def bootstrap_interval(statistic: Any, *samples: Sequence, confidence: float = 0.95,
+                       n_resamples: int = BOOTSTRAP_RESAMPLES, seed: int = 0) -> list[float] | None:
+    """Percentile bootstrap interval of `statistic(*samples)` with articles resampled with replacement
+    (the samples paired: gold, a prediction and a baseline's of one article stay together). On 74
+    articles one article moves an exact-match share by 0.014, so a figure and its neighbour can be
+    one article apart: the interval says how far the set's size lets a figure be trusted. None for
+    fewer than 2 articles. Seeded: a report re-run gives the same interval."""
+    from scipy.stats import bootstrap
+
+    if len(samples[0]) < 2:
+        return None
+    arrays = tuple(np.asarray(list(s), dtype=object) for s in samples)
+    res = bootstrap(arrays, lambda *xs: statistic(*(list(x) for x in xs)), paired=True, vectorized=False,
+                    n_resamples=n_resamples, confidence_level=confidence, method="percentile",
+                    random_state=np.random.default_rng(seed))
+    return [round(float(res.confidence_interval.low), 4), round(float(res.confidence_interval.high), 4)]
+
+
 def expected_calibration_error(confidence: Sequence[float], correct: Sequence[bool], bins: int = 10) -> dict[str, Any]:
     """ECE with equal-width confidence bins, and the per-bin data of a reliability diagram."""
     conf = np.asarray(confidence, dtype=float)
