@@ -149,6 +149,7 @@ def test_report_for_a_tiny_model_with_bad_rows(trained, tmp_path):
     assert all({"gold", "prediction", "wrong"} <= set(e) for e in errors)
     card = (Path(trained) / "README.md").read_text()
     assert "## Evaluation (`pytest`)" in card and "event macro-F1" in card
+    assert re.search(r"sample: \d+ articles; event macro-F1 \d\.\d{3} \[\d\.\d{3}–\d\.\d{3}\]", card)  # its interval
 
 
 def test_decode_settings_apply_for_one_run_and_are_reported(trained, tmp_path):

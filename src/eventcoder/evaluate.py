@@ -613,12 +613,20 @@ def fit_no_casualty_types(predictor: Any, rows: list[dict], raw: list, candidate
 
 
 def headline(result: dict[str, Any]) -> list[str]:
+    """One line per eval set: the model's target figures, each with its 95 % interval in brackets
+    where the set has one, beside the baselines'."""
     lines = []
     for spec, sec in result["sections"].items():
         parts = [f"{spec}: {sec['n_articles']} articles"]
+
+        def interval(name: str, sec: dict = sec) -> str:
+            iv = sec.get("intervals", {}).get(name, {}).get("model")
+            return f" [{iv[0]:.3f}–{iv[1]:.3f}]" if iv else ""
+
         if "event" in sec:
             m = sec["event"]["model"]
-            parts.append(f"event macro-F1 {m['macro_f1']:.3f} (TF-IDF {sec['event']['tfidf_logreg']['macro_f1']:.3f}, "
+            parts.append(f"event macro-F1 {m['macro_f1']:.3f}{interval('event macro-F1')} "
+                         f"(TF-IDF {sec['event']['tfidf_logreg']['macro_f1']:.3f}, "
                          f"majority {sec['event']['majority']['macro_f1']:.3f})")
             tf = sec["event"]["tfidf_logreg"]
             if "macro_f1_gold_types" in m and (m["macro_f1_gold_types"], tf["macro_f1_gold_types"]) != \
@@ -628,7 +636,8 @@ def headline(result: dict[str, Any]) -> list[str]:
         for o in ("killed", "injured"):
             if o in sec["casualties"]:
                 c = sec["casualties"][o]
-                parts.append(f"{o} exact {c['model']['exact']:.3f} (rules {c['rule_based']['exact']:.3f})")
+                parts.append(f"{o} exact {c['model']['exact']:.3f}{interval(f'{o} exact')} "
+                             f"(rules {c['rule_based']['exact']:.3f})")
         lines.append("; ".join(parts))
     return lines
 
@@ -642,7 +651,8 @@ def update_model_card(model_dir: Path, result: dict[str, Any]) -> None:
     marker = "\n## Evaluation"
     card = card.split(marker)[0].rstrip() + "\n"
     body = "\n".join(f"- {line}" for line in headline(result))
-    card += f"{marker} (`{result['command']}`)\n\n{body}\n\nFull report: `{result['run']}` under reports/.\n"
+    card += (f"{marker} (`{result['command']}`)\n\n{body}\n\nIn brackets: 95 % bootstrap intervals (the articles "
+             f"resampled; the report's \"How sure\" tables). Full report: `{result['run']}` under reports/.\n")
     atomic_write_text(card_path, card)
 
 
