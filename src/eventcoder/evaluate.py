@@ -612,20 +612,21 @@ def fit_no_casualty_types(predictor: Any, rows: list[dict], raw: list, candidate
     return _grid_search(predictor, "no_casualty_types", grid, lambda: _casualty_score(predictor, rows, raw))
 
 
+def _bracketed_interval(sec: dict[str, Any], name: str) -> str:
+    """` [low–high]`: the model's 95 % interval of target figure `name` in a scored set, or ''."""
+    iv = sec.get("intervals", {}).get(name, {}).get("model")
+    return f" [{iv[0]:.3f}–{iv[1]:.3f}]" if iv else ""
+
+
 def headline(result: dict[str, Any]) -> list[str]:
     """One line per eval set: the model's target figures, each with its 95 % interval in brackets
     where the set has one, beside the baselines'."""
     lines = []
     for spec, sec in result["sections"].items():
         parts = [f"{spec}: {sec['n_articles']} articles"]
-
-        def interval(name: str, sec: dict = sec) -> str:
-            iv = sec.get("intervals", {}).get(name, {}).get("model")
-            return f" [{iv[0]:.3f}–{iv[1]:.3f}]" if iv else ""
-
         if "event" in sec:
             m = sec["event"]["model"]
-            parts.append(f"event macro-F1 {m['macro_f1']:.3f}{interval('event macro-F1')} "
+            parts.append(f"event macro-F1 {m['macro_f1']:.3f}{_bracketed_interval(sec, 'event macro-F1')} "
                          f"(TF-IDF {sec['event']['tfidf_logreg']['macro_f1']:.3f}, "
                          f"majority {sec['event']['majority']['macro_f1']:.3f})")
             tf = sec["event"]["tfidf_logreg"]
@@ -636,7 +637,7 @@ def headline(result: dict[str, Any]) -> list[str]:
         for o in ("killed", "injured"):
             if o in sec["casualties"]:
                 c = sec["casualties"][o]
-                parts.append(f"{o} exact {c['model']['exact']:.3f}{interval(f'{o} exact')} "
+                parts.append(f"{o} exact {c['model']['exact']:.3f}{_bracketed_interval(sec, f'{o} exact')} "
                              f"(rules {c['rule_based']['exact']:.3f})")
         lines.append("; ".join(parts))
     return lines

@@ -45,6 +45,7 @@ def macro_f1(gold: Sequence[str], pred: Sequence[str]) -> float:
 
 
 def exact_share(gold: Sequence[int], pred: Sequence[int]) -> float:
+    """Share of articles whose predicted total equals the gold one (`count_metrics`'s exact match)."""
     return float(np.mean(np.asarray(gold) == np.asarray(pred))) if len(gold) else 0.0
 
 
@@ -92,7 +93,7 @@ def count_metrics(gold: Sequence[int], pred: Sequence[int]) -> dict[str, float]:
     p = np.asarray(pred, dtype=float)
     if len(g) == 0:
         return {"n": 0, "exact": 0.0, "within_1": 0.0, "within_20pct": 0.0, "mae": 0.0}
-    return {"n": int(len(g)), "exact": float(np.mean(g == p)), "within_1": float(np.mean(np.abs(g - p) <= 1)),
+    return {"n": int(len(g)), "exact": exact_share(g, p), "within_1": float(np.mean(np.abs(g - p) <= 1)),
             "within_20pct": float(np.mean(np.abs(g - p) <= 0.2 * g)), "mae": float(np.mean(np.abs(g - p)))}
 
 
