@@ -2,13 +2,19 @@
 # The full real recipe in one command (issue #9): build data=real → stage 1 (experiment=real) →
 # stage 2 on full-length articles (experiment=real_articles_full) → evaluate on dev_articles,
 # CASE 2021, every real source's test split and the sample test split → reports/real-full.
-# Each step prints its wall time. Needs ../shared/data (or EVENTCODER_SHARED_DATA).
+# Each step prints its wall time; EVENTCODER_DRY_RUN=1 prints the commands instead.
+# Needs ../shared/data (or EVENTCODER_SHARED_DATA).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
-export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 TOKENIZERS_PARALLELISM=false
 PY=.venv/bin/python
-step() { local t0=$SECONDS; echo "== $1"; shift; "$@"; echo "   $((SECONDS - t0)) s"; }
+if [ "${EVENTCODER_DRY_RUN:-0}" = 1 ]; then
+  # print each step's command and run nothing (tests/test_scripts.py composes every one)
+  step() { shift; printf '%q ' "$@"; echo; }
+else
+  bash scripts/setup.sh
+  export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 TOKENIZERS_PARALLELISM=false
+  step() { local t0=$SECONDS; echo "== $1"; shift; "$@"; echo "   $((SECONDS - t0)) s"; }
+fi
 step "build data=real" $PY -m eventcoder.data.build data=real progress=false
 step "stage 1: experiment=real -> models/minilm-real" $PY -m eventcoder.train experiment=real
 step "stage 2: experiment=real_articles_full -> models/minilm-real-articles-full" \

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The adopted real model in one command (issue #9; README "Real data"): build the real_quick mixes
+# → stage 1 (experiment=real_quick data=real_quick_cues) → stage 2 on full-length articles
+# (experiment=real_articles) → settings tuned on dev_articles by folds (crosstune, stored with the
+# model) → evaluate with both baselines → reports/crosstune-real and reports/real.
+# Each step prints its wall time; EVENTCODER_DRY_RUN=1 prints the commands instead.
+# Needs ../shared/data (or EVENTCODER_SHARED_DATA).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+if [ "${EVENTCODER_DRY_RUN:-0}" = 1 ]; then
+  # print each step's command and run nothing (tests/test_scripts.py composes every one)
+  step() { shift; printf '%q ' "$@"; echo; }
+else
+  bash scripts/setup.sh
+  export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 TOKENIZERS_PARALLELISM=false
+  step() { local t0=$SECONDS; echo "== $1"; shift; "$@"; echo "   $((SECONDS - t0)) s"; }
+fi
+MODEL=models/minilm-real-articles
+for d in real_quick real_quick_cues real_quick_cues_heads dev_articles case2021 sample; do
+  step "build data=$d" $PY -m eventcoder.data.build data=$d progress=false
+done
+step "stage 1: experiment=real_quick data=real_quick_cues -> models/minilm-real-quick-cues" \
+  $PY -m eventcoder.train experiment=real_quick data=real_quick_cues run_name=minilm-real-quick-cues
+step "stage 2: experiment=real_articles -> $MODEL" $PY -m eventcoder.train experiment=real_articles
+step "crosstune on dev_articles (stores the settings with the model) -> reports/crosstune-real" \
+  $PY -m eventcoder.crosstune model=$MODEL tune_set=dev_articles baseline_train=real_quick \
+  tune_store=true run_name=crosstune-real output_dir=reports/crosstune-real
+step "evaluate -> reports/real" $PY -m eventcoder.evaluate model=$MODEL \
+  "eval_sets=[dev_articles,case2021,real_quick:gtd,real_quick:acled,real_quick:ucdp,real_quick:train_articles,sample]" \
+  baseline_train=real_quick redact_text=true run_name=real output_dir=reports/real
+echo "total $SECONDS s; reports: reports/real/report.md, reports/crosstune-real/report.md"

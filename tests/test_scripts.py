@@ -1,0 +1,58 @@
+"""The one-command recipes in scripts/ compose: every step's overrides name real config keys and groups.
+
+Each recipe runs for up to an hour; a typo in its last step would surface only then. Their dry run
+(EVENTCODER_DRY_RUN=1) prints the commands, and each is composed here with the config its entry
+point uses, as Hydra would at the start of that step.
+"""
+import os
+import shlex
+import subprocess
+from pathlib import Path
+
+import pytest
+from hydra import compose, initialize_config_dir
+
+from eventcoder.evaluate import _rewrite_argv
+from eventcoder.paths import CONFIG_DIR
+
+ROOT = Path(__file__).resolve().parents[1]
+CONFIG_OF = {"eventcoder.data.build": "build_data", "eventcoder.train": "train",
+             "eventcoder.evaluate": "evaluate", "eventcoder.crosstune": "evaluate"}
+RECIPES = ["run_real.sh", "run_real_articles.sh"]
+
+
+def dry_run(script: str) -> list[list[str]]:
+    """The entry-point commands a recipe would run, as argument lists."""
+    env = {**os.environ, "EVENTCODER_DRY_RUN": "1"}
+    out = subprocess.run(["bash", str(ROOT / "scripts" / script)], env=env, capture_output=True,
+                         text=True, check=True).stdout
+    return [shlex.split(line) for line in out.splitlines() if " -m eventcoder." in line]
+
+
+@pytest.mark.parametrize("script", RECIPES)
+def test_every_step_of_a_recipe_composes(script):
+    commands = dry_run(script)
+    assert len(commands) >= 4  # build, two training stages, evaluate
+    for argv in commands:
+        assert argv[1] == "-m" and argv[2] in CONFIG_OF, argv
+        overrides = argv[3:]
+        if CONFIG_OF[argv[2]] == "evaluate":
+            overrides = _rewrite_argv(overrides)
+        with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
+            cfg = compose(CONFIG_OF[argv[2]], overrides=overrides)
+        for item in overrides:  # each top-level text setting reaches the composed config as given
+            key, _, value = item.partition("=")
+            if key in cfg and isinstance(cfg[key], str):
+                assert cfg[key] == value, (script, key)
+
+
+def test_the_adopted_recipe_evaluates_the_model_it_trains():
+    commands = dry_run("run_real_articles.sh")
+    trained = [a for a in commands if a[2] == "eventcoder.train"][-1]
+    with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
+        stage2 = compose("train", overrides=trained[3:])
+    stage1 = [a for a in commands if a[2] == "eventcoder.train"][0]
+    assert f"run_name={Path(stage2.init_from).name}" in stage1  # stage 2 continues from stage 1
+    for argv in commands:
+        if argv[2] in ("eventcoder.evaluate", "eventcoder.crosstune"):
+            assert f"model=models/{stage2.run_name}" in argv
