@@ -138,6 +138,12 @@ def test_report_for_a_tiny_model_with_bad_rows(trained, tmp_path):
     assert set(sample["intervals"]) == {"event macro-F1", "killed exact", "injured exact"}
     assert all(0 <= lo <= hi <= 1 for iv in sample["intervals"].values() for lo, hi in [iv["model"]])
     assert "How sure: intervals" in (out / "report.md").read_text()
+    judged = {r["figure"]: r for r in result["targets"]["judged"]["sample"]}  # every target figure judged
+    assert set(judged) == {"event macro-F1", "killed exact", "injured exact"}
+    assert judged["killed exact"]["value"] == sample["casualties"]["killed"]["model"]["exact"]
+    assert judged["killed exact"]["target"] == 0.85 and result["targets"]["summary"].endswith("beyond chance).")
+    report = (out / "report.md").read_text()
+    assert "## Against the targets" in report and report.index("## Against the targets") < report.index("## Eval set")
     for name in ("report.md", "report.html", "confusion_matrix.png", "calibration.png", "casualties.png",
                  "errors.jsonl"):
         assert (out / name).is_file(), name
@@ -275,6 +281,11 @@ def test_crosstune_decodes_each_fold_with_settings_tuned_on_the_others(trained, 
     assert result["out_of_fold"]["n_articles"] == result["in_sample"]["n_articles"] == len(rows)
     assert "event macro-F1" in result["out_of_fold"]["intervals"]  # how sure, out of fold, in the report too
     assert "### out of fold" in (out / "report.md").read_text()
+    judged = result["targets"]["judged"]  # the targets judged on the out-of-fold and in-sample figures
+    assert set(judged) == {"sample out of fold", "sample in sample"}
+    assert [r["value"] for r in judged["sample out of fold"] if r["figure"] == "event macro-F1"] == [
+        result["out_of_fold"]["event"]["model"]["macro_f1"]]
+    assert "## Against the targets" in (out / "report.md").read_text()
     # fold 0's settings are those tuned on fold 1's articles alone: recomputed here independently
     p = Predictor.from_pretrained(d)
     others = [r for r in rows if fold_index(r["id"], 2) == 1]

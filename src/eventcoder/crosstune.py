@@ -47,6 +47,7 @@ def cross_tune(cfg: DictConfig) -> Path:
         baseline_predictions,
         baseline_training_texts,
         fit_decode_settings,
+        judge_targets,
         load_eval_set,
         score_set,
     )
@@ -94,6 +95,8 @@ def cross_tune(cfg: DictConfig) -> Path:
               "out_of_fold": score_set(rows, out_of_fold, labels, base),
               "in_sample": score_set(rows, in_sample, labels, base),
               "per_fold": per_fold, "tuned_on_all": {n: getattr(predictor, n) for n in settings_of}}
+    result["targets"] = judge_targets({f"{cfg.tune_set} {key.replace('_', ' ')}": result[key]
+                                       for key in ("out_of_fold", "in_sample")}, cfg)
     out_dir = repo_path(cfg.output_dir)
     with atomic_dir(out_dir) as tmp:
         (tmp / "metrics.json").write_text(json.dumps(result, indent=2) + "\n")
@@ -110,7 +113,7 @@ def cross_tune(cfg: DictConfig) -> Path:
 def render(result: dict[str, Any]) -> Any:
     """The report: out-of-fold against in-sample figures, then each fold's settings."""
     from eventcoder.evaluate import CASUALTY_SCORE
-    from eventcoder.report.render import Doc, intervals_table
+    from eventcoder.report.render import Doc, intervals_table, targets_section
 
     doc = Doc()
     doc.heading(f"Decoding settings tuned on `{result['tune_set']}`: `{result['model']}`", 1)
@@ -123,6 +126,7 @@ def render(result: dict[str, Any]) -> Any:
     doc.table(["", *(name for name, _ in SUMMARY)],
               [[key.replace("_", " "), *(_get(result[key], path) for _, path in SUMMARY)]
                for key in ("out_of_fold", "in_sample")])
+    targets_section(doc, result.get("targets") or {})
     for key in ("out_of_fold", "in_sample"):
         if result[key].get("intervals"):
             doc.heading(key.replace("_", " "), 3)

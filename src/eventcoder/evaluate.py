@@ -196,6 +196,16 @@ def score_set(rows: list[dict], preds: list[dict], labels: list[str], baselines:
     return out
 
 
+def judge_targets(sections: dict[str, dict[str, Any]], cfg: DictConfig) -> dict[str, Any]:
+    """Every scored set judged against `cfg.targets` (`eventcoder.targets`), with the one-line summary."""
+    from eventcoder.targets import judge, summary
+
+    targets = {k: float(v) for k, v in (cfg.get("targets") or {}).items()}
+    judged = {spec: judge(sec, targets) for spec, sec in sections.items()}
+    return {"targets": targets, "judged": judged, "summary": summary(judged),
+            "history": cfg.get("targets_history")}
+
+
 def evaluate_model(cfg: DictConfig) -> Path:
     """Score the model and the baselines on every eval set; write the report; return its dir."""
     from eventcoder.baselines import MajorityBaseline, TfidfLogReg
@@ -254,11 +264,12 @@ def evaluate_model(cfg: DictConfig) -> Path:
     out_dir = repo_path(cfg.output_dir)
     command = " ".join(["python -m eventcoder.evaluate", *sys.argv[1:]]) if cfg.get("command") is None \
         else str(cfg.command)
-    result = {"run": run, "model": str(cfg.model_dir), "command": command, "eval_sets": sets,
+    result = {"run": run, "model": str(cfg.model_dir), "command": command, "eval_sets": sets, "split": str(cfg.split),
               "decode_settings": settings, "reference": reference_results(predictor) if cfg.get("reference", True) else [],
               "calibration": calibration or {**predictor.settings(), "fitted_now": False,
                                              "fitted_on": stored_fit(model_dir)},
               "baseline_train": str(cfg.baseline_train), "sections": sections,
+              "targets": judge_targets(sections, cfg),
               "vague_table": predictor.numbers.vague, "count_vague_in_totals": predictor.count_vague}
     with atomic_dir(out_dir) as tmp:
         (tmp / "metrics.json").write_text(json.dumps(result, indent=2) + "\n")

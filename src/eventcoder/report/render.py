@@ -143,6 +143,31 @@ def intervals_table(doc: Doc, sec: dict[str, Any]) -> None:
                    "lead's 95 % interval"], rows)
 
 
+def targets_section(doc: Doc, targets: dict[str, Any], tuned_on: str | None = None) -> None:
+    """Each set's target figures: met or missed and how sure, the lead over the best baseline, and
+    what the set measures about a miss (`eventcoder.targets`)."""
+    if not targets or not targets.get("targets"):
+        return
+    doc.heading("Against the targets")
+    from eventcoder.targets import FIGURES
+
+    wanted = ", ".join(f"{FIGURES[k]} ≥ {v:.2f}" for k, v in targets["targets"].items())
+    doc.para(f"Targets (config `targets`): {wanted}. {targets['summary']} A verdict reads the figure's 95 % "
+             "interval too (\"How sure\" under each set): beyond chance when the whole interval lies on one side "
+             "of the target, or, for a lead, above 0."
+             + (f" Decoding settings were tuned on `{tuned_on}`: its figures here are in sample." if tuned_on else "")
+             + (f" What was tried against each miss, with its command and figures: {targets['history']}."
+                if targets.get("history") else ""))
+    rows = []
+    for spec, judged in targets["judged"].items():
+        for r in judged:
+            rows.append([spec, r["figure"], r["value"], _span(r["interval"]), r["target"], r["verdict"],
+                         f"{r['lead']:+.3f} over {r['baseline']} ({_span(r['lead_interval'])}): {r['ahead']}",
+                         "; ".join(r["limits"]) or "–"])
+    doc.table(["eval set", "figure", "model", "95 % interval", "target", "verdict", "lead over the best baseline",
+               "what limits a miss (measured on the set)"], rows)
+
+
 def _record(r: dict[str, Any]) -> str:
     groups = "; ".join(f"{o} {g} {v}" for o, gs in r["casualties"].items() for g, v in gs.items())
     return f"{r['event_type']}, killed {r['killed']}, injured {r['injured']}" + (f" ({groups})" if groups else "")
@@ -194,6 +219,9 @@ def render_report(result: dict[str, Any], plots: dict[str, Any], out: Path) -> N
         doc.table(["article", "exactly right", "expected", "predicted"],
                   [[r["id"], "yes" if r["exact"] else "no", _record(r["expected"]), _record(r["predicted"])]
                    for r in result["reference"]])
+    fitted_on = str((result.get("calibration") or {}).get("fitted_on") or "")
+    targets_section(doc, result.get("targets") or {},
+                    next((s for s in result["sections"] if fitted_on.startswith(f"{s} {result.get('split', 'test')} ")), None))
     for name, sec in result["sections"].items():
         doc.heading(f"Eval set `{name}` ({sec['n_articles']} articles, {sec['bad_rows']} bad rows reported)")
         if "event" in sec:
