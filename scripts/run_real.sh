@@ -6,15 +6,7 @@
 # Needs ../shared/data (or EVENTCODER_SHARED_DATA).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PY=.venv/bin/python
-if [ "${EVENTCODER_DRY_RUN:-0}" = 1 ]; then
-  # print each step's command and run nothing (tests/test_scripts.py composes every one)
-  step() { shift; printf '%q ' "$@"; echo; }
-else
-  bash scripts/setup.sh
-  export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 TOKENIZERS_PARALLELISM=false
-  step() { local t0=$SECONDS; echo "== $1"; shift; "$@"; echo "   $((SECONDS - t0)) s"; }
-fi
+source scripts/steps.sh
 step "build data=real" $PY -m eventcoder.data.build data=real progress=false
 step "stage 1: experiment=real -> models/minilm-real" $PY -m eventcoder.train experiment=real
 step "stage 2: experiment=real_articles_full -> models/minilm-real-articles-full" \

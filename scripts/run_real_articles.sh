@@ -7,15 +7,7 @@
 # Needs ../shared/data (or EVENTCODER_SHARED_DATA).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PY=.venv/bin/python
-if [ "${EVENTCODER_DRY_RUN:-0}" = 1 ]; then
-  # print each step's command and run nothing (tests/test_scripts.py composes every one)
-  step() { shift; printf '%q ' "$@"; echo; }
-else
-  bash scripts/setup.sh
-  export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 TOKENIZERS_PARALLELISM=false
-  step() { local t0=$SECONDS; echo "== $1"; shift; "$@"; echo "   $((SECONDS - t0)) s"; }
-fi
+source scripts/steps.sh
 MODEL=models/minilm-real-articles
 for d in real_quick real_quick_cues real_quick_cues_heads dev_articles case2021 sample; do
   step "build data=$d" $PY -m eventcoder.data.build data=$d progress=false
