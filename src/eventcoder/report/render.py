@@ -146,11 +146,11 @@ def intervals_table(doc: Doc, sec: dict[str, Any]) -> None:
 def targets_section(doc: Doc, targets: dict[str, Any], tuned_on: str | None = None) -> None:
     """Each set's target figures: met or missed and how sure, the lead over the best baseline, and
     what the set measures about a miss (`eventcoder.targets`)."""
+    from eventcoder.targets import FIGURES
+
     if not targets or not targets.get("targets"):
         return
     doc.heading("Against the targets")
-    from eventcoder.targets import FIGURES
-
     wanted = ", ".join(f"{FIGURES[k]} ≥ {v:.2f}" for k, v in targets["targets"].items())
     doc.para(f"Targets (config `targets`): {wanted}. {targets['summary']} A verdict reads the figure's 95 % "
              "interval too (\"How sure\" under each set): beyond chance when the whole interval lies on one side "
