@@ -83,18 +83,18 @@ def judge(sec: dict[str, Any], targets: dict[str, float]) -> list[dict[str, Any]
         value = figure(sec, name)
         if value is None:
             continue
-        iv = sec.get("intervals", {}).get(name, {})
-        baseline = iv.get("baseline") or ("tfidf_logreg" if name == "event macro-F1" else "rule_based")
+        iv = sec["intervals"][name]  # `evaluate.target_intervals`: every figure a set has, with its best baseline
+        baseline = iv["baseline"]
         lead = round(value - figure(sec, name, baseline), 4)
-        lead_iv = iv.get("lead")
+        lead_iv = iv["lead"]
         limits: list[str] = []
         if value < target:
             limits = _event_limits(sec) if name == "event macro-F1" else _count_limits(sec, name.split()[0], target)
-            if iv.get("model") and iv["model"][1] >= target:
+            if iv["model"] and iv["model"][1] >= target:
                 limits.append(f"{sec['n_articles']} articles: one article moves an exact-match share by "
                               f"{1 / sec['n_articles']:.3f}")
-        rows.append({"figure": name, "value": value, "interval": iv.get("model"), "target": float(target),
-                     "verdict": verdict(value, iv.get("model"), float(target)), "baseline": baseline,
+        rows.append({"figure": name, "value": value, "interval": iv["model"], "target": float(target),
+                     "verdict": verdict(value, iv["model"], float(target)), "baseline": baseline,
                      "lead": lead, "lead_interval": lead_iv,
                      "ahead": ("ahead beyond chance" if lead_iv and lead_iv[0] > 0 else
                                "ahead" if lead > 0 else "not ahead"),

@@ -127,13 +127,11 @@ def intervals_table(doc: Doc, sec: dict[str, Any]) -> None:
     """The targets' figures of one scored set with their 95 % bootstrap intervals, and the model's
     lead over the best baseline with its interval (`evaluate.target_intervals`)."""
     from eventcoder.metrics import BOOTSTRAP_RESAMPLES
+    from eventcoder.targets import figure
 
-    figures = {"event macro-F1": lambda sys_: sec["event"][sys_]["macro_f1"],
-               "killed exact": lambda sys_: sec["casualties"]["killed"][sys_]["exact"],
-               "injured exact": lambda sys_: sec["casualties"]["injured"][sys_]["exact"]}
     rows = []
     for name, iv in sec.get("intervals", {}).items():
-        model, base = figures[name]("model"), figures[name](iv["baseline"])
+        model, base = figure(sec, name), figure(sec, name, iv["baseline"])
         rows.append([name, model, _span(iv["model"]), iv["baseline"], base, round(model - base, 4), _span(iv["lead"])])
     if rows:
         doc.para(f"95 % intervals: percentile bootstrap over the set's articles ({BOOTSTRAP_RESAMPLES:,} resamples, "
