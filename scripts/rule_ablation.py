@@ -1,89 +1,174 @@
-"""How much each part of the article-level casualty rule adds: a model's stored scores of each set
-decoded with every part on (its stored settings), then with one part off at a time, then all off.
+"""Which hand rules and fitted decoding settings pay on a set they were not fitted on.
 
     .venv/bin/python scripts/rule_ablation.py --model models/minilm-real-articles \
-        --sets dev_articles real_quick:gtd@validation real_quick:acled@validation
+        --sets dev_articles dev_world --out reports/ablation-real
 
-A set is an evaluate eval-set spec, optionally @split (default test). Prints killed and injured
-total exact matches (counts and shares) per set and variant, and on sets with gold casualty spans the
-by-group exact match and mention F1 (as `eventcoder.evaluate` scores them).
+Two labelled sets, each scored by the model once. The decoding settings (`evaluate.fit_decode_settings`)
+are fitted on each set and the other set is decoded with them, beside the class defaults (no fit
+at all): the settings fit in both directions. Then, under the settings fitted on the *other* set,
+each hand rule (`Predictor.SET_BY_HAND`) is flipped and each fitted setting is put back to its
+default, one at a time, and what that costs or gains is counted on each set in articles: event
+types right plus killed and injured totals exact. The hand rules were written on `dev_articles`
+and the training articles, so a rule stays only when it gains on the other set; a fitted setting
+stays only when its gain, summed over both directions, is above 0 and negative in neither.
+Writes `<out>/report.md` and `<out>/metrics.json`.
 """
 from __future__ import annotations
 
-import os
+import argparse
+import json
+from pathlib import Path
+from typing import Any
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
+# fitted settings measured together (a setting of a pair means nothing without the other)
+FITTED = (("lead and headline weights", ("lead_weight", "headline_weight")),
+          ("lexical weight", ("lexical_weight",)),
+          ("prior correction", ("prior_correction",)),
+          ("mention threshold", ("mention_threshold", "casualty_mass")),
+          ("body threshold", ("lead_chars", "body_threshold", "body_needs_lead_toll")),
+          ("needs a casualty word", ("needs_casualty_word",)),
+          ("drops background tolls", ("drop_background",)),
+          ("counts lone victims", ("count_lone_victims",)),
+          ("no casualties for quiet types", ("no_casualty_types",)))
 
-# (name, settings changed from the model's stored ones)
-VARIANTS = (
-    ("all parts (stored settings)", {}),
-    ("without lists", {"read_lists": False}),
-    ("without the on-top cue", {"read_on_top": False}),
-    ("without background tolls", {"drop_background": False}),
-    ("without non-violent types", {"no_casualty_types": ()}),
-    ("suicide bombers counted", {"count_bombers": True}),
-    ("suicide bombers not counted", {"count_bombers": False}),
-    ("lone victims counted", {"count_lone_victims": True}),
-    ("lone victims not counted", {"count_lone_victims": False}),
-    ("casualty word needed", {"needs_casualty_word": True}),
-    ("casualty word not needed", {"needs_casualty_word": False}),
-    ("killing clauses read", {"read_killing_clauses": True}),
-    ("killing clauses not read", {"read_killing_clauses": False}),
-    ("militants told killed read", {"read_militants_killed": True}),
-    ("militants told killed not read", {"read_militants_killed": False}),
-    ("counts an event left dead read", {"read_left_dead": True}),
-    ("counts an event left dead not read", {"read_left_dead": False}),
-    ("death tolls read", {"read_death_tolls": True}),
-    ("death tolls not read", {"read_death_tolls": False}),
-    ("counts after a passive's by dropped", {"doers_are_no_victims": True}),
-    ("counts after a passive's by kept", {"doers_are_no_victims": False}),
-    ("counts told as the attackers dropped", {"attackers_are_no_victims": True}),
-    ("counts told as the attackers kept", {"attackers_are_no_victims": False}),
-    ("counts told arrested or abducted dropped", {"other_fates_are_no_casualties": True}),
-    ("counts told arrested or abducted kept", {"other_fates_are_no_casualties": False}),
-    ("outcomes by verb", {"outcome_by_verb": True}),
-    ("outcomes as the model read them", {"outcome_by_verb": False}),
-    ("groups by noun", {"group_by_noun": True}),
-    ("groups as the model read them", {"group_by_noun": False}),
-    ("people of no side", {"people_take_no_side": True}),
-    ("people of the side the model read", {"people_take_no_side": False}),
-    ("shares of tolls across incidents", {"share_across_incidents": True}),
-    ("whole tolls across incidents", {"share_across_incidents": False}),
-    ("without all four", {"read_lists": False, "read_on_top": False, "drop_background": False,
-                          "no_casualty_types": ()}),
-)
+
+def figures(rows: list[dict], preds: list[dict]) -> dict[str, Any]:
+    """The figures a change is judged by, over one set's articles."""
+    from eventcoder import metrics as M
+    from eventcoder.evaluate import gold_groups
+
+    out: dict[str, Any] = {"articles": len(rows)}
+    ev = [(r["event_type"], p["event_type"]) for r, p in zip(rows, preds, strict=True) if r["event_type"]]
+    out["event right"] = sum(g == p for g, p in ev)
+    out["event macro-F1"] = round(M.macro_f1([g for g, _ in ev], [p for _, p in ev]), 4)
+    for o in ("killed", "injured"):
+        pairs = [(r[f"{o}_total"], p[o]) for r, p in zip(rows, preds, strict=True) if r[f"{o}_total"] >= 0]
+        out[f"{o} exact"] = sum(g == p for g, p in pairs)
+        out[f"{o} exact, reported"] = sum(g == p for g, p in pairs if g > 0)
+        out[f"{o} reported"] = sum(1 for g, _ in pairs if g > 0)
+    spans = [(r, p) for r, p in zip(rows, preds, strict=True) if r["gold_casualties"] is not None]
+    out["by-group exact"] = round(M.by_group_exact([gold_groups(r["gold_casualties"]) for r, _ in spans],
+                                                   [p["casualties"] for _, p in spans]) * len(spans))
+    out["articles gained"] = out["event right"] + out["killed exact"] + out["injured exact"]
+    return out
+
+
+def decode(predictor: Any, rows: list[dict], raw: list) -> dict[str, Any]:
+    return figures(rows, [predictor.decode(r["text"], sc) for r, sc in zip(rows, raw, strict=True)])
+
+
+def set_all(predictor: Any, settings: dict[str, Any]) -> None:
+    for name, value in settings.items():
+        setattr(predictor, name, value)
+
+
+def run(model: str, specs: list[str]) -> dict[str, Any]:
+    from eventcoder.evaluate import baseline_training_texts, fit_decode_settings, load_set, scoring_context
+    from eventcoder.taxonomy import load_taxonomy
+
+    if len(specs) != 2:
+        raise ValueError(f"--sets: name two labelled sets, got {specs}")
+    predictor, cfg = scoring_context(model)
+    cfg.baseline_train = "real_quick"
+    _, train_labels = baseline_training_texts(cfg)
+    quiet = load_taxonomy(cfg.taxonomy).non_violent
+    rows = {s: [r for r in load_set(s, cfg) if r["event_type"]] for s in specs}
+    raw = {s: predictor.score([r["text"] for r in rows[s]], headlines=True, lexical=True) for s in specs}
+    cls = type(predictor)
+    hand = {n: getattr(cls, n) for n in cls.SET_BY_HAND}
+    defaults = {n: getattr(cls, n) for n in cls.CALIBRATED}
+    fitted: dict[str, dict[str, Any]] = {}
+    for s in specs:
+        set_all(predictor, hand)
+        fit_decode_settings(predictor, rows[s], raw[s], train_labels, objective=str(cfg.event_objective),
+                            quiet_candidates=quiet)
+        fitted[s] = {n: getattr(predictor, n) for n in cls.CALIBRATED}
+    other = {specs[0]: specs[1], specs[1]: specs[0]}
+    result: dict[str, Any] = {"model": model, "sets": specs, "fitted": fitted, "directions": {},
+                              "rules": {}, "settings": {}}
+    for s in specs:  # s scored; settings fitted on the other set, on s itself (in sample), or none
+        for label, settings in (("defaults, no fit", defaults), (f"fitted on {other[s]}", fitted[other[s]]),
+                                (f"fitted on {s} (in sample)", fitted[s])):
+            set_all(predictor, {**hand, **settings})
+            result["directions"].setdefault(s, {})[label] = decode(predictor, rows[s], raw[s])
+    for s in specs:
+        base_settings = {**hand, **fitted[other[s]]}
+        set_all(predictor, base_settings)
+        base = decode(predictor, rows[s], raw[s])
+        for name, value in hand.items():
+            set_all(predictor, {**base_settings, name: not value})
+            result["rules"].setdefault(name, {})[s] = _gain(base, decode(predictor, rows[s], raw[s]))
+        for group, names in FITTED:
+            set_all(predictor, {**base_settings, **{n: defaults[n] for n in names}})
+            result["settings"].setdefault(group, {})[s] = _gain(base, decode(predictor, rows[s], raw[s]))
+    for name, by_set in result["rules"].items():
+        by_set["pays"] = by_set[specs[1]]["articles gained"] > 0
+        by_set["on"] = hand[name]
+    for group, by_set in result["settings"].items():
+        gains = [by_set[s]["articles gained"] for s in specs]
+        by_set["pays"] = sum(gains) > 0 and min(gains) >= 0
+        by_set["names"] = dict(FITTED)[group]
+    return result
+
+
+def _gain(with_it: dict[str, Any], without: dict[str, Any]) -> dict[str, Any]:
+    """What the rule or setting as it stands adds over its flip (positive: it pays)."""
+    keys = ("articles gained", "event right", "event macro-F1", "killed exact", "killed exact, reported",
+            "injured exact", "injured exact, reported", "by-group exact")
+    return {k: round(with_it[k] - without[k], 4) for k in keys}
+
+
+def render(result: dict[str, Any], command: str) -> str:
+    a, b = result["sets"]
+    cols = ("event right", "event macro-F1", "killed exact", "killed exact, reported", "injured exact",
+            "injured exact, reported", "by-group exact")
+    lines = [f"# Which rules and settings pay on a set they were not fitted on: `{result['model']}`", "",
+             f"Produced by: `{command}`.", "",
+             "## The settings fit in both directions", "",
+             "Each set decoded with the class defaults (no fit), with the settings fitted on the other set, "
+             "and with the settings fitted on itself (in sample, flattering). Counts of articles.", "",
+             "| scored on | settings | articles | " + " | ".join(cols) + " |",
+             "|---|---|---|" + "---|" * len(cols)]
+    for s, variants in result["directions"].items():
+        for label, f in variants.items():
+            cells = [f"{f[c]}/{f[c.split(',')[0].split()[0] + ' reported']}" if c.endswith("reported") else f[c]
+                     for c in cols]
+            lines.append(f"| {s} | {label} | {f['articles']} | " + " | ".join(str(x) for x in cells) + " |")
+    gains = ("articles gained", "event right", "killed exact", "injured exact", "by-group exact")
+    for title, key, rule in (
+            ("## Hand rules", "rules",
+             f"Each rule's gain (its state minus its flip), under the settings fitted on the other set, "
+             f"in articles. Written on {a} and the training articles: it pays when it gains on {b}."),
+            ("## Fitted settings", "settings",
+             "Each fitted setting's gain over its default, under the settings fitted on the other set: "
+             f"on {b} fitted on {a}, and on {a} fitted on {b}. It pays when the sum is above 0 and neither "
+             "is below.")):
+        lines += ["", title, "", rule, "",
+                  "| name | pays | " + " | ".join(f"{s}: {g}" for s in (b, a) for g in gains) + " |",
+                  "|---|---|" + "---|" * (2 * len(gains))]
+        for name, by_set in sorted(result[key].items(), key=lambda kv: (not kv[1]["pays"], kv[0])):
+            lines.append(f"| {name} | {'yes' if by_set['pays'] else 'no'} | "
+                         + " | ".join(str(by_set[s][g]) for s in (b, a) for g in gains) + " |")
+    return "\n".join(lines) + "\n"
 
 
 def main() -> None:
-    from eventcoder import metrics as M
-    from eventcoder.evaluate import annotated_figures, gold_groups, load_set, scoring_cli
+    import sys
 
-    predictor, cfg, sets = scoring_cli(__doc__.split("\n\n")[0])
-    stored = {name: getattr(predictor, name) for _, change in VARIANTS for name in change}
-    print("| set | articles | variant | killed exact | injured exact | by-group exact | mention F1 |\n"
-          "|---|---|---|---|---|---|---|")
-    for spec in sets:
-        rows = load_set(spec, cfg)
-        raw = predictor.score([r["text"] for r in rows], headlines=True)
-        for variant, change in VARIANTS:
-            for attr, value in {**stored, **change}.items():
-                setattr(predictor, attr, value)
-            preds = [predictor.decode(r["text"], sc) for r, sc in zip(rows, raw, strict=True)]
-            cells = []
-            for outcome in ("killed", "injured"):
-                scored = [(p[outcome], r[f"{outcome}_total"]) for p, r in zip(preds, rows, strict=True)
-                          if r[f"{outcome}_total"] >= 0]
-                hits = sum(p == g for p, g in scored)
-                cells.append(f"{hits}/{len(scored)} ({hits / len(scored):.3f})" if scored else "–")
-            spans = [(r, p) for r, p in zip(rows, preds, strict=True) if r["gold_casualties"] is not None]
-            if spans:
-                hits = round(M.by_group_exact([gold_groups(r["gold_casualties"]) for r, _ in spans],
-                                              [p["casualties"] for _, p in spans]) * len(spans))
-                f1 = M.mention_prf([r["gold_casualties"] for r, _ in spans], [annotated_figures(r, p) for r, p in spans])
-                cells += [f"{hits}/{len(spans)} ({hits / len(spans):.3f})", f"{f1['f1']:.3f}"]
-            else:
-                cells += ["–", "–"]
-            print(f"| {spec} | {len(rows)} | {variant} | {' | '.join(cells)} |", flush=True)
+    from eventcoder.io import atomic_dir
+
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--model", required=True)
+    ap.add_argument("--sets", nargs=2, required=True, help="the set the rules were written on, then the other")
+    ap.add_argument("--out", required=True)
+    args = ap.parse_args()
+    result = run(args.model, args.sets)
+    command = "python scripts/rule_ablation.py " + " ".join(sys.argv[1:])
+    text = render(result, command)
+    with atomic_dir(Path(args.out)) as tmp:
+        (tmp / "metrics.json").write_text(json.dumps({"command": command, **result}, indent=2, default=list) + "\n")
+        (tmp / "report.md").write_text(text)
+    print(text)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The full real recipe in one command (issue #9): build data=real → stage 1 (experiment=real) →
+# The full real recipe in one command: build data=real → stage 1 (experiment=real) →
 # stage 2 on full-length articles (experiment=real_articles_full) → evaluate on dev_articles,
 # CASE 2021, every real source's test split and the sample test split → reports/real-full.
 # Each step prints its wall time; EVENTCODER_DRY_RUN=1 prints the commands instead.

@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
-# The adopted real model in one command (issue #9; README "Real data"): build the real_quick mixes
+# The adopted real model in one command: build the real_quick mixes
 # → stage 1 (experiment=real_quick data=real_quick_cues) → stage 2 on full-length articles
 # (experiment=real_articles) → settings tuned on dev_articles by folds (crosstune, stored with the
-# model) → evaluate with both baselines → reports/crosstune-real and reports/real.
+# model) → evaluate with both baselines, dev_world first → reports/crosstune-real and reports/real
+# → each hand rule and fitted setting measured on the set it was not fitted on → reports/ablation-real.
 # Each step prints its wall time; EVENTCODER_DRY_RUN=1 prints the commands instead.
 # Needs ../shared/data (or EVENTCODER_SHARED_DATA).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/steps.sh
 MODEL=models/minilm-real-articles
-for d in real_quick real_quick_cues real_quick_cues_heads dev_articles case2021 sample; do
+for d in real_quick real_quick_cues real_quick_cues_heads dev_world dev_articles case2021 sample; do
   step "build data=$d" $PY -m eventcoder.data.build data=$d progress=false
 done
 step "stage 1: experiment=real_quick data=real_quick_cues -> models/minilm-real-quick-cues" \
@@ -19,6 +20,8 @@ step "crosstune on dev_articles (stores the settings with the model) -> reports/
   $PY -m eventcoder.crosstune model=$MODEL tune_set=dev_articles baseline_train=real_quick \
   tune_store=true run_name=crosstune-real output_dir=reports/crosstune-real
 step "evaluate -> reports/real" $PY -m eventcoder.evaluate model=$MODEL \
-  "eval_sets=[dev_articles,case2021,real_quick:gtd,real_quick:acled,real_quick:ucdp,real_quick:train_articles,sample]" \
+  "eval_sets=[dev_world,dev_articles,case2021,real_quick:gtd,real_quick:acled,real_quick:ucdp,real_quick:train_articles,sample]" \
   baseline_train=real_quick redact_text=true run_name=real output_dir=reports/real
-echo "total $SECONDS s; reports: reports/real/report.md, reports/crosstune-real/report.md"
+step "rules and settings on the set they were not fitted on -> reports/ablation-real" \
+  $PY scripts/rule_ablation.py --model $MODEL --sets dev_articles dev_world --out reports/ablation-real
+echo "total $SECONDS s; reports: reports/real/report.md, reports/crosstune-real/report.md, reports/ablation-real/report.md"

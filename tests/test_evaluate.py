@@ -484,6 +484,28 @@ def test_totals_are_scored_apart_where_the_text_states_them_and_where_not():
         "stated": (2, 0.5, 1.0), "not stated": (1, 0.0, 1.0), "zero": (1, 1.0, 0.0)}
 
 
+def test_exact_match_is_also_scored_over_the_articles_that_report_casualties():
+    """Always answering 0 is right on every quiet article and scores 0 where casualties are reported."""
+    from eventcoder.evaluate import score_set
+    from eventcoder.targets import figure
+
+    totals = [12, 9, 0, 0]
+    rows = [{"id": str(i), "text": f"Rebels killed {k} soldiers.", "event_type": "battles", "killed_total": k,
+             "injured_total": 0, "gold_casualties": None} for i, k in enumerate(totals)]
+    preds = [{"event_type": "battles", "score": 0.9, "killed": k, "injured": 0, "casualties": {}, "evidence": [],
+              "vague": []} for k in (12, 8, 0, 0)]
+    base = {"majority": ["battles"] * 4, "tfidf_logreg": ["battles"] * 4,
+            "rule_based": [{"killed": 0, "injured": 0, "casualties": {}, "evidence": []}] * 4}
+    sec = score_set(rows, preds, ["battles", "none"], base)
+    killed = sec["casualties"]["killed"]
+    assert (killed["model"]["exact"], killed["rule_based"]["exact"]) == (0.75, 0.5)
+    assert (killed["reported"]["model"]["n"], killed["reported"]["model"]["exact"]) == (2, 0.5)
+    assert killed["reported"]["rule_based"]["exact"] == 0.0
+    assert sec["casualties"]["injured"]["reported"]["model"]["n"] == 0
+    assert figure(sec, "killed exact, reported") == 0.5
+    assert "killed exact, reported" in sec["intervals"] and "injured exact, reported" not in sec["intervals"]
+
+
 def test_a_figure_in_an_unannotated_headline_is_neither_right_nor_wrong():
     from eventcoder.evaluate import score_set
 

@@ -232,7 +232,7 @@ def test_resume_from_last_checkpoint(trained):
 
 def test_resume_skips_a_checkpoint_left_half_written(trained, tmp_path):
     """A run killed while a checkpoint was written leaves its trainer_state.json empty: resume from
-    the whole one before it (the CI flake of session 12: killed right after the file appeared)."""
+    the whole one before it (a reader killed right after the file appeared)."""
     import shutil
 
     from eventcoder.train import last_complete_checkpoint, train_model

@@ -428,7 +428,7 @@ def shared_across(text: str, start: int, end: int) -> tuple[int, int, int] | Non
     """(incidents, cue start, cue end) where the figure at text[start:end] is told, later in its
     sentence (before a semicolon), as summed across several incidents ("... were killed across both attacks"), the number
     of incidents named there or by "one of N ... attacks" earlier in the text; else None. GTD gives
-    each incident an even share of such a toll (`share_of`; docs/real-data-history.md, "Session 17")."""
+    each incident an even share of such a toll (`share_of`)."""
     _, right = sentence_span(text, start, end)
     semicolon = text.find(";", end, right)  # a clause after it tells of something else
     cue = SHARED_ACROSS.search(text, end, right if semicolon < 0 else semicolon)

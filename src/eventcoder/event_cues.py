@@ -4,7 +4,7 @@ ACLED codes a side regaining or overtaking ground by force as a battle ("governm
 territory", "non-state actor overtakes territory"); only a non-violent transfer of territory is a
 strategic development. The model reads war-progress reports ("troops retook the village") as
 strategic developments, because the words of control and its handover dominate them
-(docs/real-data-history.md, "Session 16"). The Predictor applies `territory_taken` to an article read as a strategic
+(docs/experiments.md). The Predictor applies `territory_taken` to an article read as a strategic
 development (`Predictor.territory_is_battle`).
 
 ACLED codes an event whose harm an explosive or remote weapon did (a landmine, an IED, an air or

@@ -121,7 +121,7 @@ class Predictor:
     read_militants_killed = True  # the narrow case of the above, on: a count so told whose noun names
     # militants ("troops killed 20 extremists") and whose sentence dates it to no other time; the
     # recalled tolls the broad case misread were of people, police and civilians, never of militants
-    # (docs/real-data-history.md, "Session 17"); a taxonomy without a militants group: never
+    # (docs/experiments.md); a taxonomy without a militants group: never
     read_left_dead = True  # a count in the headline or lead the model reads as no figure is read as
     # killed where its words tell it as what an event left dead ("a mortar strike left four members
     # of the militia dead": `casualties.told_left_dead`) and its sentence dates it to no other time; its group

@@ -21,7 +21,11 @@ def figure(sec: dict[str, Any], name: str, system: str = "model") -> float | Non
         return sec["event"][system]["macro_f1"] if "event" in sec else None
     outcome = name.split()[0]
     cas = sec.get("casualties", {})
-    return cas[outcome][system]["exact"] if outcome in cas else None
+    if outcome not in cas:
+        return None
+    if name.endswith(", reported"):  # over the articles whose gold total is above 0
+        return cas[outcome].get("reported", {}).get(system, {}).get("exact")
+    return cas[outcome][system]["exact"]
 
 
 def verdict(value: float, interval: list[float] | None, target: float) -> str:
