@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # README command 1: set up .venv (idempotent) and run the main job on the project's sample corpus:
 # build the dataset → train MiniLM → evaluate with baselines → predict the reference article.
+# Everything it writes (.venv, data/processed, models, outputs) is untracked: git status stays clean.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -16,7 +17,7 @@ else
   $PY -m eventcoder.train experiment=sample
 fi
 echo "== 3/4 evaluate: test split of the sample corpus, baselines beside the model"
-$PY -m eventcoder.evaluate model=$MODEL data=sample run_name=minilm-sample
+$PY -m eventcoder.evaluate model=$MODEL data=sample run_name=minilm-sample output_dir=outputs/reports/minilm-sample
 echo "== 4/4 reference article"
 EVENTCODER_MODEL=$MODEL $PY -m eventcoder.seeds
-echo "report: reports/minilm-sample/report.md (HTML: reports/minilm-sample/report.html)"
+echo "report: outputs/reports/minilm-sample/report.md (HTML: report.html beside it; outputs/ is untracked)"

@@ -1,4 +1,4 @@
-# Sourced by the one-command recipes (run_real.sh, run_real_articles.sh): sets up .venv, then defines
+# Sourced by the one-command recipes (run_real_articles.sh): sets up .venv, then defines
 # PY and `step NAME COMMAND...`, which runs COMMAND and prints its wall time. With
 # EVENTCODER_DRY_RUN=1 nothing is set up or run: each step prints its command (tests/test_scripts.py
 # composes every one).

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 
@@ -19,13 +21,38 @@ def seed_case():
     return cases[0]
 
 
-def compose_train(overrides):
-    from hydra import compose, initialize_config_dir
+@contextmanager
+def config_context() -> Iterator[None]:
+    """Hydra initialised on the project's configs (as `python -m eventcoder.<entry>` runs)."""
+    from hydra import initialize_config_dir
 
     from eventcoder.paths import CONFIG_DIR
 
     with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
-        return compose("train", overrides=overrides)
+        yield
+
+
+def compose_config(name: str, overrides: list[str] | tuple[str, ...] = ()):
+    """The config an entry point composes (`train`, `evaluate`, `build_data`, ...) with these overrides."""
+    from hydra import compose
+
+    with config_context():
+        return compose(name, overrides=list(overrides))
+
+
+def compose_train(overrides):
+    return compose_config("train", overrides)
+
+
+@pytest.fixture(name="compose_config")
+def compose_config_fixture():
+    return compose_config
+
+
+@pytest.fixture
+def hydra_configs():
+    """`with hydra_configs(): ...`: code that must run inside an initialised Hydra."""
+    return config_context
 
 
 @pytest.fixture(scope="session")

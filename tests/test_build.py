@@ -8,14 +8,14 @@ from pathlib import Path
 
 import datasets
 import pytest
-from hydra import compose, initialize_config_dir
 from omegaconf import OmegaConf
 
+from conftest import compose_config
 from eventcoder.data.build import _split, build_dataset
 from eventcoder.data.labels import align_counts
 from eventcoder.data.split import assign_splits, near_duplicate_groups
 from eventcoder.numbers import count_candidates
-from eventcoder.paths import CONFIG_DIR, SHARED_DIR
+from eventcoder.paths import SHARED_DIR
 from eventcoder.schema import RecordError
 from eventcoder.taxonomy import load_taxonomy
 
@@ -23,8 +23,7 @@ TAX = load_taxonomy("acled")
 
 
 def compose_build(data: str, overrides: list[str] | None = None):
-    with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
-        return compose("build_data", overrides=[f"data={data}", "progress=false", *(overrides or [])])
+    return compose_config("build_data", [f"data={data}", "progress=false", *(overrides or [])])
 
 
 def write_csv(path: Path, header: list[str], rows: list[list], gz: bool = False) -> Path:
@@ -366,7 +365,7 @@ def test_split_by_source_gives_a_small_source_its_share():
 
 
 def test_a_fixed_source_added_last_moves_no_other_row():
-    """real_quick_cues_heads_negatives lists the hard negatives last: appending a fixed-split source
+    """real_quick_cues_heads_hard lists the project's own hard cases last: appending a fixed-split source
     keeps every other row's split and group, so the held-out export rows stay the rows every earlier
     report scored."""
     data = OmegaConf.create({"split": {"validation": 0.1, "test": 0.1, "seed": 13, "by_date": None}})

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from hydra import compose, initialize_config_dir
+from hydra import compose
 
 from eventcoder import metrics as M
 from eventcoder.baselines import MajorityBaseline, TfidfLogReg, rule_based_casualties
@@ -109,7 +109,7 @@ def test_baselines_do_their_job():
     assert r["casualties"]["killed"]["civilians"] == 12 and r["casualties"]["injured"]["security_forces"] == 3
 
 
-def test_report_for_a_tiny_model_with_bad_rows(trained, tmp_path):
+def test_report_for_a_tiny_model_with_bad_rows(compose_config, trained, tmp_path):
     from eventcoder.evaluate import evaluate_model
 
     good = [json.loads(line) for line in (Path(CONFIG_DIR).parent / "data" / "sample" / "riots.jsonl")
@@ -121,11 +121,10 @@ def test_report_for_a_tiny_model_with_bad_rows(trained, tmp_path):
     lines.append(json.dumps({"id": "totals-only", "text": "Police said 4 people died in the clash.",
                              "event_type": "riots", "killed_total": 4, "injured_total": 0}))
     eval_file.write_text("\n".join(lines) + "\n")
-    with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
-        cfg = compose("evaluate", overrides=[f"model_dir={trained}", f"eval_sets=[{eval_file},sample]",
-                                             f"output_dir={tmp_path / 'report'}", "run_name=tiny",
-                                             f"processed_dir={Path(trained).parent / 'data'}",
-                                             "command=pytest"])
+    cfg = compose_config("evaluate", [f"model_dir={trained}", f"eval_sets=[{eval_file},sample]",
+                                         f"output_dir={tmp_path / 'report'}", "run_name=tiny",
+                                         f"paths.processed_dir={Path(trained).parent / 'data'}",
+                                         "command=pytest"])
     out = evaluate_model(cfg)
     result = json.loads((out / "metrics.json").read_text())
     file_sec = result["sections"][str(eval_file)]
@@ -136,7 +135,9 @@ def test_report_for_a_tiny_model_with_bad_rows(trained, tmp_path):
     for system in ("model", "tfidf_logreg", "majority"):
         assert 0 <= sample["event"][system]["macro_f1"] <= 1
     assert set(sample["casualties"]) >= {"killed", "injured", "by_group_exact", "mentions"}
-    assert set(sample["intervals"]) == {"event macro-F1", "killed exact", "injured exact"}
+    assert set(sample["intervals"]) >= {"event macro-F1", "killed exact", "injured exact"}
+    assert set(sample["intervals"]) <= {"event macro-F1", "killed exact", "injured exact", "killed exact, reported",
+                                        "injured exact, reported"}
     assert all(0 <= lo <= hi <= 1 for iv in sample["intervals"].values() for lo, hi in [iv["model"]])
     assert "How sure: intervals" in (out / "report.md").read_text()
     judged = {r["figure"]: r for r in result["targets"]["judged"]["sample"]}  # every target figure judged
@@ -145,6 +146,8 @@ def test_report_for_a_tiny_model_with_bad_rows(trained, tmp_path):
     assert judged["killed exact"]["target"] == 0.85 and result["targets"]["summary"].endswith("beyond chance).")
     report = (out / "report.md").read_text()
     assert "## Against the targets" in report and report.index("## Against the targets") < report.index("## Eval set")
+    if sample["casualties"]["killed"]["reported"]["model"]["n"]:  # exact over the articles that report deaths too
+        assert "| killed — model | reported (gold > 0) |" in report
     for name in ("report.md", "report.html", "confusion_matrix.png", "calibration.png", "casualties.png",
                  "errors.jsonl"):
         assert (out / name).is_file(), name
@@ -159,7 +162,7 @@ def test_report_for_a_tiny_model_with_bad_rows(trained, tmp_path):
     assert re.search(r"sample: \d+ articles; event macro-F1 \d\.\d{3} \[\d\.\d{3}–\d\.\d{3}\]", card)  # its interval
 
 
-def test_decode_settings_apply_for_one_run_and_are_reported(trained, tmp_path):
+def test_decode_settings_apply_for_one_run_and_are_reported(compose_config, trained, tmp_path):
     from eventcoder.evaluate import apply_decode_settings, evaluate_model
     from eventcoder.predictor import Predictor
 
@@ -171,11 +174,10 @@ def test_decode_settings_apply_for_one_run_and_are_reported(trained, tmp_path):
     assert p.casualty_mass is True and p.lead_chars == 500
     apply_decode_settings(p, {"read_militants_killed": False, "territory_is_battle": False})  # rules set by hand
     assert p.read_militants_killed is False and p.territory_is_battle is False
-    with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
-        cfg = compose("evaluate", overrides=[f"model_dir={trained}", "eval_sets=[sample]", "command=pytest",
-                                             f"output_dir={tmp_path / 'r'}", "run_name=set", "reference=false",
-                                             f"processed_dir={Path(trained).parent / 'data'}",
-                                             "decode_settings={mention_threshold:0.9,lead_chars:1500,body_threshold:0.999,needs_casualty_word:true}"])
+    cfg = compose_config("evaluate", [f"model_dir={trained}", "eval_sets=[sample]", "command=pytest",
+                                         f"output_dir={tmp_path / 'r'}", "run_name=set", "reference=false",
+                                         f"paths.processed_dir={Path(trained).parent / 'data'}",
+                                         "decode_settings={mention_threshold:0.9,lead_chars:1500,body_threshold:0.999,needs_casualty_word:true}"])
     out = evaluate_model(cfg)
     result = json.loads((out / "metrics.json").read_text())
     assert result["decode_settings"] == {"mention_threshold": 0.9, "lead_chars": 1500, "body_threshold": 0.999,
@@ -220,7 +222,7 @@ def test_fit_temperature_recovers_overconfidence():
     assert abs(M.fit_temperature(scores, y) - true_t) < 0.8
 
 
-def test_calibration_is_fitted_and_stored(trained, tmp_path):
+def test_calibration_is_fitted_and_stored(compose_config, trained, tmp_path):
     import shutil
 
     from eventcoder.evaluate import evaluate_model
@@ -228,12 +230,14 @@ def test_calibration_is_fitted_and_stored(trained, tmp_path):
 
     d = tmp_path / "m"
     shutil.copytree(trained, d, ignore=shutil.ignore_patterns("checkpoints", "runs"))
-    with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
-        cfg = compose("evaluate", overrides=[f"model_dir={d}", "data=sample", "calibrate=true",
-                                             f"output_dir={tmp_path / 'r'}", "run_name=cal", "command=pytest",
-                                             f"processed_dir={Path(trained).parent / 'data'}"])
+    cfg = compose_config("evaluate", [f"model_dir={d}", "data=sample", "calibrate=true",
+                                         f"output_dir={tmp_path / 'r'}", "run_name=cal", "command=pytest",
+                                         f"paths.processed_dir={Path(trained).parent / 'data'}"])
     out = evaluate_model(cfg)
-    stored = json.loads((d / "calibration.json").read_text())
+    from eventcoder.settings import DecodeSettings
+
+    settings = DecodeSettings.load(d)  # the model dir states every setting it runs with
+    stored = {**settings.fit, **settings.flat()}
     assert stored["fitted_now"] and 0.25 <= stored["temperature"] <= 8
     from eventcoder.evaluate import CASUALTY_GRID, CASUALTY_SETTINGS
 
@@ -255,7 +259,7 @@ def test_calibration_is_fitted_and_stored(trained, tmp_path):
         stored["body_threshold"], stored["body_needs_lead_toll"], stored["needs_casualty_word"])
 
 
-def test_crosstune_decodes_each_fold_with_settings_tuned_on_the_others(trained, tmp_path):
+def test_crosstune_decodes_each_fold_with_settings_tuned_on_the_others(compose_config, trained, tmp_path):
     import shutil
 
     from eventcoder.crossfit import fold_index
@@ -271,10 +275,9 @@ def test_crosstune_decodes_each_fold_with_settings_tuned_on_the_others(trained, 
 
     d = tmp_path / "m"
     shutil.copytree(trained, d, ignore=shutil.ignore_patterns("checkpoints", "runs"))
-    with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
-        cfg = compose("evaluate", overrides=[f"model_dir={d}", "tune_set=sample", "tune_folds=2", "tune_store=true",
-                                             f"output_dir={tmp_path / 'r'}", "run_name=ct",
-                                             f"processed_dir={Path(trained).parent / 'data'}"])
+    cfg = compose_config("evaluate", [f"model_dir={d}", "tune_set=sample", "tune_folds=2", "tune_store=true",
+                                         f"output_dir={tmp_path / 'r'}", "run_name=ct",
+                                         f"paths.processed_dir={Path(trained).parent / 'data'}"])
     out = cross_tune(cfg)
     result = json.loads((out / "metrics.json").read_text())
     rows = [r for r in load_eval_set("sample", cfg)[0] if r["event_type"]]
@@ -300,7 +303,9 @@ def test_crosstune_decodes_each_fold_with_settings_tuned_on_the_others(trained, 
     fold0 = result["per_fold"][0]["settings"]
     assert as_numbers(fold0) == pytest.approx(as_numbers({n: getattr(p, n) for n in fold0}))
     assert list(fold0["no_casualty_types"]) == list(p.no_casualty_types)
-    stored = json.loads((d / "calibration.json").read_text())  # tune_store: the whole set's settings are the model's
+    from eventcoder.settings import DecodeSettings
+
+    stored = DecodeSettings.load(d).fit  # tune_store: the whole set's settings are the model's
     assert stored["crosstune"]["out_of_fold"]["event macro-F1"] == result["out_of_fold"]["event"]["model"]["macro_f1"]
     loaded = Predictor.from_pretrained(d)
     assert as_numbers({n: getattr(loaded, n) for n in result["tuned_on_all"]}) == pytest.approx(
@@ -309,9 +314,8 @@ def test_crosstune_decodes_each_fold_with_settings_tuned_on_the_others(trained, 
     assert "out of fold" in (out / "report.md").read_text()
     assert "casualty settings, searched together, maximise killed + injured total exact" in (out / "report.md").read_text()
     # a report scored with those settings says where they were tuned
-    with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
-        ecfg = compose("evaluate", overrides=[f"model_dir={d}", "data=sample", f"output_dir={tmp_path / 'e'}",
-                                              "run_name=e", "command=pytest", f"processed_dir={Path(trained).parent / 'data'}"])
+    ecfg = compose_config("evaluate", [f"model_dir={d}", "data=sample", f"output_dir={tmp_path / 'e'}",
+                                          "run_name=e", "command=pytest", f"paths.processed_dir={Path(trained).parent / 'data'}"])
     assert f"stored with the model, fitted on {stored['fitted_on']}" in (evaluate_model(ecfg) / "report.md").read_text()
 
 
@@ -528,12 +532,13 @@ def test_a_figure_in_an_unannotated_headline_is_neither_right_nor_wrong():
     assert labelled_head["error_kinds"]["spurious or background figure"] == 1
 
 
-def test_a_missing_eval_dataset_is_built_inside_a_running_hydra_app(tmp_path):
+def test_a_missing_eval_dataset_is_built_inside_a_running_hydra_app(hydra_configs, tmp_path):
     """`python -m eventcoder.evaluate` runs under Hydra: building a missing set must not start a second Hydra."""
+
     from eventcoder.evaluate import load_eval_set
 
-    with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
-        cfg = compose("evaluate", overrides=[f"processed_dir={tmp_path}"])
+    with hydra_configs():
+        cfg = compose("evaluate", overrides=[f"paths.processed_dir={tmp_path}"])
         rows, bad = load_eval_set("sample", cfg, "test")
     assert (tmp_path / "sample" / "dataset").is_dir() and not bad
     assert len(rows) == 35 and all(r["event_type"] and r["text"] for r in rows)
@@ -1030,12 +1035,11 @@ def test_the_predictor_reads_listed_figures_as_items_and_can_be_told_not_to(trai
     assert (out["killed"], out["injured"]) == (5, 2)
 
 
-def test_fixed_event_settings_are_held_not_tuned(trained, tmp_path):
+def test_fixed_event_settings_are_held_not_tuned(compose_config, trained, tmp_path):
     from eventcoder.evaluate import baseline_training_texts, fit_decode_settings, load_eval_set
     from eventcoder.predictor import Predictor
 
-    with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
-        cfg = compose("evaluate", overrides=[f"model_dir={trained}", f"processed_dir={Path(trained).parent / 'data'}"])
+    cfg = compose_config("evaluate", [f"model_dir={trained}", f"paths.processed_dir={Path(trained).parent / 'data'}"])
     rows = [r for r in load_eval_set("sample", cfg)[0] if r["event_type"]][:12]
     p = Predictor.from_pretrained(trained)
     raw = p.score([r["text"] for r in rows], headlines=True)
@@ -1114,7 +1118,7 @@ def test_a_script_gets_the_model_its_config_and_any_split_of_a_set(trained):
     predictor, cfg, sets = scoring_cli("scores sets", ["--model", str(trained), "--sets", "sample@validation", "sample"])
     assert isinstance(predictor, Predictor) and cfg.model_dir == str(trained)
     assert sets == ["sample@validation", "sample"]
-    cfg.processed_dir = str(Path(trained).parent / "data")  # the fixture's built sample set
+    cfg.paths.processed_dir = str(Path(trained).parent / "data")  # the fixture's built sample set
     validation, test = (load_set(spec, cfg) for spec in sets)
     assert [r["id"] for r in validation] == [r["id"] for r in load_eval_set("sample", cfg, "validation")[0]]
     assert [r["id"] for r in test] == [r["id"] for r in load_eval_set("sample", cfg, "test")[0]]  # no @: test

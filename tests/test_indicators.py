@@ -14,7 +14,6 @@ from eventcoder.indicators import (
     score_check,
     word_rates,
 )
-from eventcoder.paths import CONFIG_DIR
 from eventcoder.paths import SHARED_DIR as SHARED
 from eventcoder.schema import RecordError
 
@@ -115,12 +114,10 @@ def test_word_rates_read_a_label_column_off_its_texts(tmp_path):
     assert rates["label_0"]["(texts)"] == (2, 1)
 
 
-def test_configs_compose_and_read_the_real_corpora():
-    from hydra import compose, initialize_config_dir
+def test_configs_compose_and_read_the_real_corpora(compose_config):
     from omegaconf import OmegaConf
 
-    with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
-        cfg = compose("indicators", overrides=[f"shared_dir={SHARED}"])
+    cfg = compose_config("indicators", [f"paths.shared_dir={SHARED}"])
     specs = OmegaConf.to_container(cfg.benchmarks, resolve=True)
     assert set(specs) == {"india_police_events", "satp"}
     if not (SHARED / "data" / "conflibert_satp_relevant").is_dir():

@@ -285,8 +285,11 @@ def test_ddp_two_processes_train_and_save(tmp_path, trained):
 
 
 def _needs_plugin(module: str) -> pytest.MarkDecorator:
-    return pytest.mark.skipif(importlib.util.find_spec(module) is None,
-                              reason="optional extra: pip install eventcoder[slurm]")
+    try:
+        missing = importlib.util.find_spec(module) is None
+    except ModuleNotFoundError:  # not even the plugins' namespace package is installed
+        missing = True
+    return pytest.mark.skipif(missing, reason="optional extra: pip install eventcoder[slurm]")
 
 
 LAUNCHERS = [
@@ -426,7 +429,7 @@ def test_headline_context_skips_a_headline_too_long_for_the_window(tiny_backbone
     assert [w["input_ids"] for w in paired] == [w["input_ids"] for w in article_windows(tok, [text], [[]], 32, 8)]
 
 
-def test_cross_fitting_scores_every_row_with_a_model_that_left_it_out(trained, tmp_path):
+def test_cross_fitting_scores_every_row_with_a_model_that_left_it_out(compose_config, trained, tmp_path):
     from datasets import load_from_disk
 
     from eventcoder.crossfit import cross_fit, fold_index, load_oof_scores
@@ -464,19 +467,16 @@ def test_cross_fitting_scores_every_row_with_a_model_that_left_it_out(trained, t
     # calibration fits on them beside the validation rows (calibration_oof)
     import shutil
 
-    from hydra import compose, initialize_config_dir
-
     from eventcoder.evaluate import calibrate
 
     d = tmp_path / "m"
     shutil.copytree(trained, d, ignore=shutil.ignore_patterns("checkpoints", "runs"))
     final = Predictor.from_pretrained(d)
-    with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
-        ecfg = compose("evaluate", overrides=[f"model_dir={d}", "data=sample", f"processed_dir={data.parent}",
-                                              f"calibration_oof={scores}"])
+    ecfg = compose_config("evaluate", [f"model_dir={d}", "data=sample", f"paths.processed_dir={data.parent}",
+                                          f"calibration_oof={scores}"])
     info = calibrate(final, ecfg, d, ["battles"])
     assert info["fitted_on"].endswith(f"+ {len(rows)} out-of-fold training articles ({scores})")
-    assert json.loads((d / "calibration.json").read_text())["fitted_on"] == info["fitted_on"]
+    assert json.loads((d / "decoding.json").read_text())["fitted_on"] == info["fitted_on"]
     assert info["crossfit"] == summary
     own, other = final.mention_labels, TAX.mention_labels[::-1]
     final.mention_labels = other  # scores of another label set are refused, not decoded with wrong names

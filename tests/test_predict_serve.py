@@ -313,13 +313,10 @@ def test_model_dir_with_mismatched_label_maps_is_named(trained, tmp_path):
         Predictor.from_pretrained(d)
 
 
-def test_evaluating_with_another_taxonomy_names_the_model_config(trained, tmp_path):
-    from hydra import compose, initialize_config_dir
+def test_evaluating_with_another_taxonomy_names_the_model_config(compose_config, trained, tmp_path):
 
     from eventcoder.evaluate import evaluate_model
-    from eventcoder.paths import CONFIG_DIR
 
-    with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
-        cfg = compose("evaluate", overrides=[f"model_dir={trained}", "taxonomy=ucdp", f"output_dir={tmp_path}/r"])
+    cfg = compose_config("evaluate", [f"model_dir={trained}", "taxonomy=ucdp", f"output_dir={tmp_path}/r"])
     with pytest.raises(ValueError, match="config.json: the model's labels are of taxonomy 'acled', not 'ucdp'"):
         evaluate_model(cfg)

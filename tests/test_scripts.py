@@ -10,15 +10,14 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from hydra import compose, initialize_config_dir
 
+from conftest import compose_config
 from eventcoder.evaluate import _rewrite_argv
-from eventcoder.paths import CONFIG_DIR
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG_OF = {"eventcoder.data.build": "build_data", "eventcoder.train": "train",
              "eventcoder.evaluate": "evaluate", "eventcoder.crosstune": "evaluate"}
-RECIPES = ["run_real.sh", "run_real_articles.sh"]
+RECIPES = ["run_real_articles.sh"]
 
 
 def dry_run(script: str) -> list[list[str]]:
@@ -38,8 +37,7 @@ def test_every_step_of_a_recipe_composes(script):
         overrides = argv[3:]
         if CONFIG_OF[argv[2]] == "evaluate":
             overrides = _rewrite_argv(overrides)
-        with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
-            cfg = compose(CONFIG_OF[argv[2]], overrides=overrides)
+        cfg = compose_config(CONFIG_OF[argv[2]], overrides)
         for item in overrides:  # each top-level text setting reaches the composed config as given
             key, _, value = item.partition("=")
             if key in cfg and isinstance(cfg[key], str):
@@ -49,8 +47,7 @@ def test_every_step_of_a_recipe_composes(script):
 def test_the_adopted_recipe_evaluates_the_model_it_trains():
     commands = dry_run("run_real_articles.sh")
     trained = [a for a in commands if a[2] == "eventcoder.train"][-1]
-    with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
-        stage2 = compose("train", overrides=trained[3:])
+    stage2 = compose_config("train", trained[3:])
     stage1 = [a for a in commands if a[2] == "eventcoder.train"][0]
     assert f"run_name={Path(stage2.init_from).name}" in stage1  # stage 2 continues from stage 1
     for argv in commands:

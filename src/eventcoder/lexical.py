@@ -135,7 +135,7 @@ def main() -> None:
 
     @hydra.main(config_path=str(CONFIG_DIR), config_name="lexical", version_base="1.3")
     def _run(cfg: DictConfig) -> None:
-        out = add_lexical(repo_path(cfg.model_dir), repo_path(cfg.processed_dir) / str(cfg.dataset))
+        out = add_lexical(repo_path(cfg.model_dir), repo_path(cfg.paths.processed_dir) / str(cfg.dataset))
         print(f"lexical model written to {out}")
 
     _run()

@@ -110,7 +110,7 @@ def build_dataset(cfg: DictConfig | dict, output_dir: str | Path | None = None,
     cfg = cfg if isinstance(cfg, DictConfig) else OmegaConf.create(cfg)
     data = cfg.data
     taxonomy = load_taxonomy(cfg.taxonomy)
-    numbers = NumbersConfig.load(_resolve_path(cfg.numbers)) if cfg.get("numbers") else NumbersConfig.load()
+    numbers = NumbersConfig.load(_resolve_path(cfg.build.numbers))
     progress = bool(cfg.get("progress", True))
     seed = int(data.split.seed)
     stats: dict[str, SourceStats] = {}
@@ -161,9 +161,9 @@ def build_dataset(cfg: DictConfig | dict, output_dir: str | Path | None = None,
         for ex in kept:
             ex["_weight"] = float(src.get("weight", 1.0))
         rows.extend(kept)
-    _split(rows, data, fixed, float(cfg.get("near_duplicate_threshold", 0.8)), seed)
+    _split(rows, data, fixed, float(cfg.build.near_duplicate_threshold), seed)
     rows = _apply_weights(rows, seed)
-    out_root = Path(output_dir) if output_dir else Path(_resolve_path(cfg.get("output_dir", "data/processed")))
+    out_root = Path(output_dir) if output_dir else Path(_resolve_path(cfg.output_dir))
     target = Path(target_dir) if target_dir else out_root / str(data.name)
     by_split = {s: [r for r in rows if r["split"] == s] for s in SPLITS}
     features = _features()

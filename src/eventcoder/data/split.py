@@ -25,7 +25,7 @@ def shingles(text: str, n: int = 3) -> set[int]:
     return {int.from_bytes(hashlib.blake2b(g.encode(), digest_size=8).digest(), "little") >> 3 for g in grams}
 
 
-def near_duplicate_groups(texts: list[str], threshold: float = 0.8, num_perm: int = 64, bands: int = 16,
+def near_duplicate_groups(texts: list[str], threshold: float, num_perm: int = 64, bands: int = 16,
                           seed: int = 7) -> list[int]:
     """Group id per text; texts with shingle Jaccard >= threshold (transitively) share a group."""
     n = len(texts)
