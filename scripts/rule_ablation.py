@@ -6,7 +6,7 @@
 Two labelled sets, each scored by the model once. The decoding settings (`evaluate.fit_decode_settings`)
 are fitted on each set and the other set is decoded with them, beside the class defaults (no fit
 at all): the settings fit in both directions. Then, under the settings fitted on the *other* set,
-each hand rule (`Predictor.SET_BY_HAND`) is flipped and each fitted setting is put back to its
+each hand rule (the `rules` group of `eventcoder.settings`) is flipped and each fitted setting is put back to its
 default, one at a time, and what that costs or gains is counted on each set in articles: event
 types right plus killed and injured totals exact. The hand rules were written on `dev_articles`
 and the training articles, so a rule stays only when it gains on the other set; a fitted setting
@@ -63,7 +63,14 @@ def set_all(predictor: Any, settings: dict[str, Any]) -> None:
 
 
 def run(model: str, specs: list[str]) -> dict[str, Any]:
-    from eventcoder.evaluate import baseline_training_texts, fit_decode_settings, load_set, scoring_context
+    from eventcoder.evaluate import (
+        FITTED,
+        baseline_training_texts,
+        fit_decode_settings,
+        load_set,
+        scoring_context,
+    )
+    from eventcoder.settings import DecodeSettings, default
     from eventcoder.taxonomy import load_taxonomy
 
     if len(specs) != 2:
@@ -74,15 +81,14 @@ def run(model: str, specs: list[str]) -> dict[str, Any]:
     quiet = load_taxonomy(cfg.taxonomy).non_violent
     rows = {s: [r for r in load_set(s, cfg) if r["event_type"]] for s in specs}
     raw = {s: predictor.score([r["text"] for r in rows[s]], headlines=True, lexical=True) for s in specs}
-    cls = type(predictor)
-    hand = {n: getattr(cls, n) for n in cls.SET_BY_HAND}
-    defaults = {n: getattr(cls, n) for n in cls.CALIBRATED}
+    hand = DecodeSettings().flat("rules")
+    defaults = {n: default(n) for n in FITTED}
     fitted: dict[str, dict[str, Any]] = {}
     for s in specs:
         set_all(predictor, hand)
         fit_decode_settings(predictor, rows[s], raw[s], train_labels, objective=str(cfg.event_objective),
                             quiet_candidates=quiet)
-        fitted[s] = {n: getattr(predictor, n) for n in cls.CALIBRATED}
+        fitted[s] = {n: getattr(predictor, n) for n in FITTED}
     other = {specs[0]: specs[1], specs[1]: specs[0]}
     result: dict[str, Any] = {"model": model, "sets": specs, "fitted": fitted, "directions": {},
                               "rules": {}, "settings": {}}

@@ -16,7 +16,7 @@ TEXT = "Two soldiers were killed and 5 civilians wounded in a clash near the tow
 def _perturbed_copy(trained, path):
     from safetensors.torch import load_file, save_file
 
-    shutil.copytree(trained, path, ignore=shutil.ignore_patterns("checkpoints", "runs", "calibration.json"))
+    shutil.copytree(trained, path, ignore=shutil.ignore_patterns("checkpoints", "runs", "decoding.json"))
     base = load_file(str(trained / "model.safetensors"))
     gen = torch.Generator().manual_seed(0)
     save_file({k: v + 0.05 * torch.randn(v.shape, generator=gen) if v.is_floating_point() else v
@@ -26,15 +26,15 @@ def _perturbed_copy(trained, path):
 
 def test_ensemble_averages_the_members_probabilities(trained, tmp_path):
     from eventcoder.predictor import Predictor
+    from eventcoder.settings import DecodeSettings
 
     other = _perturbed_copy(trained, tmp_path / "models" / "other")
     out = make_ensemble([trained, other], tmp_path / "models" / "ens")
-    assert not (out / "model.safetensors").exists() and not (out / "calibration.json").exists()
+    assert not (out / "model.safetensors").exists() and not (out / "decoding.json").exists()
     members = [Predictor.from_pretrained(d, backend="torch") for d in (trained, other)]
     ens = Predictor.from_pretrained(out)
     for p in (*members, ens):  # compare raw scores under the same (default) decoding settings
-        for name in p.CALIBRATED:
-            setattr(p, name, getattr(Predictor, name))
+        p.settings = DecodeSettings()
     a, b = (m.score([TEXT], lexical=True)[0] for m in members)
     e = ens.score([TEXT], lexical=True)[0]
     assert not torch.allclose(a.window_event_log_probs, b.window_event_log_probs, atol=1e-4)

@@ -29,7 +29,7 @@ def test_soup_of_two_runs_is_their_mean_and_predicts(trained, tmp_path):
     from eventcoder.predictor import Predictor
 
     other = tmp_path / "other"
-    shutil.copytree(trained, other, ignore=shutil.ignore_patterns("checkpoints", "runs", "calibration.json"))
+    shutil.copytree(trained, other, ignore=shutil.ignore_patterns("checkpoints", "runs", "decoding.json"))
     base = load_file(str(trained / "model.safetensors"))
     save_file({k: v + 1.0 if v.is_floating_point() else v for k, v in base.items()},
               str(other / "model.safetensors"), metadata={"format": "pt"})
@@ -37,7 +37,7 @@ def test_soup_of_two_runs_is_their_mean_and_predicts(trained, tmp_path):
     soup = load_file(str(out / "model.safetensors"))
     name = next(k for k, v in base.items() if v.is_floating_point())
     assert torch.allclose(soup[name], base[name] + 0.5)
-    assert not (out / "calibration.json").exists()  # the parts' decoding settings are not the soup's
+    assert not (out / "decoding.json").exists()  # the parts' decoding settings are not the soup's
     pred = Predictor.from_pretrained(out, backend="torch")("Two soldiers were killed in a clash.")[0]
     assert pred["event_type"] in pred["scores"]
 

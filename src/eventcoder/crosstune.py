@@ -8,7 +8,7 @@ tuning, but settings tuned on it flatter it. This tunes every setting (`evaluate
 on all folds of the set but one, decodes the held-out fold with them, and scores the whole set from
 those out-of-fold predictions, beside the score of settings tuned on all of it (in sample), so
 models are compared by the same procedure on what users send. The model runs once. With
-`tune_store=true` the settings tuned on the whole set become the model's calibration.json (with the
+`tune_store=true` the settings tuned on the whole set become the model's decoding.json (with the
 out-of-fold figures, the honest estimate of them, beside). Writes `<output_dir>/metrics.json`,
 `report.md` and `report.html` atomically.
 """
@@ -44,14 +44,16 @@ def cross_tune(cfg: DictConfig) -> Path:
     from eventcoder.crossfit import fold_index
     from eventcoder.evaluate import (
         CASUALTY_SCORE,
+        FITTED,
         baseline_predictions,
         baseline_training_texts,
         fit_decode_settings,
         judge_targets,
         load_eval_set,
         score_set,
+        store_fit,
     )
-    from eventcoder.io import atomic_dir, atomic_write_text
+    from eventcoder.io import atomic_dir
     from eventcoder.predictor import Predictor
     from eventcoder.taxonomy import load_taxonomy
 
@@ -71,7 +73,7 @@ def cross_tune(cfg: DictConfig) -> Path:
     train_texts, train_labels = baseline_training_texts(cfg)
     base = baseline_predictions([r["text"] for r in rows], MajorityBaseline().fit(train_labels),
                                 TfidfLogReg().fit(train_texts, train_labels))
-    settings_of = [n for n in predictor.CALIBRATED if n != "event_prior"]
+    settings_of = [n for n in FITTED if n != "event_prior"]
     fixed = OmegaConf.to_container(cfg.tune_fixed, resolve=True) if cfg.get("tune_fixed") else None
     quiet = load_taxonomy(cfg.taxonomy).non_violent
     out_of_fold: list[Any] = [None] * len(rows)
@@ -102,11 +104,11 @@ def cross_tune(cfg: DictConfig) -> Path:
         (tmp / "metrics.json").write_text(json.dumps(result, indent=2) + "\n")
         render(result).write(tmp, f"crosstune {result['tune_set']}")
     if cfg.get("tune_store"):
-        record = {"fitted_on": f"{cfg.tune_set} {cfg.split} (all {len(rows)} articles; python -m eventcoder.crosstune)",
-                  "fitted_now": True, **tuned,
-                  "crosstune": {"report": str(cfg.output_dir), "folds": folds,
-                                "out_of_fold": {name: _get(result["out_of_fold"], path) for name, path in SUMMARY}}}
-        atomic_write_text(model_dir / "calibration.json", json.dumps(record, indent=2) + "\n")
+        store_fit(predictor, model_dir, {
+            "fitted_on": f"{cfg.tune_set} {cfg.split} (all {len(rows)} articles; python -m eventcoder.crosstune)",
+            "fitted_now": True, **tuned,
+            "crosstune": {"report": str(cfg.output_dir), "folds": folds,
+                          "out_of_fold": {name: _get(result["out_of_fold"], path) for name, path in SUMMARY}}})
     return out_dir
 
 

@@ -20,6 +20,8 @@ from omegaconf import DictConfig
 
 from eventcoder.casualties import aggregate
 from eventcoder.paths import repo_path
+from eventcoder.settings import default as default_setting
+from eventcoder.settings import names as setting_names
 
 
 def load_eval_set(spec: str, cfg: DictConfig, split: str = "test") -> tuple[list[dict[str, Any]], list[dict]]:
@@ -42,7 +44,7 @@ def load_eval_set(spec: str, cfg: DictConfig, split: str = "test") -> tuple[list
     from eventcoder.paths import CONFIG_DIR
 
     spec, _, only_source = spec.partition(":")  # "real_quick:acled" = that dataset's ACLED rows; "a+b": both
-    ddir = repo_path(cfg.get("processed_dir", "data/processed")) / spec
+    ddir = repo_path(cfg.paths.processed_dir) / spec
     if not (ddir / "dataset").is_dir():
         from hydra import compose, initialize_config_dir
         from hydra.core.global_hydra import GlobalHydra
@@ -78,7 +80,7 @@ def baseline_training_texts(cfg: DictConfig) -> tuple[list[str], list[str]]:
 
     from eventcoder.lexical import training_rows
 
-    ddir = repo_path(cfg.get("processed_dir", "data/processed")) / str(cfg.baseline_train) / "dataset"
+    ddir = repo_path(cfg.paths.processed_dir) / str(cfg.baseline_train) / "dataset"
     return training_rows(datasets.load_from_disk(str(ddir))["train"])
 
 
@@ -278,8 +280,8 @@ def evaluate_model(cfg: DictConfig) -> Path:
         else str(cfg.command)
     result = {"run": run, "model": str(cfg.model_dir), "command": command, "eval_sets": sets, "split": str(cfg.split),
               "decode_settings": settings, "reference": reference_results(predictor) if cfg.get("reference", True) else [],
-              "calibration": calibration or {**predictor.settings(), "fitted_now": False,
-                                             "fitted_on": stored_fit(model_dir)},
+              "calibration": calibration or {**predictor.settings.flat(), "fitted_now": False,
+                                             "fitted_on": predictor.settings.fitted_on},
               "baseline_train": str(cfg.baseline_train), "sections": sections,
               "targets": judge_targets(sections, cfg),
               "vague_table": predictor.numbers.vague, "count_vague_in_totals": predictor.count_vague}
@@ -322,23 +324,19 @@ def load_set(spec: str, cfg: DictConfig) -> list[dict[str, Any]]:
     return load_eval_set(name, cfg, split or "test")[0]
 
 
-def stored_fit(model_dir: Path) -> str | None:
-    """What the model's stored calibration was fitted on (a report must say when that is the set it scores)."""
-    path = model_dir / "calibration.json"
-    return json.loads(path.read_text()).get("fitted_on") if path.is_file() else None
-
-
 def apply_decode_settings(predictor: Any, settings: Any) -> dict[str, Any]:
     """Set decoding settings by hand for this run only (after any calibration; not stored): a way to
     measure a setting calibration did not choose. Unknown names fail naming the allowed ones."""
     from omegaconf import OmegaConf
 
     plain = OmegaConf.to_container(settings, resolve=True) if OmegaConf.is_config(settings) else dict(settings)
-    allowed = (*predictor.CALIBRATED, *predictor.SET_BY_HAND, "count_vague")
+    from eventcoder.settings import names
+
+    allowed = (*names(), "count_vague")
     for name, value in plain.items():
         if name not in allowed:
             raise ValueError(f"decode_settings.{name}: not a decoding setting (one of {', '.join(allowed)})")
-        setattr(predictor, name, type(getattr(predictor, name))(value))
+        setattr(predictor, name, value)
     return plain
 
 
@@ -368,7 +366,6 @@ def calibrate(predictor: Any, cfg: DictConfig, model_dir: Path, train_labels: li
     (`eventcoder.crossfit`); store them in the model dir. The model runs once; each setting is tried
     on its stored scores. `train_labels`: the event types of the mix the model learned from (the prior
     that `prior_correction` divides out)."""
-    from eventcoder.io import atomic_write_text
     from eventcoder.taxonomy import load_taxonomy
 
     spec = str(cfg.get("calibration_set") or cfg.baseline_train)
@@ -387,10 +384,22 @@ def calibrate(predictor: Any, cfg: DictConfig, model_dir: Path, train_labels: li
         info["fitted_on"] += f" + {len(oof_rows)} out-of-fold training articles ({cfg.calibration_oof})"
     info.update(fit_decode_settings(predictor, rows, raw, train_labels, objective=str(cfg.event_objective),
                                     quiet_candidates=load_taxonomy(cfg.taxonomy).non_violent))
-    atomic_write_text(model_dir / "calibration.json", json.dumps(info, indent=2) + "\n")
+    store_fit(predictor, model_dir, info)
     return info
 
 
+def store_fit(predictor: Any, model_dir: Path, info: dict[str, Any]) -> Path:
+    """Write the predictor's whole settings, as fitted, into the model dir (`decoding.json`), with
+    what they were fitted on and what the fit measured."""
+    predictor.settings.fitted_on = info.get("fitted_on")
+    predictor.settings.fit = {k: v for k, v in info.items() if k not in predictor.settings.flat()}
+    return predictor.settings.save(model_dir)
+
+
+# what fitting chooses (and resets to the defaults first): the event and casualty decoding, and the
+# rules among which it picks or which it holds off
+FITTED = (*setting_names("event"), *setting_names("casualty"), "needs_casualty_word", "drop_background",
+          "count_bombers", "count_lone_victims", "read_killing_clauses")
 FIXABLE = ("lead_weight", "headline_weight", "lexical_weight", "prior_correction")
 EVENT_OBJECTIVES = ("log_likelihood", "macro_f1")
 
@@ -418,8 +427,8 @@ def fit_decode_settings(predictor: Any, rows: list[dict], raw: list, train_label
     info["event_objective"] = objective
     labels = predictor.event_labels
     gold = [labels.index(r["event_type"]) for r in rows]
-    for name in predictor.CALIBRATED:  # start from the uncalibrated model, not an earlier calibration
-        setattr(predictor, name, getattr(type(predictor), name))
+    for name in FITTED:  # start from the defaults, not an earlier fit
+        setattr(predictor, name, default_setting(name))
     if "lead_weight" in fixed:
         predictor.lead_weight, predictor.headline_weight = info["lead_weight"], info["headline_weight"] = \
             float(fixed["lead_weight"]), float(fixed["headline_weight"])

@@ -53,11 +53,14 @@ from eventcoder.casualties import (
 )
 from eventcoder.event_cues import RULES as EVENT_CUE_RULES
 from eventcoder.numbers import NumbersConfig, find_mentions
+from eventcoder.settings import DecodeSettings
+from eventcoder.settings import names as setting_names
 from eventcoder.taxonomy import OUTSIDE, Taxonomy
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
+SETTING_NAMES = frozenset(setting_names())
 REQUIRED_FILES = ("config.json", "model.safetensors", "tokenizer.json", "label_maps.json")
 ENSEMBLE_FILE = "ensemble.json"  # an ensemble directory names its members (`eventcoder.ensemble`), no weights
 
@@ -99,108 +102,15 @@ class Predictor:
     """A trained eventcoder model ready to code articles."""
 
     backend = "torch"
-    temperature = 1.0  # event-score temperature, fitted on validation by `evaluate calibrate=true`
-    mention_threshold = 0.0  # a casualty label needs at least this probability (else the mention is O)
-    casualty_mass = False  # True: a mention is a figure when P(not O) passes the threshold, its label the
-    # likeliest casualty label (the mass split over groups no longer loses to O); False: argmax label
-    lead_weight = 1.0  # weight of the first window in the article's event type (later windows: 1)
-    headline_weight = 0.0  # weight of the headline read alone (0: not used)
-    lead_chars = 0  # figures starting past this many characters (the body) need `body_threshold`
-    body_threshold = 0.0  # (0: the same threshold as figures in the headline and lead)
-    body_needs_lead_toll = False  # True: the body threshold only for outcomes the lead has a figure for
-    needs_casualty_word = False  # True: a figure's sentence must say someone died or was hurt (or a toll)
-    drop_background = False  # True: figures dated to another time are dropped (`casualties.without_background`)
-    no_casualty_types: tuple = ()  # event types decoded, like none, without casualty figures
-    count_bombers = False  # True: a suicide bomber who set off the charge is a killed militant on top of
-    # the toll: the figure read on the bomber, else one added where no killed militant was read
-    # (`casualties.bomber_who_died`); stored with the others, but calibration leaves it off: set by hand
-    read_killing_clauses = False  # True: a count in the headline or lead the model reads as no figure
-    # is read as killed where its own clause tells a killing took it ("troops killed 20 extremists"),
-    # its group the one its noun names, else the model's likeliest killed group (`casualties.told_killed`);
-    # set by hand, not by calibration: it also reads the earlier attacks' tolls a lead recalls
-    read_militants_killed = True  # the narrow case of the above, on: a count so told whose noun names
-    # militants ("troops killed 20 extremists") and whose sentence dates it to no other time; the
-    # recalled tolls the broad case misread were of people, police and civilians, never of militants
-    # (docs/experiments.md); a taxonomy without a militants group: never
-    read_left_dead = True  # a count in the headline or lead the model reads as no figure is read as
-    # killed where its words tell it as what an event left dead ("a mortar strike left four members
-    # of the militia dead": `casualties.told_left_dead`) and its sentence dates it to no other time; its group
-    # the one its noun names, else the model's likeliest killed group; set by hand
-    read_death_tolls = False  # True: a count in the headline or lead the model reads as no figure is read
-    # as killed (its noun's group, else unknown) where the words give it as a death toll ("puts the
-    # death toll at 42": `casualties.told_as_death_toll`); set by hand
-    doers_are_no_victims = False  # True: a count after a passive's "by" ("shot dead by two men") is no
-    # figure, whatever the model read (`casualties.told_as_doer`); set by hand
-    attackers_are_no_victims = True  # a count told, in the active voice, as those who attacked ("About
-    # 20 rebels from the army of the hills attacked a bus") is no figure, whatever the model read, unless
-    # its clause goes on to their own deaths or wounds (`casualties.told_as_attacker`); set by hand
-    other_fates_are_no_casualties = True  # a count its clause tells as arrested, abducted, missing or
-    # freed ("12 protesters arrested", "abducted 12 girls") is no figure, whatever the model read
-    # (`casualties.told_with_another_fate`); set by hand
-    outcome_by_verb = True  # a figure whose count's clause tells it killed or injured ("wounding three
-    # constables", "six gunmen were hurt") has that outcome whatever the model read, its group
-    # the same (`casualties.outcome_told`); set by hand
-    count_lone_victims = False  # True: where no killed figure was read, one person the lead says was
-    # killed without a number ("shot and killed Hazrat Gul") is counted (`casualties.lone_victim`)
-    # parts of the article-level rule that can be switched off to measure them (scripts/rule_ablation.py)
-    read_lists = True  # figures listed together are items of one figure (`casualties.join_listed`)
-    read_on_top = True  # "In addition to the bomber, five were killed" adds (`casualties.said_to_come_on_top`)
-    device_is_explosion = True  # an article read as a battle whose headline names an explosive or remote
-    # weapon (a landmine, an IED, a drone strike) is explosions/remote violence, as the ACLED codebook
-    # has it (`event_cues.device_named`); a taxonomy without both labels, or an article without a headline: never
-    calm_crowd_is_protest = True  # a full article read as a riot that tells a protest and no violent act of
-    # the crowd's own is a protest, as the ACLED codebook has it (`event_cues.calm_protest`)
-    seized_weapons_are_development = True  # an article read as a battle, an explosion or violence against
-    # civilians whose lead tells weapons seized, found or intercepted, and no harm, blast or fight nor a bomb
-    # defused (GTD's failed bombing), is a strategic development ("disrupted weapons use"), as the ACLED
-    # codebook has it (`event_cues.weapons_disrupted`)
-    chemical_weapon_is_explosion = True  # an article read as violence against civilians, a battle or a
-    # strategic development whose lead names a chemical weapon or attack is explosions/remote violence
-    # (ACLED's "chemical weapon"; `event_cues.chemical_weapon_named`)
-    new_base_is_development = True  # an article read as a battle or an explosion whose lead tells forces
-    # setting up a base, a post or a checkpoint and no harm, blast or fight is a strategic development
-    # ("headquarters or base established"; `event_cues.base_established`)
-    handover_is_development = True  # an article read as a battle whose lead tells ground handed over,
-    # left or entered and no harm, blast or fight is a strategic development ("non-violent transfer of
-    # territory"; `event_cues.ground_changed_hands`)
-    group_change_is_development = True  # an article read as a battle or an explosion whose lead tells
-    # fighters defecting, forces reinforced or mobilised, or drills, and no harm, blast or fight, is a
-    # strategic development ("change to group/activity"; `event_cues.group_activity`)
-    accident_is_none = True  # an article read as an explosion, a battle or violence against civilians whose
-    # lead tells an accident (a tank, a boiler, a crash, a spill) and no attack, weapon or armed group is no
-    # event: ACLED does not code accidents (`event_cues.accident_told`)
-    abduction_is_violence = True  # an article read as a strategic development whose lead tells people
-    # kidnapped, abducted or taken hostage is violence against civilians ("abduction/forced
-    # disappearance"; `event_cues.abduction_told`)
-    diplomacy_is_none = True  # an article read as a strategic development whose lead tells a diplomatic act
-    # (envoys, sanctions, a summit, a condemnation) and names no armed actor, force, arrest, harm, truce or
-    # crowd is no event: ACLED does not code diplomacy (`event_cues.diplomacy_told`)
-    group_by_noun = True  # a figure whose count's noun phrase names a victim group ("three soldiers were
-    # injured", "20 extremists", "12 government fighters") is of that group whatever group the model
-    # read; a phrase naming none ("27 people") keeps the model's (`casualties.noun_phrase_group`)
-    people_take_no_side = True  # a count of "people" or "persons" whose phrase names no group is no side's
-    # figure: the model's security forces or militants become the unknown group (civilians stay); set by hand
-    share_across_incidents = True  # a toll the article tells as summed across several incidents its
-    # event is one of ("... were killed across both attacks") gives the event an even share, as GTD
-    # codes such tolls (`casualties.shared_across`); the output's `shared_across` names the cue
-    territory_is_battle = True  # an article read as a strategic development whose headline and lead tell a
-    # side retaking or seizing ground is a battle, as the ACLED codebook has it (`event_cues.territory_taken`);
-    # a taxonomy without both labels: never
-    prior_correction = 0.0  # α: event scores lose α·log(training prior) of each type (0: as trained)
-    lexical_weight = 0.0  # weight of the lexical model's log-probabilities in the event scores (0: not used)
-    event_prior: tuple = ()  # event-type frequencies of the training mix, in event_labels order
-    # the decoding settings above that `evaluate calibrate=true` fits and calibration.json stores
-    CALIBRATED = ("temperature", "mention_threshold", "casualty_mass", "lead_weight", "headline_weight",
-                  "lead_chars", "body_threshold", "body_needs_lead_toll", "needs_casualty_word", "drop_background",
-                  "count_bombers", "count_lone_victims", "read_killing_clauses", "no_casualty_types", "prior_correction", "lexical_weight", "event_prior")
-    # codebook and reading rules that are on unless set off by hand (`evaluate decode_settings=`), not fitted
-    SET_BY_HAND = ("read_death_tolls", "doers_are_no_victims", "attackers_are_no_victims", "other_fates_are_no_casualties", "outcome_by_verb", "read_left_dead", "group_by_noun", "people_take_no_side", "territory_is_battle", "device_is_explosion", "calm_crowd_is_protest", "seized_weapons_are_development", "chemical_weapon_is_explosion", "new_base_is_development", "handover_is_development", "group_change_is_development", "abduction_is_violence", "diplomacy_is_none", "accident_is_none", "read_militants_killed", "share_across_incidents", "read_lists", "read_on_top")
+    # every decoding setting (`eventcoder.settings.DecodeSettings`) also reads and sets by its name
+    # here (`predictor.lead_weight = 3.0`), validated and converted to its type
 
     def __init__(self, model: Any, tokenizer: Any, numbers: NumbersConfig | None = None,
                  count_vague: bool = False) -> None:
         self.model = model.eval()
         self.tokenizer = tokenizer
         self.config = model.config
+        self.settings = DecodeSettings()
         self.event_labels: list[str] = list(self.config.event_labels)
         self.mention_labels: list[str] = list(self.config.mention_labels)
         tax = self.config.taxonomy or {}
@@ -211,6 +121,18 @@ class Predictor:
         self.numbers = numbers or NumbersConfig.load()
         self.count_vague = count_vague
         self.lexical: Any = None  # eventcoder.lexical.LexicalModel, when the model dir has one
+
+    def __getattr__(self, name: str) -> Any:  # only for names the instance and class lack
+        settings = self.__dict__.get("settings")
+        if settings is not None and name in SETTING_NAMES:
+            return settings.get(name)
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in SETTING_NAMES:
+            self.settings.set(name, value)
+        else:
+            object.__setattr__(self, name, value)
 
     @classmethod
     def from_pretrained(cls, path: str | Path, backend: str = "auto", **kwargs: Any) -> Predictor:
@@ -261,17 +183,8 @@ class Predictor:
         predictor = cls(model, tokenizer, **kwargs)
         predictor.backend = backend
         predictor.lexical = LexicalModel.load(p)
-        calib = p / "calibration.json"
-        if calib.is_file():
-            stored = json.loads(calib.read_text())
-            for name in cls.CALIBRATED:  # a setting the file lacks keeps its class default
-                if name in stored:
-                    setattr(predictor, name, type(getattr(cls, name))(stored[name]))
+        predictor.settings = DecodeSettings.load(p)
         return predictor
-
-    def settings(self) -> dict[str, Any]:
-        """The calibrated decoding settings in use, by name."""
-        return {name: getattr(self, name) for name in self.CALIBRATED}
 
     def __call__(self, texts: str | Sequence[str], batch_size: int = DEFAULT_BATCH_SIZE) -> list[dict[str, Any]]:
         """Code articles: one prediction dict per text (the contract in DESIGN.md)."""

@@ -224,6 +224,7 @@ def train_model(cfg: DictConfig) -> Path:
     from eventcoder.io import atomic_dir
     from eventcoder.model import EventCoderModel
     from eventcoder.paths import REPO_ROOT, repo_path
+    from eventcoder.settings import DecodeSettings
     from eventcoder.taxonomy import load_taxonomy
 
     set_seed(int(cfg.seed))
@@ -319,6 +320,7 @@ def train_model(cfg: DictConfig) -> Path:
         (tmp / "metrics.json").write_text(json.dumps({"validation": metrics,
                                                        "train": train_result.metrics}, indent=2) + "\n")
         lexical = bool(cfg.get("lexical", True)) and write_lexical(lexical_split, tmp)
+        DecodeSettings().save(tmp)  # the defaults until evaluate or crosstune fits them: stated, not implied
         (tmp / "README.md").write_text(model_card(cfg, stats, metrics, train_result.metrics, lexical))
     # move the finished files into the run dir (checkpoints and logs stay beside them)
     final = out_dir / "final.tmpdir"
@@ -384,7 +386,7 @@ def model_card(cfg: DictConfig, stats: dict[str, Any], val: dict[str, float], tr
                   f"train rows left out: {stats.get('holdout_rows')} rows (python -m eventcoder.crossfit).")
     if lexical:
         stage += ("\n- With a lexical event-type model (`lexical.json`, `lexical.npz`: TF-IDF + logistic regression "
-                  "on the train split of every source); `lexical_weight` in `calibration.json` says how much it counts.")
+                  "on the train split of every source); `lexical_weight` in `decoding.json` says how much it counts.")
     sources = ", ".join(cfg.train_sources if cfg.get("train_sources") else stats["sources"])
     return f"""---
 library_name: transformers

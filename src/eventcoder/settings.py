@@ -1,0 +1,154 @@
+"""Every decoding setting a model runs with: one typed object, its defaults stated once here.
+
+Three groups: how the article's event type is read from its windows' scores (`EventDecoding`),
+how casualty figures are read from its mentions' scores (`CasualtyDecoding`), and which hand rules
+are on (`Rules`: the cues of `eventcoder.casualties` and `eventcoder.event_cues` the predictor applies). A model directory stores the whole
+object in `decoding.json` (`save`, `load`), with what its fitted values were fitted on, so the
+directory states every setting it runs with; a directory without the file runs with the defaults.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+SETTINGS_FILE = "decoding.json"
+LEGACY_FILE = "calibration.json"  # flat fitted values only, as older model directories hold them
+
+
+class _Group(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class EventDecoding(_Group):
+    """The article's event scores: a weighted mean of its windows' log-probabilities."""
+
+    temperature: float = 1.0  # event-score temperature (confidence only: the argmax does not move)
+    lead_weight: float = 1.0  # weight of the first window (headline and lead); later windows weigh 1
+    headline_weight: float = 0.0  # weight of the headline read alone (0: not read)
+    lexical_weight: float = 0.0  # weight of the lexical model's log-probabilities (0: not used)
+    prior_correction: float = 0.0  # α: scores lose α·log(training prior) of each type (0: as trained)
+    event_prior: tuple[float, ...] = ()  # event-type frequencies of the training mix, in label order
+
+
+class CasualtyDecoding(_Group):
+    """Which number mentions become figures."""
+
+    mention_threshold: float = 0.0  # a casualty label needs at least this probability
+    casualty_mass: bool = False  # True: sureness is P(not O) and the label the likeliest casualty label
+    lead_chars: int = 0  # figures past this many characters (the body) need `body_threshold` (0: no body rule)
+    body_threshold: float = 0.0
+    body_needs_lead_toll: bool = False  # True: the body threshold only for outcomes the lead has a figure for
+    no_casualty_types: tuple[str, ...] = ()  # event types decoded, like none, without casualty figures
+
+
+class Rules(_Group):
+    """Hand rules on or off: `Predictor._article` and `event_cues.RULES` apply those that are on."""
+
+    needs_casualty_word: bool = False
+    drop_background: bool = False
+    count_bombers: bool = False
+    count_lone_victims: bool = False
+    read_killing_clauses: bool = False
+    read_militants_killed: bool = True
+    read_left_dead: bool = True
+    read_death_tolls: bool = False
+    doers_are_no_victims: bool = False
+    attackers_are_no_victims: bool = True
+    other_fates_are_no_casualties: bool = True
+    outcome_by_verb: bool = True
+    group_by_noun: bool = True
+    people_take_no_side: bool = True
+    share_across_incidents: bool = True
+    read_lists: bool = True
+    read_on_top: bool = True
+    device_is_explosion: bool = True
+    calm_crowd_is_protest: bool = True
+    seized_weapons_are_development: bool = True
+    chemical_weapon_is_explosion: bool = True
+    new_base_is_development: bool = True
+    handover_is_development: bool = True
+    group_change_is_development: bool = True
+    accident_is_none: bool = True
+    abduction_is_violence: bool = True
+    diplomacy_is_none: bool = True
+    territory_is_battle: bool = True
+
+
+GROUPS = {"event": EventDecoding, "casualty": CasualtyDecoding, "rules": Rules}
+
+
+class DecodeSettings(BaseModel):
+    """The whole set, as stored in a model directory."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    event: EventDecoding = EventDecoding()
+    casualty: CasualtyDecoding = CasualtyDecoding()
+    rules: Rules = Rules()
+    fitted_on: str | None = None  # where the fitted values were fitted (None: the defaults)
+    fit: dict[str, Any] = {}  # what the fit measured (grids and their scores), for the record
+
+    @staticmethod
+    def group_of(name: str) -> str:
+        """The group a setting belongs to; a ValueError naming every setting for an unknown name."""
+        for group, model in GROUPS.items():
+            if name in model.model_fields:
+                return group
+        raise ValueError(f"{name!r} is not a decoding setting (one of {', '.join(names())})")
+
+    def get(self, name: str) -> Any:
+        return getattr(getattr(self, self.group_of(name)), name)
+
+    def set(self, name: str, value: Any) -> None:
+        """Set one setting by its name, validated and converted to its type."""
+        setattr(getattr(self, self.group_of(name)), name, value)
+
+    def flat(self, group: str | None = None) -> dict[str, Any]:
+        """Settings by name (of one group, or all)."""
+        groups = [group] if group else list(GROUPS)
+        return {n: v for g in groups for n, v in getattr(self, g).model_dump().items()}
+
+    def save(self, model_dir: str | Path) -> Path:
+        from eventcoder.io import atomic_write_text
+
+        path = Path(model_dir) / SETTINGS_FILE
+        atomic_write_text(path, json.dumps(self.model_dump(mode="json"), indent=2) + "\n")
+        return path
+
+    @classmethod
+    def load(cls, model_dir: str | Path) -> DecodeSettings:
+        """The directory's settings (defaults when it has none); a bad file fails naming it."""
+        path = Path(model_dir) / SETTINGS_FILE
+        if not path.is_file():
+            return cls._from_flat_file(Path(model_dir) / LEGACY_FILE)
+        try:
+            return cls.model_validate_json(path.read_text())
+        except ValueError as e:
+            raise ValueError(f"{path}: {e}") from None
+
+    @classmethod
+    def _from_flat_file(cls, path: Path) -> DecodeSettings:
+        """The settings of a model directory written before `decoding.json`: its fitted values by name
+        in `calibration.json`, every other setting at its default."""
+        settings = cls()
+        if path.is_file():
+            stored = json.loads(path.read_text())
+            for name in names():
+                if name in stored:
+                    settings.set(name, stored[name])
+            settings.fitted_on = stored.get("fitted_on")
+        return settings
+
+
+def names(group: str | None = None) -> tuple[str, ...]:
+    """Every setting's name (of one group, or all)."""
+    groups = [group] if group else list(GROUPS)
+    return tuple(n for g in groups for n in GROUPS[g].model_fields)
+
+
+def default(name: str) -> Any:
+    """A setting's default value."""
+    return DecodeSettings().get(name)
