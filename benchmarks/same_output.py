@@ -8,8 +8,10 @@ For each built dataset (`data/processed/<set>/dataset`, all splits, the first --
 a SHA-256 of every number mention (`numbers.find_mentions`, every field) and of every window
 (`features.article_windows` at 256 tokens with a 32- and a 64-token overlap, with and without the
 headline context, and `headline_only_windows`): run it at two commits and compare the lines.
-With --model and --batch-sizes: the model's records for the texts of --record-sets at each batch
-size, how many are identical to the first size's (every field, as written), and where the others differ.
+With --model: a SHA-256 of the model's records for the texts of --record-sets (every field, as
+written), to compare across commits (a restructuring must leave it unchanged); with --batch-sizes
+too: the records at each batch size, how many are identical to the first size's, and where the
+others differ.
 """
 from __future__ import annotations
 
@@ -76,11 +78,15 @@ def main() -> None:
         mentions, windows = fingerprints(tokenizer, texts)
         print(f"{name}: {len(texts)} texts, mentions {mentions}, windows {windows}")
     print(f"{total} texts in all")
-    if args.model and len(args.batch_sizes) > 1:
+    if args.model:
         from eventcoder.predictor import Predictor
 
         predictor = Predictor.from_pretrained(args.model)
         texts = [t for name in args.record_sets for t in texts_of(name, None)]
+        records = predictor(texts)
+        digest = hashlib.sha256("\n".join(json.dumps(r, sort_keys=True) for r in records).encode()).hexdigest()[:16]
+        print(f"{args.model}, {len(texts)} texts of {', '.join(args.record_sets)}: records {digest}")
+    if args.model and len(args.batch_sizes) > 1:
         runs = {size: predictor(texts, batch_size=size) for size in args.batch_sizes}
         first, *others = args.batch_sizes
         for size in others:

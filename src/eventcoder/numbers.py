@@ -24,196 +24,37 @@ from typing import Any
 
 from eventcoder.paths import CONFIG_DIR
 
-# ---------------------------------------------------------------------------------------------
-# Vocabulary
-# ---------------------------------------------------------------------------------------------
-UNITS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-         "eight": 8, "nine": 9}
-TEENS = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
-         "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19}
-TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50, "sixty": 60,
-        "seventy": 70, "eighty": 80, "ninety": 90}
-SCALES = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
-ORDINAL_WORDS = {
-    "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
-    "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth",
-    "eighteenth", "nineteenth", "twentieth", "thirtieth", "fortieth", "fiftieth", "hundredth",
-    "thousandth", "millionth"}
-MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september",
-          "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
-          "sept", "oct", "nov", "dec"}
-WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
-DURATION_UNITS = {"second", "seconds", "minute", "minutes", "min", "mins", "hour", "hours", "hr", "hrs",
-                  "day", "days", "night", "nights", "week", "weeks", "weekend", "weekends", "month",
-                  "months", "year", "years", "decade", "decades", "century", "centuries", "fortnight"}
-TIME_WORDS = {"am", "pm", "a.m", "p.m", "gmt", "utc", "o'clock", "hrs", "local"}
-MONEY_WORDS = {"dollar", "dollars", "usd", "euro", "euros", "eur", "pound", "pounds", "sterling", "naira",
-               "rupee", "rupees", "shilling", "shillings", "dinar", "dinars", "rial", "rials", "riyal",
-               "riyals", "peso", "pesos", "yuan", "yen", "rand", "francs", "franc", "cfa", "birr", "lira",
-               "liras", "afghanis", "taka", "kyat", "hryvnia", "hryvnias", "rubles", "roubles", "cedi",
-               "cedis", "kwacha", "real", "reais", "bolivares", "cents", "dirhams", "dirham",
-               "lempiras", "quetzales", "soles"}
+
+def _word_tables() -> dict[str, Any]:
+    """The word tables of `number_words.yaml` (package data): words and their values, kept as data."""
+    import yaml
+
+    return yaml.safe_load((Path(__file__).with_name("number_words.yaml")).read_text(encoding="utf-8"))
+
+
+_WORDS = _word_tables()
+UNITS: dict[str, int] = _WORDS["units"]
+TEENS: dict[str, int] = _WORDS["teens"]
+TENS: dict[str, int] = _WORDS["tens"]
+SCALES: dict[str, int] = _WORDS["scales"]
+ORDINAL_WORDS = set(_WORDS["ordinal_words"])
+MONTHS = set(_WORDS["months"])
+WEEKDAYS = set(_WORDS["weekdays"])
+DURATION_UNITS = set(_WORDS["duration_units"])
+TIME_WORDS = set(_WORDS["time_words"])
+MONEY_WORDS = set(_WORDS["money_words"])
+PERCENT_WORDS = set(_WORDS["percent_words"])
+MEASURE_UNITS = set(_WORDS["measure_units"])
+PLACE_WORDS = set(_WORDS["place_words"])
+PERSON_NOUNS_SINGULAR = set(_WORDS["person_nouns_singular"])
+PERSON_NOUNS_PLURAL = set(_WORDS["person_nouns_plural"])
+THING_NOUNS = set(_WORDS["thing_nouns"])
+PERSON_SUFFIXES = tuple(_WORDS["person_suffixes"])
+DEMONYM_ENDINGS = tuple(_WORDS["demonym_endings"])
+NOUN_MODIFIERS = set(_WORDS["noun_modifiers"])
+STOP_WORDS = set(_WORDS["stop_words"])
+QUALIFIERS = [tuple(pair) for pair in _WORDS["qualifiers"]]
 CURRENCY_SIGNS = set("$€£¥₹₦₽₺")
-PERCENT_WORDS = {"percent", "per", "pct", "percentage", "%"}
-MEASURE_UNITS = {"km", "kms", "kilometre", "kilometres", "kilometer", "kilometers", "mile", "miles", "metre",
-                 "metres", "meter", "meters", "m", "cm", "mm", "kg", "kgs", "kilogram", "kilograms", "kilo",
-                 "kilos", "gram", "grams", "g", "tonne", "tonnes", "ton", "tons", "litre", "litres",
-                 "liter", "liters", "gallon", "gallons", "barrel", "barrels", "acre", "acres", "hectare",
-                 "hectares", "degree", "degrees", "feet", "foot", "ft", "inch", "inches", "lb", "lbs",
-                 "pound-", "square", "sq", "mph", "kph", "knots", "calibre", "caliber", "mw", "gw",
-                 "bytes", "gb", "mb", "points", "point", "goals", "goal", "votes", "seats", "runs",
-                 "wickets", "laps", "storey", "storeys", "story", "stories", "floors", "magnitude"}
-PLACE_WORDS = {"kilometre", "kilometer", "km", "checkpoint", "route", "sector", "camp", "highway", "road",
-               "street", "block", "zone", "district", "area", "gate", "base", "station", "hill", "junction",
-               "village", "phase", "ward", "section", "avenue", "building", "hall", "terminal", "platform",
-               "room", "flight", "bus", "apartment", "unit", "level", "floor", "no", "number", "post",
-               "outpost", "point", "bridge", "kilo", "mile", "brigade", "division", "battalion", "regiment",
-               "corps", "resolution", "article", "chapter", "law", "decree", "act", "bill",
-               "channel", "radio", "tv", "line", "lane", "plot", "house", "tower", "pier", "dock", "berth",
-               "exit", "grid", "cell", "wing", "quarter", "precinct", "compound", "kilometres", "team",
-               "group", "sq", "squad", "company", "platoon", "airbase", "port", "hangar", "square"}
-PERSON_NOUNS_SINGULAR = {
-    "person", "man", "woman", "child", "boy", "girl", "baby", "infant", "teenager", "teen", "youth",
-    "civilian", "resident", "villager", "farmer", "herder", "shepherd", "fisherman", "trader",
-    "merchant", "shopkeeper", "vendor", "driver", "passenger", "pedestrian", "worker", "labourer",
-    "laborer", "miner", "teacher", "student", "pupil", "schoolboy", "schoolgirl", "doctor", "nurse",
-    "medic", "paramedic", "journalist", "reporter", "photographer", "cameraman", "activist",
-    "protester", "protestor", "demonstrator", "rioter", "marcher", "striker", "official", "politician",
-    "lawmaker", "mayor", "governor", "councillor", "councilor", "chief", "elder", "leader", "cleric",
-    "imam", "priest", "pastor", "monk", "nun", "worshipper", "pilgrim", "refugee", "migrant",
-    "tourist", "visitor", "foreigner", "national", "citizen", "employee", "engineer", "contractor",
-    "guard", "bodyguard", "watchman", "soldier", "trooper", "serviceman", "servicewoman", "officer",
-    "policeman", "policewoman", "constable", "gendarme", "sergeant", "corporal", "lieutenant",
-    "captain", "major", "colonel", "general", "commander", "commando", "marine", "sailor", "airman",
-    "pilot", "ranger", "peacekeeper", "militiaman", "fighter", "militant", "insurgent", "rebel",
-    "gunman", "attacker", "assailant", "bomber", "jihadist", "extremist", "terrorist", "suspect",
-    "member", "recruit", "combatant", "guerrilla", "sniper", "kidnapper", "hostage", "captive",
-    "prisoner", "detainee", "inmate", "victim", "survivor", "bystander", "spectator", "fan", "relative",
-    "mother", "father", "son", "daughter", "brother", "sister", "wife", "husband", "grandmother",
-    "grandfather", "family", "cadet", "conscript", "volunteer", "aid", "humanitarian", "staffer",
-    "diplomat", "judge", "lawyer", "prosecutor", "businessman", "businesswoman", "landowner",
-    "motorist", "cyclist", "motorcyclist", "rider", "customer", "shopper", "commuter", "patient",
-    "security", "personnel", "deputy", "agent", "spy", "informant", "warlord", "chieftain", "jawan", "sepoy", "policeofficer", "operative", "mercenary", "pensioner", "widow",
-    "orphan", "toddler", "adolescent", "individual", "someone", "neighbour", "neighbor", "colleague",
-    "passer", "schoolteacher", "broadcaster", "farmworker", "herdsman", "tribesman", "headman",
-    "headmaster", "principal", "chairman", "councilman", "congressman", "senator", "minister",
-    "body", "corpse", "blogger", "figure", "aide", "gunner", "hiker", "climber", "supporter", "opponent",
-    "loyalist", "devotee", "cadre", "comrade", "veteran", "defector", "deserter", "mourner", "worshiper",
-    "churchgoer", "congregant", "parishioner", "settler", "crewman", "clansman", "kinsman",
-    "jihadi", "islamist", "thief", "robber", "bandit", "raider", "poacher", "smuggler", "rustler", "looter",
-    "pirate", "criminal", "gangster", "trafficker", "abductor", "professor", "lecturer", "scholar",
-    "surgeon", "pharmacist", "dentist", "midwife", "clerk", "accountant", "banker", "chef", "barber",
-    "tailor", "mechanic", "electrician", "carpenter", "janitor", "bishop", "rabbi", "sheikh", "mullah",
-    "missionary", "deacon", "preacher", "spokesman", "spokeswoman", "spokesperson", "legislator",
-    "parliamentarian", "ambassador", "envoy", "consul", "magistrate", "attorney", "candidate", "unionist",
-    "athlete", "footballer", "singer", "musician", "artist", "actor", "actress", "writer", "poet", "editor",
-    "uncle", "aunt", "nephew", "niece", "cousin", "grandson", "granddaughter", "grandchild", "newborn",
-    "juvenile", "youngster", "cop", "chauffeur", "translator", "interpreter"}
-PERSON_NOUNS_PLURAL = {
-    "people", "persons", "men", "women", "children", "boys", "girls", "babies", "infants", "teenagers",
-    "teens", "youths", "civilians", "residents", "villagers", "farmers", "herders", "shepherds",
-    "fishermen", "traders", "merchants", "shopkeepers", "vendors", "drivers", "passengers",
-    "pedestrians", "workers", "labourers", "laborers", "miners", "teachers", "students", "pupils",
-    "schoolchildren", "doctors", "nurses", "medics", "paramedics", "journalists", "reporters",
-    "photographers", "activists", "protesters", "protestors", "demonstrators", "rioters", "marchers",
-    "strikers", "officials", "politicians", "lawmakers", "mayors", "chiefs", "elders", "leaders",
-    "clerics", "priests", "monks", "nuns", "worshippers", "pilgrims", "refugees", "migrants",
-    "tourists", "visitors", "foreigners", "nationals", "citizens", "employees", "engineers",
-    "contractors", "guards", "bodyguards", "watchmen", "soldiers", "troops", "troopers", "servicemen",
-    "officers", "policemen", "policewomen", "police", "constables", "gendarmes", "commanders",
-    "commandos", "marines", "sailors", "airmen", "pilots", "rangers", "peacekeepers", "militiamen",
-    "militia", "militias", "fighters", "militants", "insurgents", "rebels", "gunmen", "attackers",
-    "assailants", "bombers", "jihadists", "extremists", "terrorists", "suspects", "members",
-    "recruits", "combatants", "guerrillas", "guerillas", "snipers", "kidnappers", "hostages",
-    "captives", "prisoners", "detainees", "inmates", "victims", "survivors", "bystanders",
-    "spectators", "fans", "relatives", "mothers", "fathers", "sons", "daughters", "brothers", "sisters",
-    "families", "cadets", "conscripts", "volunteers", "staff", "staffers", "diplomats", "personnel",
-    "deputies", "agents", "informants", "motorists", "cyclists", "motorcyclists", "riders",
-    "customers", "shoppers", "commuters", "patients", "forces", "servicemembers", "jawans",
-    "operatives", "mercenaries", "pensioners", "widows", "orphans", "toddlers", "adolescents",
-    "individuals", "others", "casualties", "dead", "wounded", "injured", "bodies", "corpses",
-    "fatalities", "deaths", "lives", "killed", "hurt", "missing", "crew", "crewmen", "settlers",
-    "herdsmen", "tribesmen", "clansmen", "kinsmen", "paramilitaries",
-    "paramilitary", "army", "ranks", "worshipers", "mourners", "churchgoers", "congregants",
-    "parishioners", "faithful", "supporters", "opponents", "loyalists", "separatists", "jihadis",
-    "islamists", "defectors", "deserters", "veterans", "cadres", "comrades", "colleagues", "devotees",
-    "thieves", "robbers", "bandits", "raiders", "poachers", "smugglers", "rustlers", "looters", "pirates",
-    "criminals", "gangsters", "traffickers", "abductors", "professors", "lecturers", "scholars", "surgeons",
-    "pharmacists", "dentists", "midwives", "clerks", "accountants", "bankers", "chefs", "barbers", "tailors",
-    "mechanics", "electricians", "carpenters", "janitors", "bishops", "rabbis", "sheikhs", "mullahs",
-    "missionaries", "deacons", "preachers", "spokesmen", "legislators", "parliamentarians", "ambassadors",
-    "envoys", "magistrates", "attorneys", "candidates", "unionists", "athletes", "footballers", "singers",
-    "musicians", "artists", "actors", "writers", "poets", "editors", "uncles", "aunts", "nephews", "nieces",
-    "cousins", "grandsons", "granddaughters", "grandchildren", "newborns", "juveniles", "youngsters", "cops",
-    "chauffeurs", "translators", "interpreters"}
-THING_NOUNS = {
-    "area", "areas", "village", "villages", "town", "towns", "city", "cities", "district", "districts",
-    "province", "provinces", "region", "regions", "state", "states", "country", "countries", "county",
-    "counties", "neighbourhood", "neighbourhoods", "neighborhood", "neighborhoods", "street", "streets",
-    "house", "houses", "home", "homes", "building", "buildings", "school", "schools", "hospital",
-    "hospitals", "clinic", "clinics", "church", "churches", "mosque", "mosques", "temple", "temples",
-    "shop", "shops", "store", "stores", "market", "markets", "vehicle", "vehicles", "car", "cars",
-    "truck", "trucks", "lorry", "lorries", "bus", "buses", "boat", "boats", "ship", "ships", "aircraft",
-    "plane", "planes", "jet", "jets", "helicopter", "helicopters", "drone", "drones", "tank", "tanks",
-    "weapon", "weapons", "gun", "guns", "rifle", "rifles", "pistol", "pistols", "round", "rounds",
-    "bullet", "bullets", "shell", "shells", "bomb", "bombs", "rocket", "rockets", "missile", "missiles",
-    "mortar", "mortars", "grenade", "grenades", "mine", "mines", "ied", "ieds", "explosive",
-    "explosives", "device", "devices", "base", "bases", "post", "posts", "outpost", "outposts",
-    "checkpoint", "checkpoints", "position", "positions", "camp", "camps", "stronghold", "strongholds",
-    "front", "fronts", "road", "roads", "bridge", "bridges", "well", "wells", "farm", "farms", "field",
-    "fields", "hectare", "crop", "crops", "cattle", "cows", "goats", "sheep", "camels", "animals",
-    "livestock", "elephant", "elephants", "rhino", "rhinos", "lions", "dogs", "horses", "donkeys",
-    "mules", "oxen", "bulls", "pigs", "chickens", "birds", "buffalo", "buffaloes", "head", "attack", "attacks", "incident", "incidents", "raid", "raids", "strike",
-    "strikes", "airstrike", "airstrikes", "operation", "operations", "clash", "clashes", "battle",
-    "battles", "offensive", "offensives", "explosion", "explosions", "blast", "blasts", "case",
-    "cases", "event", "events", "protest", "protests", "demonstration", "demonstrations", "rally",
-    "rallies", "march", "marches", "times", "time", "occasion", "occasions", "page", "pages", "item",
-    "items", "point", "points", "goal", "goals", "vote", "votes", "seat", "seats", "ballot", "ballots",
-    "stage", "stages", "phase", "phases", "sessions", "session", "meeting", "meetings", "law",
-    "laws", "bill", "bills", "article", "articles", "report", "reports", "statement", "statements",
-    "document", "documents", "letter", "letters", "question", "questions", "issue", "issues", "option",
-    "options", "step", "steps", "way", "ways", "side", "sides", "party", "parties", "group", "groups",
-    "faction", "factions", "company", "companies", "firm", "firms", "project", "projects", "year-old",
-    "percent", "tonnes", "litres", "kilometres", "locations", "location", "sites", "site", "targets",
-    "target", "directions", "direction", "routes", "route", "border", "borders", "crossings",
-    "crossing", "terms", "term", "matches", "match", "games", "game", "films", "film", "books", "book",
-    "tents", "tent", "shelters", "shelter", "flats", "apartments", "rooms", "room", "offices", "office",
-    "stations", "station", "units", "warehouses", "warehouse", "barrels", "sacks", "bags", "boxes",
-    "hideouts", "hideout", "tunnels",
-    "crates", "cartridges", "magazines", "kg", "km", "miles", "meters", "metres", "hours", "days",
-    "weeks", "months", "years", "minutes", "seconds", "decades", "centuries", "lanes", "trains", "train",
-    "wagons", "carriages", "floors", "storeys", "hills", "hill", "islands", "island", "rivers",
-    "lakes", "valleys", "roadblocks", "barricades", "fires", "blazes", "shots", "volleys", "salvos",
-    "sorties", "missions", "flights", "convoys", "convoy", "patrols", "patrol", "waves", "wave",
-    "zones", "zone", "sectors", "sector", "wards", "ward", "constituencies", "municipalities",
-    "communities", "settlements", "hamlets", "compounds", "compound", "factories", "factory", "mills",
-    "plants", "agencies", "ministries", "institutions", "universities", "colleges",
-    "stadiums", "courts", "prisons", "jails", "pipelines", "oilfields", "fuel", "kits", "parcels",
-    "copies", "pictures", "photos", "videos", "accounts", "tweets", "words", "lines", "tracks",
-    "songs", "episodes", "seasons", "titles", "trophies", "medals", "laps", "innings", "wickets", "runs",
-    "sets", "tries", "cups", "packs", "doses", "beds", "meals", "pounds", "dollars", "euros"}
-PERSON_SUFFIXES = ("worker", "workers", "man", "men", "woman", "women", "teacher", "teachers", "keeper",
-                   "keepers", "ist", "ists", "caster", "casters", "bour", "bours", "bor", "bors", "league",
-                   "leagues", "ician", "icians")
-DEMONYM_ENDINGS = ("ian", "ean", "ese", "i", "an", "ish", "ch")
-# Person words that also modify a following noun ("police stations", "army trucks").
-NOUN_MODIFIERS = {"police", "army", "security", "militia", "aid", "government", "staff", "crew", "family",
-                  "prison", "border", "rebel", "militant", "civilian", "student", "worker", "youth"}
-# Words that stop the look-ahead for the noun a number counts.
-STOP_WORDS = {"of", "were", "was", "are", "is", "be", "been", "had", "have", "has", "and", "or", "but",
-              "who", "which", "that", "in", "on", "at", "by", "for", "from", "to", "with", "into",
-              "killed", "died", "dead", "injured", "wounded", "hurt", "the", "a", "an", "as", "when",
-              "while", "after", "before", "during", "since", "than", "including", "among", "said",
-              "this", "these", "those", "their", "his", "her", "its", "our", "they", "we", "he", "she",
-              "it", "them", "more", "other", "others", "each", "per", "across", "near", "around"}
-QUALIFIERS = [
-    ("at least", "at least"), ("at most", "at most"), ("more than", "more than"),
-    ("fewer than", "fewer than"), ("less than", "less than"), ("up to", "up to"),
-    ("as many as", "as many as"), ("no fewer than", "at least"), ("no less than", "at least"),
-    ("some", "about"), ("about", "about"), ("around", "about"), ("approximately", "about"),
-    ("roughly", "about"), ("nearly", "nearly"), ("almost", "nearly"), ("over", "more than"),
-    ("close to", "nearly"), ("an estimated", "about"), ("estimated", "about"), ("upwards of", "more than"),
-    ("just over", "more than"), ("just under", "nearly"), ("well over", "more than")]
 # Words that can open a number expression (others are skipped quickly).
 NUMBER_STARTS = set(UNITS) | set(TEENS) | set(TENS) | ORDINAL_WORDS | {
     "a", "an", "one", "another", "the", "his", "her", "half", "hundred", "thousand", "million", "billion"}
@@ -612,12 +453,7 @@ def _classify(toks: list[_Tok], i0: int, i1: int, value: int | None, kind: str,
     return True, None, noun
 
 
-# Words that, capitalised before a number ("In 24 hours", "Some 20 died"), do not make it a name
-# the way "Kurdistan 24" is one.
-_SENTENCE_WORDS = {"in", "on", "at", "about", "some", "over", "nearly", "only", "all", "and", "but", "of",
-                   "least", "than", "killed", "kill", "to", "by", "with", "another", "almost",
-                   "just", "around", "the", "those", "these", "were", "are", "had", "left",
-                   "including", "leaving", "among", "wounding", "injuring", "killing"}
+_SENTENCE_WORDS = set(_WORDS["sentence_words"])
 
 
 def _range_after(toks: list[_Tok], j: int) -> tuple[int, int] | None:
@@ -659,9 +495,7 @@ def _vague_at(toks: list[_Tok], i: int, vague_by_first: dict[str, list[str]]) ->
     return best
 
 
-SPEECH_VERBS = {"said", "says", "told", "tells", "added", "stated", "claimed", "confirmed", "explained",
-                "tweeted", "wrote", "recalled", "insisted", "warned", "noted", "spoke", "speaking", "asked",
-                "quoted", "described"}
+SPEECH_VERBS = set(_WORDS["speech_verbs"])
 
 
 def _past_person_nouns(toks: list[_Tok], k: int) -> int:
