@@ -5,7 +5,7 @@
 # model) → evaluate with both baselines, dev_world first → reports/crosstune-real and reports/real
 # → each hand rule and fitted setting measured on the set it was not fitted on → reports/ablation-real.
 # Each step prints its wall time; EVENTCODER_DRY_RUN=1 prints the commands instead.
-# Needs ../shared/data (or EVENTCODER_SHARED_DATA).
+# Needs ../shared/data (or EVENTCODER_SHARED_DIR).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/steps.sh
