@@ -237,7 +237,7 @@ def test_calibration_is_fitted_and_stored(compose_config, trained, tmp_path):
     from eventcoder.settings import DecodeSettings
 
     settings = DecodeSettings.load(d)  # the model dir states every setting it runs with
-    stored = {**settings.fit, **settings.flat()}
+    stored = json.loads(json.dumps({**settings.fit, **settings.flat()}))  # as written: tuples are lists
     assert stored["fitted_now"] and 0.25 <= stored["temperature"] <= 8
     from eventcoder.evaluate import CASUALTY_GRID, CASUALTY_SETTINGS
 
