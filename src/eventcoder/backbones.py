@@ -5,10 +5,7 @@ any other value is taken as a path to a Hugging Face model directory.
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
-
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 ALIASES = {"minilm", "all-minilm-l6-v2", "sentence-transformers/all-MiniLM-L6-v2"}
 

@@ -16,7 +16,6 @@ body figures at the plain threshold.
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Sequence
 from functools import cached_property, lru_cache
@@ -56,9 +55,6 @@ from eventcoder.numbers import NumbersConfig, find_mentions
 from eventcoder.settings import DecodeSettings
 from eventcoder.settings import names as setting_names
 from eventcoder.taxonomy import OUTSIDE, Taxonomy
-
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 SETTING_NAMES = frozenset(setting_names())
 REQUIRED_FILES = ("config.json", "model.safetensors", "tokenizer.json", "label_maps.json")

@@ -23,9 +23,6 @@ from omegaconf import DictConfig, OmegaConf
 
 log = logging.getLogger(__name__)
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-
 TRAINER_EXTRA_KEYS = {"early_stopping_patience"}
 
 
@@ -415,6 +412,8 @@ Article-level scores (totals exact match, by-group, baselines) come from `python
 
 def main() -> None:
     import hydra
+
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")  # the entry point's own process only
 
     from eventcoder.paths import CONFIG_DIR
 
