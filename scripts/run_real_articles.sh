@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/steps.sh
 MODEL=models/minilm-real-articles
-for d in real_quick real_quick_cues real_quick_cues_heads dev_world dev_articles case2021 sample; do
+for d in real_quick real_quick_cues real_quick_cues_heads_hard dev_world dev_articles case2021 sample; do
   step "build data=$d" $PY -m eventcoder.data.build data=$d progress=false
 done
 step "stage 1: experiment=real_quick data=real_quick_cues -> models/minilm-real-quick-cues" \

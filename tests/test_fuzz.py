@@ -98,35 +98,18 @@ def test_predictor_on_odd_texts(tiny_predictor, text):
         assert text[e["start"]:e["end"]] == e["text"]
 
 
-@given(st.lists(st.sampled_from(list("aAkK ,.()'-\n") + [
-    "suicide ", "bomber", "bombers ", "detonated ", "killed ", "was killed", "Karim ", "Dost ", "a ", "the ",
-    "soldier ", "and ", "two ", "3 ", "including ", "arrested ", "last year "]), max_size=60).map("".join))
-@settings(max_examples=300, deadline=None)
-def test_the_bomber_and_lone_victim_rules_on_odd_texts(text):
-    """The suicide-bomber and lone-victim rules give a mention of the text or a span inside it, never
-    an error, on any jumble of the words they look for."""
-    from eventcoder.casualties import bomber_who_died, lone_victim
-    from eventcoder.numbers import find_mentions
-
-    mentions = find_mentions(text)
-    bomber = bomber_who_died(text, mentions)
-    assert bomber is None or any(bomber is m for m in mentions)
-    span = lone_victim(text)
-    assert span is None or 0 <= span[0] < span[1] <= len(text)
+@pytest.mark.parametrize("bad", ["", "   \n\t "])
+def test_predictor_refuses_empty_texts_by_index(tiny_predictor, bad):
+    with pytest.raises(ValueError, match="text 0 is empty"):
+        tiny_predictor([bad])
 
 
 def test_predictor_on_a_one_megabyte_text(tiny_predictor):
     text = ("Police said 3 people were hurt in the clash near the market on Friday. A suicide bomber "
             "detonated a vest and killed Karim Dost. " * 8000)[:1_000_000]
-    tiny_predictor.count_bombers = tiny_predictor.count_lone_victims = True
+    tiny_predictor.drop_background = True
     try:
         out = tiny_predictor([text])[0]
     finally:
-        tiny_predictor.count_bombers = tiny_predictor.count_lone_victims = False
+        tiny_predictor.drop_background = False
     assert out["event_type"] in tiny_predictor.event_labels
-
-
-@pytest.mark.parametrize("bad", ["", "   \n\t "])
-def test_predictor_refuses_empty_texts_by_index(tiny_predictor, bad):
-    with pytest.raises(ValueError, match="text 0 is empty"):
-        tiny_predictor([bad])

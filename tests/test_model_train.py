@@ -474,7 +474,7 @@ def test_cross_fitting_scores_every_row_with_a_model_that_left_it_out(compose_co
     final = Predictor.from_pretrained(d)
     ecfg = compose_config("evaluate", [f"model_dir={d}", "data=sample", f"paths.processed_dir={data.parent}",
                                           f"calibration_oof={scores}"])
-    info = calibrate(final, ecfg, d, ["battles"])
+    info = calibrate(final, ecfg, d)
     assert info["fitted_on"].endswith(f"+ {len(rows)} out-of-fold training articles ({scores})")
     assert json.loads((d / "decoding.json").read_text())["fitted_on"] == info["fitted_on"]
     assert info["crossfit"] == summary

@@ -9,7 +9,8 @@ import pytest
 import torch
 
 from eventcoder.batch import predict_file
-from eventcoder.predictor import Predictor, sentence_span
+from eventcoder.casualties import sentence_span
+from eventcoder.predictor import Predictor
 
 CONTRACT = {"event_type", "score", "scores", "killed", "injured", "casualties", "vague", "evidence"}
 

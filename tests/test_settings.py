@@ -8,8 +8,8 @@ from eventcoder.settings import SETTINGS_FILE, DecodeSettings, default, names
 
 def test_every_setting_has_one_group_and_one_default():
     assert len(names()) == len(set(names())) == len(names("event")) + len(names("casualty")) + len(names("rules"))
-    assert DecodeSettings.group_of("lead_weight") == "event" and DecodeSettings.group_of("read_lists") == "rules"
-    assert default("lead_weight") == 1.0 and default("no_casualty_types") == ()
+    assert DecodeSettings.group_of("lead_weight") == "event" and DecodeSettings.group_of("drop_background") == "rules"
+    assert default("lead_weight") == 1.0 and default("body_threshold") == 0.0
     with pytest.raises(ValueError, match="'lead_wieght' is not a decoding setting"):
         DecodeSettings().set("lead_wieght", 2.0)
 
@@ -17,29 +17,29 @@ def test_every_setting_has_one_group_and_one_default():
 def test_a_value_is_validated_and_converted_to_its_type():
     s = DecodeSettings()
     s.set("lead_weight", "3")
-    s.set("no_casualty_types", ["protests"])
+    s.set("body_needs_lead_toll", "true")
     assert s.get("lead_weight") == 3.0 and isinstance(s.get("lead_weight"), float)
-    assert s.get("no_casualty_types") == ("protests",)
+    assert s.get("body_needs_lead_toll") is True
     with pytest.raises(ValueError):
-        s.set("casualty_mass", "perhaps")
+        s.set("drop_background", "perhaps")
 
 
 def test_a_model_directory_states_every_setting_and_reads_them_back(tmp_path):
     s = DecodeSettings()
     s.set("body_threshold", 0.99)
-    s.set("read_lists", False)
+    s.set("drop_background", True)
     s.fitted_on = "dev_articles test (74 articles)"
     s.save(tmp_path)
     stored = json.loads((tmp_path / SETTINGS_FILE).read_text())
     assert set(stored["event"]) | set(stored["casualty"]) | set(stored["rules"]) == set(names())
     back = DecodeSettings.load(tmp_path)
-    assert back == s and back.get("body_threshold") == 0.99 and back.get("read_lists") is False
+    assert back == s and back.get("body_threshold") == 0.99 and back.get("drop_background") is True
 
 
 def test_an_older_directory_with_flat_fitted_values_keeps_them(tmp_path):
     (tmp_path / "calibration.json").write_text(json.dumps({"lead_weight": 3.0, "fitted_on": "x", "grid": {}}))
     s = DecodeSettings.load(tmp_path)
-    assert s.get("lead_weight") == 3.0 and s.fitted_on == "x" and s.get("read_lists") is True
+    assert s.get("lead_weight") == 3.0 and s.fitted_on == "x" and s.get("drop_background") is False
     assert DecodeSettings.load(tmp_path / "none") == DecodeSettings()
 
 
@@ -62,5 +62,5 @@ def test_a_trained_model_directory_states_its_settings_and_the_predictor_runs_wi
     s.save(d)
     p = Predictor.from_pretrained(d)
     assert p.lead_weight == 4.0 and p.settings.get("lead_weight") == 4.0
-    p.read_lists = False  # by name on the predictor: the same object
-    assert p.settings.rules.read_lists is False
+    p.drop_background = True  # by name on the predictor: the same object
+    assert p.settings.rules.drop_background is True

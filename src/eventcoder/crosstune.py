@@ -55,7 +55,6 @@ def cross_tune(cfg: DictConfig) -> Path:
     )
     from eventcoder.io import atomic_dir
     from eventcoder.predictor import Predictor
-    from eventcoder.taxonomy import load_taxonomy
 
     if not cfg.get("tune_set"):
         raise ValueError("tune_set: name the labelled set to tune on, e.g. tune_set=dev_articles")
@@ -73,22 +72,20 @@ def cross_tune(cfg: DictConfig) -> Path:
     train_texts, train_labels = baseline_training_texts(cfg)
     base = baseline_predictions([r["text"] for r in rows], MajorityBaseline().fit(train_labels),
                                 TfidfLogReg().fit(train_texts, train_labels))
-    settings_of = [n for n in FITTED if n != "event_prior"]
+    settings_of = list(FITTED)
     fixed = OmegaConf.to_container(cfg.tune_fixed, resolve=True) if cfg.get("tune_fixed") else None
-    quiet = load_taxonomy(cfg.taxonomy).non_violent
     out_of_fold: list[Any] = [None] * len(rows)
     per_fold = []
     for fold in range(folds):
         fit = [i for i, f in enumerate(fold_of) if f != fold]
-        fit_decode_settings(predictor, [rows[i] for i in fit], [raw[i] for i in fit], train_labels, fixed,
-                            objective=str(cfg.event_objective), quiet_candidates=quiet)
+        fit_decode_settings(predictor, [rows[i] for i in fit], [raw[i] for i in fit], fixed,
+                            objective=str(cfg.event_objective))
         held = [i for i, f in enumerate(fold_of) if f == fold]
         for i in held:
             out_of_fold[i] = predictor.decode(rows[i]["text"], raw[i])
         per_fold.append({"fold": fold, "tuned_on": len(fit), "held_out": len(held),
                          "settings": {n: getattr(predictor, n) for n in settings_of}})
-    tuned = fit_decode_settings(predictor, rows, raw, train_labels, fixed,
-                                objective=str(cfg.event_objective), quiet_candidates=quiet)
+    tuned = fit_decode_settings(predictor, rows, raw, fixed, objective=str(cfg.event_objective))
     in_sample = [predictor.decode(r["text"], sc) for r, sc in zip(rows, raw, strict=True)]
     labels = predictor.event_labels
     result = {"model": str(cfg.model_dir), "tune_set": str(cfg.tune_set), "folds": folds,

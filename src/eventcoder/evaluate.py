@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections import Counter
 from collections.abc import Sequence
-from itertools import combinations
 from pathlib import Path
 from typing import Any
 
@@ -239,7 +237,7 @@ def evaluate_model(cfg: DictConfig) -> Path:
     train_texts, train_labels = baseline_training_texts(cfg)
     calibration = None
     if cfg.get("calibrate"):
-        calibration = calibrate(predictor, cfg, model_dir, train_labels)
+        calibration = calibrate(predictor, cfg, model_dir)
     settings = apply_decode_settings(predictor, cfg.get("decode_settings") or {})
     majority = MajorityBaseline().fit(train_labels)
     tfidf = TfidfLogReg().fit(train_texts, train_labels)
@@ -359,15 +357,11 @@ def reference_results(predictor: Any) -> list[dict[str, Any]]:
     return out
 
 
-def calibrate(predictor: Any, cfg: DictConfig, model_dir: Path, train_labels: list[str]) -> dict[str, Any]:
-    """Fit the lead-window and headline weights, the training-prior correction, the event-score temperature and the
-    casualty settings (label threshold, mass, body rule; `fit_casualty_settings`) on the validation split of `calibration_set` (default:
-    `baseline_train`), plus the out-of-fold training articles of `calibration_oof` when given
+def calibrate(predictor: Any, cfg: DictConfig, model_dir: Path) -> dict[str, Any]:
+    """Fit the decoding settings (`fit_decode_settings`) on the validation split of `calibration_set`
+    (default: `baseline_train`), plus the out-of-fold training articles of `calibration_oof` when given
     (`eventcoder.crossfit`); store them in the model dir. The model runs once; each setting is tried
-    on its stored scores. `train_labels`: the event types of the mix the model learned from (the prior
-    that `prior_correction` divides out)."""
-    from eventcoder.taxonomy import load_taxonomy
-
+    on its stored scores."""
     spec = str(cfg.get("calibration_set") or cfg.baseline_train)
     rows, _ = load_eval_set(spec, cfg, "validation")
     rows = [r for r in rows if r["event_type"]]
@@ -382,8 +376,7 @@ def calibrate(predictor: Any, cfg: DictConfig, model_dir: Path, train_labels: li
         kept = [(r, sc) for r, sc in zip(oof_rows, oof_raw, strict=True) if r["event_type"]]
         rows, raw = rows + [r for r, _ in kept], raw + [sc for _, sc in kept]
         info["fitted_on"] += f" + {len(oof_rows)} out-of-fold training articles ({cfg.calibration_oof})"
-    info.update(fit_decode_settings(predictor, rows, raw, train_labels, objective=str(cfg.event_objective),
-                                    quiet_candidates=load_taxonomy(cfg.taxonomy).non_violent))
+    info.update(fit_decode_settings(predictor, rows, raw, objective=str(cfg.event_objective)))
     store_fit(predictor, model_dir, info)
     return info
 
@@ -396,25 +389,21 @@ def store_fit(predictor: Any, model_dir: Path, info: dict[str, Any]) -> Path:
     return predictor.settings.save(model_dir)
 
 
-# what fitting chooses (and resets to the defaults first): the event and casualty decoding, and the
-# rules among which it picks or which it holds off
-FITTED = (*setting_names("event"), *setting_names("casualty"), "needs_casualty_word", "drop_background",
-          "count_bombers", "count_lone_victims", "read_killing_clauses")
-FIXABLE = ("lead_weight", "headline_weight", "lexical_weight", "prior_correction")
+# what fitting chooses (and resets to the defaults first): every setting
+FITTED = setting_names()
+FIXABLE = ("lead_weight", "headline_weight", "lexical_weight")
 EVENT_OBJECTIVES = ("log_likelihood", "macro_f1")
 
 
-def fit_decode_settings(predictor: Any, rows: list[dict], raw: list, train_labels: list[str],
-                        fixed: dict[str, float] | None = None, objective: str = "log_likelihood",
-                        quiet_candidates: Sequence[str] = ()) -> dict[str, Any]:
+def fit_decode_settings(predictor: Any, rows: list[dict], raw: list, fixed: dict[str, float] | None = None,
+                        objective: str = "log_likelihood") -> dict[str, Any]:
     """Fit every decoding setting, in order, on labelled articles' stored scores (`Predictor.score`);
     leaves them set on the predictor and returns them with the grids they were chosen from. `fixed`
-    holds event settings (lead_weight and headline_weight together, lexical_weight, prior_correction) at given
-    values instead: a grid searched on a few dozen articles can fit their noise. `objective` is what
-    the event settings maximise: the gold types' mean log-probability (smooth: every article moves
-    it) or macro-F1 (a step function of a few argmax flips, which on 37 articles picks settings
-    that do not carry over). `quiet_candidates`: the taxonomy's non-violent types, among which
-    `no_casualty_types` is chosen (none given: not searched)."""
+    holds event settings (lead_weight and headline_weight together, lexical_weight) at given values
+    instead: a grid searched on a few dozen articles can fit their noise. `objective` is what the
+    event settings maximise: the gold types' mean log-probability (smooth: every article moves it) or
+    macro-F1 (a step function of a few argmax flips, which on 37 articles picks settings that do not
+    carry over)."""
     from eventcoder import metrics as M
 
     if objective not in EVENT_OBJECTIVES:
@@ -422,7 +411,7 @@ def fit_decode_settings(predictor: Any, rows: list[dict], raw: list, train_label
     fixed = dict(fixed or {})
     if set(fixed) - set(FIXABLE) or (("lead_weight" in fixed) != ("headline_weight" in fixed)):
         raise ValueError(f"fixed settings {sorted(fixed)}: give lead_weight with headline_weight, and/or "
-                         f"lexical_weight, prior_correction (fixable: {', '.join(FIXABLE)})")
+                         f"lexical_weight (fixable: {', '.join(FIXABLE)})")
     info: dict[str, Any] = {"fixed": fixed} if fixed else {}
     info["event_objective"] = objective
     labels = predictor.event_labels
@@ -440,12 +429,6 @@ def fit_decode_settings(predictor: Any, rows: list[dict], raw: list, train_label
     else:
         info["lexical_weight"], info[f"validation_{objective}_by_lexical_weight"] = fit_lexical_weight(
             predictor, raw, gold, objective=objective)
-    predictor.event_prior = info["event_prior"] = event_prior(train_labels, labels)
-    if "prior_correction" in fixed:
-        predictor.prior_correction = info["prior_correction"] = float(fixed["prior_correction"])
-    else:
-        info["prior_correction"], info[f"validation_{objective}_by_prior_correction"] = fit_prior_correction(
-            predictor, raw, gold, objective=objective)
     scores = [predictor.article_event_probs(sc).tolist() for sc in raw]
     info["temperature"] = M.fit_temperature(scores, gold)
     info["validation_ece_before"] = M.expected_calibration_error(
@@ -454,20 +437,15 @@ def fit_decode_settings(predictor: Any, rows: list[dict], raw: list, train_label
     predictor.temperature = info["temperature"]
     counted = [k for k, r in enumerate(rows) if r["killed_total"] >= 0]
     c_rows, c_raw = [rows[k] for k in counted], [raw[k] for k in counted]
-    # the casualty settings, then each switch given them, then the quiet types, in rounds until a round
-    # changes none: the first round fits the settings with every switch off, and a switch the
-    # round turns on can make other settings better (coordinate ascent; the score never falls)
+    # the body rule, then the background switch given it, in rounds until a round changes neither:
+    # a switch the round turns on can make another body setting better (coordinate ascent)
     fitted: dict[str, Any] = {}
     for info["casualty_fit_rounds"] in range(1, CASUALTY_FIT_ROUNDS + 1):
         before = dict(fitted)
         best, info[f"validation_{CASUALTY_SCORE}_by_casualty_settings"] = fit_casualty_settings(predictor, c_rows, c_raw)
         fitted.update(zip(CASUALTY_SETTINGS, best, strict=True))
-        for switch in CASUALTY_SWITCHES:
-            fitted[switch], info[f"validation_{CASUALTY_SCORE}_by_{switch}"] = fit_casualty_switch(
-                predictor, c_rows, c_raw, switch)
-        if quiet_candidates:
-            fitted["no_casualty_types"], info[f"validation_{CASUALTY_SCORE}_by_no_casualty_types"] = \
-                fit_no_casualty_types(predictor, c_rows, c_raw, quiet_candidates)
+        fitted["drop_background"], info[f"validation_{CASUALTY_SCORE}_by_drop_background"] = _grid_search(
+            predictor, "drop_background", (False, True), lambda: _casualty_score(predictor, c_rows, c_raw))
         if fitted == before:
             break
     info.update(fitted)
@@ -535,13 +513,6 @@ def _event_log_likelihood(predictor: Any, raw: list, gold: list[int]) -> float:
 EVENT_SCORERS = {"log_likelihood": _event_log_likelihood, "macro_f1": _event_macro_f1}
 
 
-def event_prior(train_labels: list[str], labels: list[str]) -> tuple[float, ...]:
-    """Each event type's share of the training rows (`baseline_train`, the mix the model learned from)."""
-    counts = Counter(train_labels)
-    total = max(1, sum(counts[lab] for lab in labels))
-    return tuple(round(counts[lab] / total, 6) for lab in labels)
-
-
 LEXICAL_GRID = (0.0, 0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0)
 
 
@@ -554,17 +525,6 @@ def fit_lexical_weight(predictor: Any, raw: list, gold: list[int], grid: tuple[f
         return 0.0, {}
     score = EVENT_SCORERS[objective]
     return _grid_search(predictor, "lexical_weight", grid, lambda: score(predictor, raw, gold))
-
-
-PRIOR_GRID = (0.0, 0.25, 0.5, 0.75, 1.0)
-
-
-def fit_prior_correction(predictor: Any, raw: list, gold: list[int], grid: tuple[float, ...] = PRIOR_GRID,
-                         objective: str = "log_likelihood") -> tuple[float, dict[str, float]]:
-    """The share α of the training prior to divide out of event scores that maximises the event
-    objective on all validation articles (0 keeps the model as trained; 1 is a uniform prior)."""
-    score = EVENT_SCORERS[objective]
-    return _grid_search(predictor, "prior_correction", grid, lambda: score(predictor, raw, gold))
 
 
 def _casualty_score(predictor: Any, rows: list[dict], raw: list) -> tuple[float, float]:
@@ -587,61 +547,22 @@ def _casualty_score(predictor: Any, rows: list[dict], raw: list) -> tuple[float,
     return round(hits / max(1, len(rows)), 6), round(detail, 6)
 
 
-MENTION_GRID = ((0.0, False), (0.4, False), (0.5, False), (0.6, False), (0.7, False),
-                (0.3, True), (0.4, True), (0.5, True), (0.6, True), (0.7, True))
 BODY_GRID = ((0, 0.0, False), *((chars, t, lead_toll) for lead_toll in (False, True)
                                  for chars in (2000, 1500, 1250, 1000, 750, 500)
                                  for t in (0.9, 0.95, 0.99, 0.995, 0.999)))
-CASUALTY_SETTINGS = ("mention_threshold", "casualty_mass", "lead_chars", "body_threshold", "body_needs_lead_toll")
-CASUALTY_GRID = tuple((*m, *b) for m in MENTION_GRID for b in BODY_GRID)
+CASUALTY_SETTINGS = ("lead_chars", "body_threshold", "body_needs_lead_toll")
+CASUALTY_GRID = BODY_GRID
 CASUALTY_SCORE = "totals_exact_then_groups_and_mentions"
 
 
 def fit_casualty_settings(predictor: Any, rows: list[dict], raw: list,
-                          grid: tuple[tuple[float, bool, int, float, bool], ...] = CASUALTY_GRID
+                          grid: tuple[tuple[int, float, bool], ...] = CASUALTY_GRID
                           ) -> tuple[Any, dict[str, tuple[float, float]]]:
-    """The casualty settings, searched together, that maximise `_casualty_score` on validation articles:
-    how sure a casualty label must be (mention_threshold) and whether that sureness is of the likeliest
-    label (argmax against O) or of any casualty label (casualty_mass: 1 − P(O), the mass a figure's
-    groups share); and how much surer a figure past the headline and lead must be, where earlier
-    events' tolls are told (lead_chars, body_threshold), and whether only when the lead already gave
-    that outcome a figure (body_needs_lead_toll). Together, because they interact: reading by mass
-    raises every figure's sureness, so it needs a stricter body threshold than the argmax does. Ties
-    go to the first in grid order: the plain argmax, then the body rule off."""
+    """The body rule, searched as one, that maximises `_casualty_score` on labelled articles: how much
+    surer a figure past the headline and lead must be, where earlier events' tolls are told
+    (lead_chars, body_threshold), and whether only when the lead already gave that outcome a figure
+    (body_needs_lead_toll). Ties go to the first in grid order: the body rule off."""
     return _grid_search(predictor, CASUALTY_SETTINGS, grid, lambda: _casualty_score(predictor, rows, raw))
-
-
-# `read_killing_clauses` is not searched either: the words alone cannot tell the event's toll from the
-# earlier attacks a lead recalls, and on dev and the sample it costs 5 and 6 killed totals (docs/experiments.md);
-# its narrow case, `read_militants_killed`, is on and set by hand
-# `count_bombers` is not searched: dev's annotators split on it (+1 / −1 article) and the search,
-# on 37 articles a fold, took that noise for a setting; it is set by hand
-CASUALTY_SWITCHES = ("needs_casualty_word", "drop_background", "count_lone_victims")
-
-
-def fit_casualty_switch(predictor: Any, rows: list[dict], raw: list, name: str
-                        ) -> tuple[bool, dict[str, tuple[float, float]]]:
-    """Whether the decoding switch `name` is on, by `_casualty_score` given every setting fitted before
-    it; a tie keeps it off. The switches drop figures the model read or add one where it read none,
-    so each is tried on the best of the others rather than multiplying their grid:
-    - `needs_casualty_word`: a figure's sentence must say someone died or was hurt (counts of people
-      arrested, clashing or marching are read as tolls on short notes);
-    - `drop_background`: figures dated to another time than the event are dropped;
-    - `count_lone_victims`: where no killed figure was read, one person the lead says was killed
-      without a number is counted ("shot and killed Hazrat Gul")."""
-    if name not in CASUALTY_SWITCHES:
-        raise ValueError(f"casualty switch {name!r}: one of {', '.join(CASUALTY_SWITCHES)}")
-    return _grid_search(predictor, name, (False, True), lambda: _casualty_score(predictor, rows, raw))
-
-
-def fit_no_casualty_types(predictor: Any, rows: list[dict], raw: list, candidates: Sequence[str]
-                          ) -> tuple[tuple[str, ...], dict[str, tuple[float, float]]]:
-    """Which of the taxonomy's non-violent types (`candidates`) are decoded like `none`, without
-    casualty figures, by the same score given every other setting: every subset is tried, smallest
-    first, so a tie keeps figures. Such an article's figures belong to another event it mentions
-    (the bombing beside a leadership change, the shooting a protest marches against)."""
-    grid = tuple(tuple(c) for k in range(len(candidates) + 1) for c in combinations(candidates, k))
-    return _grid_search(predictor, "no_casualty_types", grid, lambda: _casualty_score(predictor, rows, raw))
 
 
 def _bracketed_interval(sec: dict[str, Any], name: str) -> str:

@@ -122,35 +122,6 @@ class Evidence(BaseModel):
     text: str
     sentence: str
     score: float
-    part_of: int | None = None  # start of the first item of a list this figure is an item of; items add up
-    on_top: bool = False  # counted on top of the victims' toll: a suicide bomber who set off the charge
-    implied: bool = False  # supplied by a rule (that bomber, a lone victim named without a number), not read
-    read_by_words: bool = False  # the model read no figure here; its clause's words did ("troops killed 20
-    # extremists": `Predictor.read_militants_killed`); `score` is the model's 1 − P(no figure)
-    group_by_noun: bool = False  # the group is the one the count's noun phrase names, not the model's
-    # ("three soldiers were injured" read as unknown: `Predictor.group_by_noun`)
-    outcome_by_verb: bool = False  # the outcome is the one the count's clause tells, not the model's
-    # ("wounding three constables" read as killed: `Predictor.outcome_by_verb`)
-
-
-class EventCue(BaseModel):
-    """A codebook cue that set the event type against the model's likeliest (`event_cues`): the rule,
-    its words and where they are. `score` and `scores` stay the model's."""
-
-    rule: str
-    text: str
-    start: int
-    end: int
-
-
-class IncidentShare(BaseModel):
-    """The words that tell an outcome's toll as summed across several incidents, the event one of
-    them ("across both attacks"): the totals and groups given are the event's even share."""
-
-    incidents: int
-    text: str
-    start: int
-    end: int
 
 
 class Prediction(BaseModel):
@@ -160,11 +131,9 @@ class Prediction(BaseModel):
     event_type: str
     score: float
     scores: dict[str, float]
-    event_cue: EventCue | None = None  # set where a codebook cue, not the likeliest score, chose the event type
     killed: int
     injured: int
     casualties: dict[str, dict[str, int | str]]
-    shared_across: dict[str, IncidentShare] = Field(default_factory=dict)  # outcome → cue, where its toll is a share
     vague: list[Evidence] = Field(default_factory=list)
     evidence: list[Evidence] = Field(default_factory=list)
 

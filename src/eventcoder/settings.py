@@ -2,7 +2,7 @@
 
 Three groups: how the article's event type is read from its windows' scores (`EventDecoding`),
 how casualty figures are read from its mentions' scores (`CasualtyDecoding`), and which hand rules
-are on (`Rules`: the cues of `eventcoder.casualties` and `eventcoder.event_cues` the predictor applies). A model directory stores the whole
+are on (`Rules`). A model directory stores the whole
 object in `decoding.json` (`save`, `load`), with what its fitted values were fitted on, so the
 directory states every setting it runs with; a directory without the file runs with the defaults.
 """
@@ -29,52 +29,23 @@ class EventDecoding(_Group):
     lead_weight: float = 1.0  # weight of the first window (headline and lead); later windows weigh 1
     headline_weight: float = 0.0  # weight of the headline read alone (0: not read)
     lexical_weight: float = 0.0  # weight of the lexical model's log-probabilities (0: not used)
-    prior_correction: float = 0.0  # α: scores lose α·log(training prior) of each type (0: as trained)
-    event_prior: tuple[float, ...] = ()  # event-type frequencies of the training mix, in label order
 
 
 class CasualtyDecoding(_Group):
-    """Which number mentions become figures."""
+    """Which number mentions become figures: those the model labels a casualty, and past the lead only
+    the surer ones (news tells the event's toll in the headline and lead; the body recalls others)."""
 
-    mention_threshold: float = 0.0  # a casualty label needs at least this probability
-    casualty_mass: bool = False  # True: sureness is P(not O) and the label the likeliest casualty label
     lead_chars: int = 0  # figures past this many characters (the body) need `body_threshold` (0: no body rule)
     body_threshold: float = 0.0
     body_needs_lead_toll: bool = False  # True: the body threshold only for outcomes the lead has a figure for
-    no_casualty_types: tuple[str, ...] = ()  # event types decoded, like none, without casualty figures
 
 
 class Rules(_Group):
-    """Hand rules on or off: `Predictor._article` and `event_cues.RULES` apply those that are on."""
+    """Hand rules on or off. Each stays only while an ablation on a dev set it was not written on shows
+    it pays (`scripts/rule_ablation.py`, `reports/ablation-real/`)."""
 
-    needs_casualty_word: bool = False
-    drop_background: bool = False
-    count_bombers: bool = False
-    count_lone_victims: bool = False
-    read_killing_clauses: bool = False
-    read_militants_killed: bool = True
-    read_left_dead: bool = True
-    read_death_tolls: bool = False
-    doers_are_no_victims: bool = False
-    attackers_are_no_victims: bool = True
-    other_fates_are_no_casualties: bool = True
-    outcome_by_verb: bool = True
-    group_by_noun: bool = True
-    people_take_no_side: bool = True
-    share_across_incidents: bool = True
-    read_lists: bool = True
-    read_on_top: bool = True
-    device_is_explosion: bool = True
-    calm_crowd_is_protest: bool = True
-    seized_weapons_are_development: bool = True
-    chemical_weapon_is_explosion: bool = True
-    new_base_is_development: bool = True
-    handover_is_development: bool = True
-    group_change_is_development: bool = True
-    accident_is_none: bool = True
-    abduction_is_violence: bool = True
-    diplomacy_is_none: bool = True
-    territory_is_battle: bool = True
+    drop_background: bool = False  # figures dated to another time than the event ("a day after a bomb
+    # killed 11") are dropped where the event has a figure of its own (`casualties.without_background`)
 
 
 GROUPS = {"event": EventDecoding, "casualty": CasualtyDecoding, "rules": Rules}

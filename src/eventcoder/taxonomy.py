@@ -30,8 +30,7 @@ class Taxonomy(BaseModel):
     unknown_group: str = "unknown"
     group_nouns: dict[str, list[str]] = Field(default_factory=dict)  # nouns that name a victim group
     descriptions: dict[str, str] = Field(default_factory=dict)
-    # event types that by definition hurt no one (ACLED's protests and strategic developments): the
-    # calibrated `no_casualty_types` of a Predictor is chosen among them
+    # event types that by definition hurt no one (ACLED's protests and strategic developments)
     non_violent: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")

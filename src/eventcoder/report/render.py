@@ -187,25 +187,14 @@ def render_report(result: dict[str, Any], plots: dict[str, Any], out: Path) -> N
              + (f" and its headline read alone {cal['headline_weight']:g}×" if cal.get("headline_weight") else "")
              + (f", plus {cal['lexical_weight']:g}× the log-probabilities of the lexical model (TF-IDF + logistic "
                 f"regression on the training rows' words, stored with the model)" if cal.get("lexical_weight") else "")
-             + (f"; the training mix's event-type prior is divided out to the power {cal['prior_correction']:g}"
-                if cal.get("prior_correction") else "")
-             + f"; event scores use temperature {cal.get('temperature', 1.0):.3f} and casualty "
-             f"labels need probability ≥ {cal.get('mention_threshold', 0.0):g}"
-             + (" that the number is a casualty figure of any group (1 − P(O); its group is the likeliest)"
-                if cal.get("casualty_mass") else "")
-             + (f" (≥ {cal['body_threshold']:g} for figures past the first {cal['lead_chars']} characters"
+             + f"; event scores use temperature {cal.get('temperature', 1.0):.3f}; a number is a casualty figure "
+             "when the model's likeliest label for it is one"
+             + (f" (past the first {cal['lead_chars']} characters only at probability ≥ {cal['body_threshold']:g}"
                 + (" when the lead already gives a figure of that outcome)" if cal.get("body_needs_lead_toll")
                    else ")")
                 if cal.get("lead_chars") and cal.get("body_threshold") else "")
-             + (", in a sentence that says someone died or was hurt" if cal.get("needs_casualty_word") else "")
              + ("; figures dated to another time than the event (\"a day after a bomb killed 11\") are dropped"
                 " where the event has a figure of its own" if cal.get("drop_background") else "")
-             + ("; a suicide bomber said to set off the charge is a killed militant on top of the victims'"
-                " toll (the figure read on the bomber, or one added)" if cal.get("count_bombers") else "")
-             + ("; where no killed figure is read, one person the headline and first sentences say was killed"
-                " without a number (\"shot and killed <name>\") is counted" if cal.get("count_lone_victims") else "")
-             + (f"; articles coded {', '.join(cal['no_casualty_types'])} report, like none, no casualty figures"
-                if cal.get("no_casualty_types") else "")
              + (f", fitted in this run on {cal['fitted_on']}" + (" except those set by hand below." if hand else ".")
                 if cal.get("fitted_now") else
                 f", stored with the model, fitted on {cal['fitted_on']}." if cal.get("fitted_on") else "."))
