@@ -21,9 +21,8 @@ from pathlib import Path
 from typing import Any
 
 # fitted settings measured together (a setting of a pair means nothing without the other)
-FITTED = (("lead and headline weights", ("lead_weight", "headline_weight")),
-          ("lexical weight", ("lexical_weight",)),
-          ("body threshold", ("lead_chars", "body_threshold", "body_needs_lead_toll")))
+SETTING_GROUPS = (("lead and headline weights", ("lead_weight", "headline_weight")),
+          ("lexical weight", ("lexical_weight",)))
 
 
 def figures(rows: list[dict], preds: list[dict]) -> dict[str, Any]:
@@ -90,19 +89,19 @@ def run(model: str, specs: list[str]) -> dict[str, Any]:
         base_settings = {**hand, **fitted[other[s]]}
         set_all(predictor, base_settings)
         base = decode(predictor, rows[s], raw[s])
-        for name, value in hand.items():
-            set_all(predictor, {**base_settings, name: not value})
-            result["rules"].setdefault(name, {})[s] = _gain(base, decode(predictor, rows[s], raw[s]))
-        for group, names in FITTED:
+        for name in hand:  # flipped from its state under these settings (fitted or set by hand)
+            set_all(predictor, {**base_settings, name: not base_settings[name]})
+            result["rules"].setdefault(name, {})[s] = {"state": base_settings[name],
+                                                       **_gain(base, decode(predictor, rows[s], raw[s]))}
+        for group, names in SETTING_GROUPS:
             set_all(predictor, {**base_settings, **{n: defaults[n] for n in names}})
             result["settings"].setdefault(group, {})[s] = _gain(base, decode(predictor, rows[s], raw[s]))
-    for name, by_set in result["rules"].items():
+    for by_set in result["rules"].values():
         by_set["pays"] = by_set[specs[1]]["articles gained"] > 0
-        by_set["on"] = hand[name]
     for group, by_set in result["settings"].items():
         gains = [by_set[s]["articles gained"] for s in specs]
         by_set["pays"] = sum(gains) > 0
-        by_set["names"] = dict(FITTED)[group]
+        by_set["names"] = dict(SETTING_GROUPS)[group]
     return result
 
 
@@ -132,7 +131,7 @@ def render(result: dict[str, Any], command: str) -> str:
     gains = ("articles gained", "event right", "killed exact", "injured exact", "by-group exact")
     for title, key, rule in (
             ("## Hand rules", "rules",
-             f"Each rule's gain (its state minus its flip), under the settings fitted on the other set, "
+             f"Each rule's gain (its state, on or off, under the settings fitted on the other set, minus its flip), "
              f"in articles. Written on {a} and the training articles: it pays when it gains on {b}."),
             ("## Fitted settings", "settings",
              "Each fitted setting's gain over its default, under the settings fitted on the other set: "
@@ -141,6 +140,8 @@ def render(result: dict[str, Any], command: str) -> str:
                   "| name | pays | " + " | ".join(f"{s}: {g}" for s in (b, a) for g in gains) + " |",
                   "|---|---|" + "---|" * (2 * len(gains))]
         for name, by_set in sorted(result[key].items(), key=lambda kv: (not kv[1]["pays"], kv[0])):
+            if key == "rules":  # its state under each set's settings: on or off
+                name += " (" + " / ".join("on" if by_set[x]["state"] else "off" for x in (b, a)) + ")"
             lines.append(f"| {name} | {'yes' if by_set['pays'] else 'no'} | "
                          + " | ".join(str(by_set[s][g]) for s in (b, a) for g in gains) + " |")
     return "\n".join(lines) + "\n"

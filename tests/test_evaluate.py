@@ -362,31 +362,6 @@ def test_a_missing_eval_dataset_is_built_inside_a_running_hydra_app(hydra_config
     assert len(rows) == 35 and all(r["event_type"] and r["text"] for r in rows)
 
 
-def test_casualty_settings_that_tie_on_totals_are_told_apart_by_groups_and_spans(trained):
-    """A repeated toll is counted once, so reading the body's repeat leaves the total right; only the
-    spans show it was a second, unannotated reading. The search keeps the body rule that does not read it."""
-    from eventcoder.evaluate import CASUALTY_SETTINGS, fit_casualty_settings
-    from eventcoder.predictor import Predictor
-
-    p = Predictor.from_pretrained(trained)
-    p.lead_weight, p.temperature = 1.0, 1.0
-    text = "Gunmen killed 12 villagers on Monday. " + "Talks went on. " * 40 + "Relatives buried the 12 villagers."
-    mentions, sc = read_as(p, text, [{"killed:civilians": 0.97}, {"killed:civilians": 0.55}],
-                           "violence_against_civilians")
-    assert [m.value for m in mentions] == [12, 12]
-    gold = [{"outcome": "killed", "group": "civilians", "count": 12, "vague": None,
-             "start": mentions[0].start, "end": mentions[0].end}]
-    row = {"text": text, "killed_total": 12, "injured_total": 0, "gold_casualties": gold}
-    best, by_setting = fit_casualty_settings(p, [row], [sc])
-    read_both = by_setting["0/0.0/False"]
-    assert read_both[0] == by_setting["/".join(map(str, best))][0] == 2.0  # both totals right either way
-    assert read_both[1] < by_setting["/".join(map(str, best))][1]
-    assert [e["start"] for e in p.decode(text, sc)["evidence"]] == [mentions[0].start]
-    assert tuple(getattr(p, name) for name in CASUALTY_SETTINGS) == best and best[1] > 0.55
-    del row["gold_casualties"]  # without spans the totals alone decide: the first setting in the grid
-    assert fit_casualty_settings(p, [row], [sc])[0] == (0, 0.0, False)
-
-
 def assert_switch_is_fitted(p, attr: str, text: str, sc, killed_on: int, killed_off: int) -> None:
     """Fitting turns the rule `attr` on when validation's killed toll is the one it gives
     (`killed_on`), and leaves it off when the toll is the one without it."""
@@ -448,23 +423,23 @@ def test_decode_settings_apply_for_one_run_and_are_reported(compose_config, trai
     p = Predictor.from_pretrained(trained)
     with pytest.raises(ValueError, match="decode_settings.nonsense: not a decoding setting"):
         apply_decode_settings(p, {"nonsense": 1})
-    assert apply_decode_settings(p, {"body_needs_lead_toll": True, "lead_chars": 500}) == {
-        "body_needs_lead_toll": True, "lead_chars": 500}
-    assert p.body_needs_lead_toll is True and p.lead_chars == 500
+    assert apply_decode_settings(p, {"lead_weight": "3", "lexical_weight": 0.5}) == {
+        "lead_weight": "3", "lexical_weight": 0.5}
+    assert p.lead_weight == 3.0 and p.lexical_weight == 0.5
     apply_decode_settings(p, {"drop_background": True})  # a rule set by hand
     assert p.drop_background is True
     cfg = compose_config("evaluate", [f"model_dir={trained}", "eval_sets=[sample]", "command=pytest",
                                       f"output_dir={tmp_path / 'r'}", "run_name=set", "reference=false",
                                       f"paths.processed_dir={Path(trained).parent / 'data'}",
-                                      "decode_settings={lead_chars:1500,body_threshold:0.999,drop_background:true}"])
+                                      "decode_settings={lead_weight:4.0,headline_weight:2.5,drop_background:true}"])
     out = evaluate_model(cfg)
     result = json.loads((out / "metrics.json").read_text())
-    assert result["decode_settings"] == {"lead_chars": 1500, "body_threshold": 0.999, "drop_background": True}
+    assert result["decode_settings"] == {"lead_weight": 4.0, "headline_weight": 2.5, "drop_background": True}
     assert result["reference"] == []
     report = (out / "report.md").read_text()
-    assert "Set by hand for this run (not fitted, not stored): lead_chars=1500, body_threshold=0.999" in report
+    assert "Set by hand for this run (not fitted, not stored): lead_weight=4.0, headline_weight=2.5" in report
     # the paragraph states the settings in use, to the digit that was fitted
-    assert "(past the first 1500 characters only at probability ≥ 0.999)" in report
+    assert "weighs its first window (headline and lead) 4× each later window and its headline read alone 2.5×" in report
     assert "figures dated to another time than the event" in report
 
 
@@ -485,17 +460,12 @@ def test_calibration_is_fitted_and_stored(compose_config, trained, tmp_path):
     settings = DecodeSettings.load(d)  # the model dir states every setting it runs with
     stored = json.loads(json.dumps({**settings.fit, **settings.flat()}))  # as written: tuples are lists
     assert stored["fitted_now"] and 0.25 <= stored["temperature"] <= 8
-    from eventcoder.evaluate import CASUALTY_GRID, CASUALTY_SETTINGS
-
-    by_setting = stored["validation_totals_exact_then_groups_and_mentions_by_casualty_settings"]
-    assert tuple(stored[name] for name in CASUALTY_SETTINGS) in CASUALTY_GRID
-    assert set(by_setting) == {"/".join(map(str, g)) for g in CASUALTY_GRID}
+    assert set(stored["validation_totals_exact_then_groups_and_mentions_by_drop_background"]) == {"False", "True"}
     assert json.loads((out / "metrics.json").read_text())["calibration"]["temperature"] == stored["temperature"]
     assert "/".join(map(str, (stored["lead_weight"], stored["headline_weight"]))) in \
         stored["validation_log_likelihood_by_lead_and_headline_weight"]
     loaded = Predictor.from_pretrained(d)
-    for name in ("temperature", "lead_weight", "headline_weight", "lexical_weight", "lead_chars", "body_threshold",
-                 "body_needs_lead_toll", "drop_background"):
+    for name in ("temperature", "lead_weight", "headline_weight", "lexical_weight", "drop_background"):
         assert getattr(loaded, name) == stored[name], name
 
 
@@ -537,43 +507,11 @@ def test_crosstune_decodes_each_fold_with_settings_tuned_on_the_others(compose_c
     loaded = Predictor.from_pretrained(d)
     assert {n: getattr(loaded, n) for n in result["tuned_on_all"]} == pytest.approx(result["tuned_on_all"])
     assert "out of fold" in (out / "report.md").read_text()
-    assert "casualty settings, searched together, maximise killed + injured total exact" in (out / "report.md").read_text()
+    assert "the casualty rule's switch maximises killed + injured total exact" in (out / "report.md").read_text()
     # a report scored with those settings says where they were tuned
     ecfg = compose_config("evaluate", [f"model_dir={d}", "data=sample", f"output_dir={tmp_path / 'e'}",
                                           "run_name=e", "command=pytest", f"paths.processed_dir={Path(trained).parent / 'data'}"])
     assert f"stored with the model, fitted on {stored['fitted_on']}" in (evaluate_model(ecfg) / "report.md").read_text()
-
-
-def test_body_threshold_drops_unsure_figures_past_the_lead_and_is_fitted(trained):
-    from eventcoder.evaluate import CASUALTY_SETTINGS, fit_casualty_settings
-    from eventcoder.predictor import Predictor
-
-    p = Predictor.from_pretrained(trained)
-    p.lead_weight, p.temperature = 1.0, 1.0
-    text = "Gunmen killed 12 villagers on Monday. " + "Talks went on. " * 40 + "In 2019, 40 people were killed."
-    # the lead's toll is surer than the body's old one
-    mentions, sc = read_as(p, text, [{"killed:unknown": 0.97}, {"killed:unknown": 0.8}], "violence_against_civilians")
-    assert [m.value for m in mentions] == [12, 40]
-    probs, killed = sc.mention_probs, p.mention_labels.index("killed:unknown")
-    assert p.decode(text, sc)["killed"] == 40  # the highest figure: the background toll wins
-    p.lead_chars, p.body_threshold = 200, 0.9
-    assert mentions[1].start > 200 and p.decode(text, sc)["killed"] == 12
-    p.lead_chars = 1000  # the whole article is lead: every figure keeps the plain threshold
-    assert p.decode(text, sc)["killed"] == 40
-    # only when the lead already has a toll of that outcome: here it has (12), so 40 is still doubted
-    p.lead_chars, p.body_needs_lead_toll = 200, True
-    assert p.decode(text, sc)["killed"] == 12
-    probs[0, killed], probs[0, p.mention_labels.index("O")] = 0.3, 0.7  # the lead gives no toll now
-    assert p.decode(text, sc)["killed"] == 40  # the body's figure is the event's: plain threshold
-    p.body_needs_lead_toll = False
-    assert p.decode(text, sc)["killed"] == 0
-    probs[0, killed], probs[0, p.mention_labels.index("O")] = 0.97, 0.03
-    # validation says the lead's figure is right: the rule is switched on; says 40: it stays off
-    best, by_setting = fit_casualty_settings(p, [{"text": text, "killed_total": 12, "injured_total": 0}], [sc])
-    assert best[1] > 0 and tuple(getattr(p, name) for name in CASUALTY_SETTINGS) == best
-    assert by_setting["0/0.0/False"] < by_setting["/".join(map(str, best))]
-    best, _ = fit_casualty_settings(p, [{"text": text, "killed_total": 40, "injured_total": 0}], [sc])
-    assert best == (0, 0.0, False) and tuple(getattr(p, name) for name in CASUALTY_SETTINGS) == best
 
 
 def test_a_toll_dated_to_another_time_is_dropped_when_validation_says_so(trained):
@@ -605,7 +543,6 @@ def test_fixed_event_settings_are_held_not_tuned(compose_config, trained, tmp_pa
     assert (p.lead_weight, p.headline_weight, p.lexical_weight) == (7.0, 0.5, 0.25)
     assert info["fixed"] == {"lead_weight": 7.0, "headline_weight": 0.5, "lexical_weight": 0.25}
     assert "validation_log_likelihood_by_lead_and_headline_weight" not in info  # no grid was searched
-    assert "validation_totals_exact_then_groups_and_mentions_by_casualty_settings" in info  # still tuned
     assert "validation_totals_exact_then_groups_and_mentions_by_drop_background" in info
     with pytest.raises(ValueError, match="lead_weight with headline_weight"):
         fit_decode_settings(p, rows, raw, {"lead_weight": 2.0})
@@ -613,27 +550,3 @@ def test_fixed_event_settings_are_held_not_tuned(compose_config, trained, tmp_pa
         fit_decode_settings(p, rows, raw, {"temperature": 2.0})
 
 
-def test_casualty_settings_are_refitted_until_a_round_changes_none(trained, monkeypatch):
-    """The body rule is fitted with the background rule off, then that rule; turned on, it can make
-    another body setting better, so the fit goes round again: here the rule scores best with
-    lead_chars 500, which the first round, with it off, could not see."""
-    import eventcoder.evaluate as E
-    from eventcoder.predictor import Predictor
-
-    def score(p, rows, raw):
-        if p.drop_background:
-            return (3.0 if p.lead_chars == 500 else 2.0), 0.0
-        return (1.0 if p.lead_chars == 1500 else 0.0), 0.0
-
-    monkeypatch.setattr(E, "_casualty_score", score)
-    p = Predictor.from_pretrained(trained)
-    text = "Gunmen killed 3 villagers in Ukora."
-    _, sc = read_as(p, text, [{"killed:civilians": 0.9}], "violence_against_civilians")
-    row = {"id": "a", "text": text, "event_type": "violence_against_civilians", "killed_total": 3, "injured_total": 0}
-    fixed = {"lead_weight": 1.0, "headline_weight": 0.0, "lexical_weight": 0.0}
-    info = E.fit_decode_settings(p, [row], [sc], fixed)
-    assert (info["lead_chars"], info["drop_background"], info["casualty_fit_rounds"]) == (500, True, 3)
-    assert (p.lead_chars, p.drop_background) == (500, True)
-    monkeypatch.setattr(E, "CASUALTY_FIT_ROUNDS", 1)  # one round: the settings of the switches-off fit
-    info = E.fit_decode_settings(p, [row], [sc], fixed)
-    assert (info["lead_chars"], info["drop_background"]) == (1500, True)

@@ -7,9 +7,9 @@ from eventcoder.settings import SETTINGS_FILE, DecodeSettings, default, names
 
 
 def test_every_setting_has_one_group_and_one_default():
-    assert len(names()) == len(set(names())) == len(names("event")) + len(names("casualty")) + len(names("rules"))
+    assert len(names()) == len(set(names())) == len(names("event")) + len(names("rules"))
     assert DecodeSettings.group_of("lead_weight") == "event" and DecodeSettings.group_of("drop_background") == "rules"
-    assert default("lead_weight") == 1.0 and default("body_threshold") == 0.0
+    assert default("lead_weight") == 1.0 and default("lexical_weight") == 0.0
     with pytest.raises(ValueError, match="'lead_wieght' is not a decoding setting"):
         DecodeSettings().set("lead_wieght", 2.0)
 
@@ -17,23 +17,23 @@ def test_every_setting_has_one_group_and_one_default():
 def test_a_value_is_validated_and_converted_to_its_type():
     s = DecodeSettings()
     s.set("lead_weight", "3")
-    s.set("body_needs_lead_toll", "true")
+    s.set("drop_background", "true")
     assert s.get("lead_weight") == 3.0 and isinstance(s.get("lead_weight"), float)
-    assert s.get("body_needs_lead_toll") is True
+    assert s.get("drop_background") is True
     with pytest.raises(ValueError):
         s.set("drop_background", "perhaps")
 
 
 def test_a_model_directory_states_every_setting_and_reads_them_back(tmp_path):
     s = DecodeSettings()
-    s.set("body_threshold", 0.99)
+    s.set("lexical_weight", 0.3)
     s.set("drop_background", True)
     s.fitted_on = "dev_articles test (74 articles)"
     s.save(tmp_path)
     stored = json.loads((tmp_path / SETTINGS_FILE).read_text())
-    assert set(stored["event"]) | set(stored["casualty"]) | set(stored["rules"]) == set(names())
+    assert set(stored["event"]) | set(stored["rules"]) == set(names())
     back = DecodeSettings.load(tmp_path)
-    assert back == s and back.get("body_threshold") == 0.99 and back.get("drop_background") is True
+    assert back == s and back.get("lexical_weight") == 0.3 and back.get("drop_background") is True
 
 
 def test_an_older_directory_with_flat_fitted_values_keeps_them(tmp_path):

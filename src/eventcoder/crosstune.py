@@ -119,7 +119,7 @@ def render(result: dict[str, Any]) -> Any:
     doc.para(f"Produced by: {result['command']}. {result['folds']} folds by a stable hash of the article id; "
              "each fold is decoded with settings tuned on the others (out of fold); in sample: settings "
              f"tuned on the whole set. Event settings maximise {result.get('event_objective', 'macro_f1')}"
-             + ("; casualty settings, searched together, maximise killed + injured total exact match, ties "
+             + ("; the casualty rule's switch maximises killed + injured total exact match, ties "
                 "broken by by-group exact + mention F1." if result.get("casualty_objective") == CASUALTY_SCORE else ".")
              + (f" Held fixed, not tuned: {result['fixed']}." if result.get("fixed") else ""))
     doc.table(["", *(name for name, _ in SUMMARY)],

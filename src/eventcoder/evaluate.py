@@ -437,22 +437,13 @@ def fit_decode_settings(predictor: Any, rows: list[dict], raw: list, fixed: dict
     predictor.temperature = info["temperature"]
     counted = [k for k, r in enumerate(rows) if r["killed_total"] >= 0]
     c_rows, c_raw = [rows[k] for k in counted], [raw[k] for k in counted]
-    # the body rule, then the background switch given it, in rounds until a round changes neither:
-    # a switch the round turns on can make another body setting better (coordinate ascent)
     fitted: dict[str, Any] = {}
-    for info["casualty_fit_rounds"] in range(1, CASUALTY_FIT_ROUNDS + 1):
-        before = dict(fitted)
-        best, info[f"validation_{CASUALTY_SCORE}_by_casualty_settings"] = fit_casualty_settings(predictor, c_rows, c_raw)
-        fitted.update(zip(CASUALTY_SETTINGS, best, strict=True))
-        fitted["drop_background"], info[f"validation_{CASUALTY_SCORE}_by_drop_background"] = _grid_search(
-            predictor, "drop_background", (False, True), lambda: _casualty_score(predictor, c_rows, c_raw))
-        if fitted == before:
-            break
+    fitted["drop_background"], info[f"validation_{CASUALTY_SCORE}_by_drop_background"] = _grid_search(
+        predictor, "drop_background", (False, True), lambda: _casualty_score(predictor, c_rows, c_raw))
     info.update(fitted)
     return info
 
 
-CASUALTY_FIT_ROUNDS = 3  # at most: a third round changed nothing on dev_articles
 
 
 def _grid_search(predictor: Any, attrs: str | tuple[str, ...], grid: tuple[Any, ...],
@@ -547,22 +538,7 @@ def _casualty_score(predictor: Any, rows: list[dict], raw: list) -> tuple[float,
     return round(hits / max(1, len(rows)), 6), round(detail, 6)
 
 
-BODY_GRID = ((0, 0.0, False), *((chars, t, lead_toll) for lead_toll in (False, True)
-                                 for chars in (2000, 1500, 1250, 1000, 750, 500)
-                                 for t in (0.9, 0.95, 0.99, 0.995, 0.999)))
-CASUALTY_SETTINGS = ("lead_chars", "body_threshold", "body_needs_lead_toll")
-CASUALTY_GRID = BODY_GRID
 CASUALTY_SCORE = "totals_exact_then_groups_and_mentions"
-
-
-def fit_casualty_settings(predictor: Any, rows: list[dict], raw: list,
-                          grid: tuple[tuple[int, float, bool], ...] = CASUALTY_GRID
-                          ) -> tuple[Any, dict[str, tuple[float, float]]]:
-    """The body rule, searched as one, that maximises `_casualty_score` on labelled articles: how much
-    surer a figure past the headline and lead must be, where earlier events' tolls are told
-    (lead_chars, body_threshold), and whether only when the lead already gave that outcome a figure
-    (body_needs_lead_toll). Ties go to the first in grid order: the body rule off."""
-    return _grid_search(predictor, CASUALTY_SETTINGS, grid, lambda: _casualty_score(predictor, rows, raw))
 
 
 def _bracketed_interval(sec: dict[str, Any], name: str) -> str:

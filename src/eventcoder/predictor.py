@@ -7,11 +7,6 @@ mention: mean over the windows that hold it; with a lexical model in the model d
 the whole text weighs `lexical_weight`, see `eventcoder.lexical`), and article figures come from
 `casualties.aggregate`, so each figure points to its evidence. An article coded `none` reports no
 casualty figures (accidents and figurative "killed" are not events).
-A figure past the first `lead_chars` characters needs probability `body_threshold`: news puts the
-event's toll in the headline and lead, and the body's figures are often earlier events' tolls. With
-`body_needs_lead_toll` that doubt applies only to an outcome the lead already gives a figure for: a
-story whose lead tells no toll (a clash reported first, its dead in the ninth paragraph) keeps its
-body figures at the plain threshold.
 """
 from __future__ import annotations
 
@@ -252,11 +247,10 @@ class Predictor:
     def _article(self, text: str, probs: torch.Tensor, mentions: list, mprobs: torch.Tensor,
                  seen: torch.Tensor) -> dict[str, Any]:
         """The likeliest event type, and the casualty figures: each count mention whose likeliest
-        label is a casualty label (one the windows read it whole in), a figure past the first
-        `lead_chars` characters only at probability `body_threshold` (with `body_needs_lead_toll`,
-        only for an outcome the lead gives a figure for), and with `drop_background` figures dated
-        to another time than the event dropped; totals by `casualties.aggregate`. An article coded
-        none reports no casualty figures (accidents and figurative "killed" are not events)."""
+        label is a casualty label (one the windows read it whole in), with `drop_background`
+        figures dated to another time than the event dropped; totals by `casualties.aggregate`.
+        An article coded none reports no casualty figures (accidents and figurative "killed" are
+        not events)."""
         best = int(probs.argmax())
         outside = self.mention_labels.index(OUTSIDE)
         top = mprobs.max(-1)
@@ -264,13 +258,9 @@ class Predictor:
         silent = self.event_labels[best] == (self.config.taxonomy or {}).get("none_label", "none")
         read = [(m, labels[k], sureness[k]) for k, m in enumerate([] if silent else mentions)
                 if seen[k] > 0 and labels[k] != outside]
-        lead_outcomes = {self.mention_labels[lab].split(":", 1)[0] for m, lab, _ in read if m.start < self.lead_chars}
         labelled, span_of = [], sentence_spans(text) if read else None
         for m, lab, sure in read:
             outcome, group = self.mention_labels[lab].split(":", 1)
-            doubted = m.start >= self.lead_chars and (not self.body_needs_lead_toll or outcome in lead_outcomes)
-            if doubted and sure < self.body_threshold:
-                continue
             left, right = span_of(m.start, m.end)
             dated = told_of_another_time(text[left:right], m.start - left, m.end - left) if self.drop_background else None
             labelled.append(_figure(outcome, group, m.start, m.end, m.text, text[left:right].strip(), sure,

@@ -1,8 +1,9 @@
 """Every decoding setting a model runs with: one typed object, its defaults stated once here.
 
-Three groups: how the article's event type is read from its windows' scores (`EventDecoding`),
-how casualty figures are read from its mentions' scores (`CasualtyDecoding`), and which hand rules
-are on (`Rules`). A model directory stores the whole
+Two groups: how the article's event type is read from its windows' scores (`EventDecoding`), and
+which hand rules are on (`Rules`). A casualty figure is a count mention whose likeliest label is
+a casualty label: the thresholds once fitted on top of that did not pay on a dev set they were not
+fitted on (`docs/experiments.md`). A model directory stores the whole
 object in `decoding.json` (`save`, `load`), with what its fitted values were fitted on, so the
 directory states every setting it runs with; a directory without the file runs with the defaults.
 """
@@ -31,15 +32,6 @@ class EventDecoding(_Group):
     lexical_weight: float = 0.0  # weight of the lexical model's log-probabilities (0: not used)
 
 
-class CasualtyDecoding(_Group):
-    """Which number mentions become figures: those the model labels a casualty, and past the lead only
-    the surer ones (news tells the event's toll in the headline and lead; the body recalls others)."""
-
-    lead_chars: int = 0  # figures past this many characters (the body) need `body_threshold` (0: no body rule)
-    body_threshold: float = 0.0
-    body_needs_lead_toll: bool = False  # True: the body threshold only for outcomes the lead has a figure for
-
-
 class Rules(_Group):
     """Hand rules on or off. Each stays only while an ablation on a dev set it was not written on shows
     it pays (`scripts/rule_ablation.py`, `reports/ablation-real/`)."""
@@ -48,7 +40,7 @@ class Rules(_Group):
     # killed 11") are dropped where the event has a figure of its own (`casualties.without_background`)
 
 
-GROUPS = {"event": EventDecoding, "casualty": CasualtyDecoding, "rules": Rules}
+GROUPS = {"event": EventDecoding, "rules": Rules}
 
 
 class DecodeSettings(BaseModel):
@@ -57,7 +49,6 @@ class DecodeSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
     event: EventDecoding = EventDecoding()
-    casualty: CasualtyDecoding = CasualtyDecoding()
     rules: Rules = Rules()
     fitted_on: str | None = None  # where the fitted values were fitted (None: the defaults)
     fit: dict[str, Any] = {}  # what the fit measured (grids and their scores), for the record

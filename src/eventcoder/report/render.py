@@ -189,10 +189,6 @@ def render_report(result: dict[str, Any], plots: dict[str, Any], out: Path) -> N
                 f"regression on the training rows' words, stored with the model)" if cal.get("lexical_weight") else "")
              + f"; event scores use temperature {cal.get('temperature', 1.0):.3f}; a number is a casualty figure "
              "when the model's likeliest label for it is one"
-             + (f" (past the first {cal['lead_chars']} characters only at probability ≥ {cal['body_threshold']:g}"
-                + (" when the lead already gives a figure of that outcome)" if cal.get("body_needs_lead_toll")
-                   else ")")
-                if cal.get("lead_chars") and cal.get("body_threshold") else "")
              + ("; figures dated to another time than the event (\"a day after a bomb killed 11\") are dropped"
                 " where the event has a figure of its own" if cal.get("drop_background") else "")
              + (f", fitted in this run on {cal['fitted_on']}" + (" except those set by hand below." if hand else ".")
