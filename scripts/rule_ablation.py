@@ -56,18 +56,12 @@ def set_all(predictor: Any, settings: dict[str, Any]) -> None:
 
 
 def run(model: str, specs: list[str]) -> dict[str, Any]:
-    from eventcoder.evaluate import (
-        FITTED,
-        fit_decode_settings,
-        load_set,
-        scoring_context,
-    )
+    from eventcoder.evaluate import FITTED, fit_decode_settings, load_set, scoring_context
     from eventcoder.settings import DecodeSettings, default
 
     if len(specs) != 2:
         raise ValueError(f"--sets: name two labelled sets, got {specs}")
     predictor, cfg = scoring_context(model)
-    cfg.baseline_train = "real_quick"
     rows = {s: [r for r in load_set(s, cfg) if r["event_type"]] for s in specs}
     raw = {s: predictor.score([r["text"] for r in rows[s]], headlines=True, lexical=True) for s in specs}
     hand = DecodeSettings().flat("rules")

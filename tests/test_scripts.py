@@ -4,6 +4,7 @@ Each recipe runs for up to an hour; a typo in its last step would surface only t
 (EVENTCODER_DRY_RUN=1) prints the commands, and each is composed here with the config its entry
 point uses, as Hydra would at the start of that step.
 """
+import json
 import os
 import shlex
 import subprocess
@@ -53,3 +54,29 @@ def test_the_adopted_recipe_evaluates_the_model_it_trains():
     for argv in commands:
         if argv[2] in ("eventcoder.evaluate", "eventcoder.crosstune"):
             assert f"model=models/{stage2.run_name}" in argv
+
+
+def test_the_rule_ablation_scores_each_rule_and_setting_on_both_sets(trained, tmp_path, monkeypatch):
+    """scripts/rule_ablation.py, on the tiny model and two splits of the sample corpus: every rule and
+    fitted setting gets a gain on each set and a verdict, and the report names the command."""
+    import importlib.util
+    import sys
+
+    from eventcoder.settings import names
+
+    spec = importlib.util.spec_from_file_location("rule_ablation", ROOT / "scripts" / "rule_ablation.py")
+    ablation = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(ablation)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "argv", ["rule_ablation.py", "--model", str(trained), "--sets", "sample@validation",
+                                      "sample", "--out", str(tmp_path / "ablation")])
+    ablation.main()
+    report = (tmp_path / "ablation" / "report.md").read_text()
+    result = json.loads((tmp_path / "ablation" / "metrics.json").read_text())
+    assert set(result["rules"]) == set(names("rules"))
+    assert {g for g, _ in ablation.SETTING_GROUPS} == set(result["settings"])
+    for by_set in (*result["rules"].values(), *result["settings"].values()):
+        assert {"sample", "sample@validation"} <= set(by_set) and isinstance(by_set["pays"], bool)
+    assert set(result["directions"]["sample"]) == {"defaults, no fit", "fitted on sample@validation",
+                                                   "fitted on sample (in sample)"}
+    assert "python scripts/rule_ablation.py --model" in report and "## Hand rules" in report
