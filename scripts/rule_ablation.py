@@ -3,7 +3,7 @@
     .venv/bin/python scripts/rule_ablation.py --model models/minilm-real-articles \
         --sets dev_articles dev_world --out reports/ablation-real
 
-Two labelled sets, each scored by the model once. The decoding settings (`evaluate.fit_decode_settings`)
+Two labelled sets, each scored by the model once. The decoding settings (`fitting.fit_decode_settings`)
 are fitted on each set and the other set is decoded with them, beside the class defaults (no fit
 at all): the settings fit in both directions. Then, under the settings fitted on the *other* set,
 each hand rule (the `rules` group of `eventcoder.settings`) is flipped and each fitted setting is put back to its
@@ -28,7 +28,7 @@ SETTING_GROUPS = (("lead and headline weights", ("lead_weight", "headline_weight
 def figures(rows: list[dict], preds: list[dict]) -> dict[str, Any]:
     """The figures a change is judged by, over one set's articles."""
     from eventcoder import metrics as M
-    from eventcoder.evaluate import gold_groups
+    from eventcoder.metrics import gold_groups
 
     out: dict[str, Any] = {"articles": len(rows)}
     ev = [(r["event_type"], p["event_type"]) for r, p in zip(rows, preds, strict=True) if r["event_type"]]
@@ -56,7 +56,8 @@ def set_all(predictor: Any, settings: dict[str, Any]) -> None:
 
 
 def run(model: str, specs: list[str]) -> dict[str, Any]:
-    from eventcoder.evaluate import FITTED, fit_decode_settings, load_set, scoring_context
+    from eventcoder.evaluate import load_set, scoring_context
+    from eventcoder.fitting import FITTED, fit_decode_settings
     from eventcoder.settings import DecodeSettings, default
 
     if len(specs) != 2:

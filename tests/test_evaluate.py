@@ -197,7 +197,7 @@ def test_fit_temperature_recovers_overconfidence():
 def test_lead_weight_decides_between_windows_and_is_fitted(trained):
     import torch
 
-    from eventcoder.evaluate import fit_lead_weight
+    from eventcoder.fitting import fit_lead_weight
     from eventcoder.predictor import ArticleScores, Predictor
 
     p = Predictor.from_pretrained(trained)
@@ -365,7 +365,7 @@ def test_a_missing_eval_dataset_is_built_inside_a_running_hydra_app(hydra_config
 def assert_switch_is_fitted(p, attr: str, text: str, sc, killed_on: int, killed_off: int) -> None:
     """Fitting turns the rule `attr` on when validation's killed toll is the one it gives
     (`killed_on`), and leaves it off when the toll is the one without it."""
-    from eventcoder.evaluate import fit_decode_settings
+    from eventcoder.fitting import fit_decode_settings
 
     fixed = {"lead_weight": 1.0, "headline_weight": 0.0, "lexical_weight": 0.0}
     event = p.decode(text, sc)["event_type"]
@@ -381,7 +381,7 @@ def test_event_settings_maximise_the_gold_types_likelihood_where_macro_f1_is_fla
     weight that trusts the surer lead window, and a wrong objective name is refused."""
     import torch
 
-    from eventcoder.evaluate import LEAD_GRID, fit_decode_settings, fit_lead_weight
+    from eventcoder.fitting import LEAD_GRID, fit_decode_settings, fit_lead_weight
     from eventcoder.predictor import ArticleScores, Predictor
 
     p = Predictor.from_pretrained(trained)
@@ -474,7 +474,8 @@ def test_crosstune_decodes_each_fold_with_settings_tuned_on_the_others(compose_c
 
     from eventcoder.crossfit import fold_index
     from eventcoder.crosstune import cross_tune
-    from eventcoder.evaluate import evaluate_model, fit_decode_settings, load_eval_set
+    from eventcoder.evaluate import evaluate_model, load_eval_set
+    from eventcoder.fitting import fit_decode_settings
     from eventcoder.predictor import Predictor
 
     d = tmp_path / "m"
@@ -532,7 +533,8 @@ def test_a_toll_dated_to_another_time_is_dropped_when_validation_says_so(trained
 
 
 def test_fixed_event_settings_are_held_not_tuned(compose_config, trained, tmp_path):
-    from eventcoder.evaluate import fit_decode_settings, load_eval_set
+    from eventcoder.evaluate import load_eval_set
+    from eventcoder.fitting import fit_decode_settings
     from eventcoder.predictor import Predictor
 
     cfg = compose_config("evaluate", [f"model_dir={trained}", f"paths.processed_dir={Path(trained).parent / 'data'}"])

@@ -52,7 +52,7 @@ def test_lexical_files_are_optional_but_must_come_in_pairs(tmp_path):
 def test_the_lexical_reading_is_blended_by_its_weight_and_the_weight_is_fitted(trained, tmp_path):
     import torch
 
-    from eventcoder.evaluate import fit_lexical_weight
+    from eventcoder.fitting import fit_lexical_weight
     from eventcoder.lexical import LEXICAL_FILES, LexicalModel
     from eventcoder.predictor import Predictor
 

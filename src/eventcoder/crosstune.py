@@ -4,7 +4,7 @@
 `calibrate=true` fits the decoding settings (event weights, prior correction, thresholds, body
 rule) on validation rows, of which only about twenty are full articles, so two models with the same
 records can get different settings and different dev scores. `dev_articles` is the set meant for
-tuning, but settings tuned on it flatter it. This tunes every setting (`evaluate.fit_decode_settings`)
+tuning, but settings tuned on it flatter it. This tunes every setting (`fitting.fit_decode_settings`)
 on all folds of the set but one, decodes the held-out fold with them, and scores the whole set from
 those out-of-fold predictions, beside the score of settings tuned on all of it (in sample), so
 models are compared by the same procedure on what users send. The model runs once. With
@@ -43,16 +43,13 @@ def cross_tune(cfg: DictConfig) -> Path:
     from eventcoder.baselines import MajorityBaseline, TfidfLogReg
     from eventcoder.crossfit import fold_index
     from eventcoder.evaluate import (
-        CASUALTY_SCORE,
-        FITTED,
         baseline_predictions,
         baseline_training_texts,
-        fit_decode_settings,
         judge_targets,
         load_eval_set,
         score_set,
-        store_fit,
     )
+    from eventcoder.fitting import CASUALTY_SCORE, FITTED, fit_decode_settings, store_fit
     from eventcoder.io import atomic_dir
     from eventcoder.predictor import Predictor
 
@@ -111,7 +108,7 @@ def cross_tune(cfg: DictConfig) -> Path:
 
 def render(result: dict[str, Any]) -> Any:
     """The report: out-of-fold against in-sample figures, then each fold's settings."""
-    from eventcoder.evaluate import CASUALTY_SCORE
+    from eventcoder.fitting import CASUALTY_SCORE
     from eventcoder.report.render import Doc, intervals_table, targets_section
 
     doc = Doc()

@@ -3,7 +3,7 @@
 `data=` names a data config (the test split of its built dataset, built if missing), `NAME:SOURCE`
 (only that source's rows of a mixed dataset, e.g. `real_quick:acled`), or a JSONL/CSV file of
 articles with gold labels (gold totals alone are enough); `eval_sets=[a,b]` scores several sets in
-one run, one section each. Writes `reports/<run>/` atomically: metrics.json, report.md,
+one run, one section each. Writes `output_dir` (default `outputs/reports/<run>/`) atomically: metrics.json, report.md,
 report.html (self-contained), confusion_matrix.png, calibration.png, casualties.png, errors.jsonl.
 """
 from __future__ import annotations
@@ -16,10 +16,9 @@ from typing import Any
 
 from omegaconf import DictConfig
 
-from eventcoder.casualties import aggregate
+from eventcoder.fitting import fit_decode_settings, store_fit
+from eventcoder.metrics import annotated_figures, gold_groups
 from eventcoder.paths import repo_path
-from eventcoder.settings import default as default_setting
-from eventcoder.settings import names as setting_names
 
 
 def load_eval_set(spec: str, cfg: DictConfig, split: str = "test") -> tuple[list[dict[str, Any]], list[dict]]:
@@ -88,17 +87,6 @@ def baseline_predictions(texts: list[str], majority: Any, tfidf: Any) -> dict[st
 
     return {"majority": majority.predict(texts), "tfidf_logreg": tfidf.predict(texts) if texts else [],
             "rule_based": [rule_based_casualties(t) for t in texts]}
-
-
-def gold_groups(gold: list[dict] | None) -> dict | None:
-    return None if gold is None else aggregate(gold)["by_group"]
-
-
-def annotated_figures(row: dict, pred: dict) -> list[dict]:
-    """The predicted figures (numbers and vague words) in the part of the text the gold annotates:
-    one in a headline the annotator never labelled is neither right nor wrong."""
-    start = row.get("labelled_from", 0)
-    return [e for e in pred["evidence"] + pred.get("vague", []) if e["start"] >= start]
 
 
 def target_intervals(rows: list[dict], preds: list[dict], baselines: dict[str, list],
@@ -379,166 +367,6 @@ def calibrate(predictor: Any, cfg: DictConfig, model_dir: Path) -> dict[str, Any
     info.update(fit_decode_settings(predictor, rows, raw, objective=str(cfg.event_objective)))
     store_fit(predictor, model_dir, info)
     return info
-
-
-def store_fit(predictor: Any, model_dir: Path, info: dict[str, Any]) -> Path:
-    """Write the predictor's whole settings, as fitted, into the model dir (`decoding.json`), with
-    what they were fitted on and what the fit measured."""
-    predictor.settings.fitted_on = info.get("fitted_on")
-    predictor.settings.fit = {k: v for k, v in info.items() if k not in predictor.settings.flat()}
-    return predictor.settings.save(model_dir)
-
-
-# what fitting chooses (and resets to the defaults first): every setting
-FITTED = setting_names()
-FIXABLE = ("lead_weight", "headline_weight", "lexical_weight")
-EVENT_OBJECTIVES = ("log_likelihood", "macro_f1")
-
-
-def fit_decode_settings(predictor: Any, rows: list[dict], raw: list, fixed: dict[str, float] | None = None,
-                        objective: str = "log_likelihood") -> dict[str, Any]:
-    """Fit every decoding setting, in order, on labelled articles' stored scores (`Predictor.score`);
-    leaves them set on the predictor and returns them with the grids they were chosen from. `fixed`
-    holds event settings (lead_weight and headline_weight together, lexical_weight) at given values
-    instead: a grid searched on a few dozen articles can fit their noise. `objective` is what the
-    event settings maximise: the gold types' mean log-probability (smooth: every article moves it) or
-    macro-F1 (a step function of a few argmax flips, which on 37 articles picks settings that do not
-    carry over)."""
-    from eventcoder import metrics as M
-
-    if objective not in EVENT_OBJECTIVES:
-        raise ValueError(f"event objective {objective!r}: one of {', '.join(EVENT_OBJECTIVES)}")
-    fixed = dict(fixed or {})
-    if set(fixed) - set(FIXABLE) or (("lead_weight" in fixed) != ("headline_weight" in fixed)):
-        raise ValueError(f"fixed settings {sorted(fixed)}: give lead_weight with headline_weight, and/or "
-                         f"lexical_weight (fixable: {', '.join(FIXABLE)})")
-    info: dict[str, Any] = {"fixed": fixed} if fixed else {}
-    info["event_objective"] = objective
-    labels = predictor.event_labels
-    gold = [labels.index(r["event_type"]) for r in rows]
-    for name in FITTED:  # start from the defaults, not an earlier fit
-        setattr(predictor, name, default_setting(name))
-    if "lead_weight" in fixed:
-        predictor.lead_weight, predictor.headline_weight = info["lead_weight"], info["headline_weight"] = \
-            float(fixed["lead_weight"]), float(fixed["headline_weight"])
-    else:
-        (info["lead_weight"], info["headline_weight"]), info[f"validation_{objective}_by_lead_and_headline_weight"] = \
-            fit_lead_weight(predictor, raw, gold, objective=objective)
-    if "lexical_weight" in fixed:
-        predictor.lexical_weight = info["lexical_weight"] = float(fixed["lexical_weight"])
-    else:
-        info["lexical_weight"], info[f"validation_{objective}_by_lexical_weight"] = fit_lexical_weight(
-            predictor, raw, gold, objective=objective)
-    scores = [predictor.article_event_probs(sc).tolist() for sc in raw]
-    info["temperature"] = M.fit_temperature(scores, gold)
-    info["validation_ece_before"] = M.expected_calibration_error(
-        [max(sc) for sc in scores], [max(range(len(sc)), key=sc.__getitem__) == g
-                                     for sc, g in zip(scores, gold, strict=True)])["ece"]
-    predictor.temperature = info["temperature"]
-    counted = [k for k, r in enumerate(rows) if r["killed_total"] >= 0]
-    c_rows, c_raw = [rows[k] for k in counted], [raw[k] for k in counted]
-    fitted: dict[str, Any] = {}
-    fitted["drop_background"], info[f"validation_{CASUALTY_SCORE}_by_drop_background"] = _grid_search(
-        predictor, "drop_background", (False, True), lambda: _casualty_score(predictor, c_rows, c_raw))
-    info.update(fitted)
-    return info
-
-
-
-
-def _grid_search(predictor: Any, attrs: str | tuple[str, ...], grid: tuple[Any, ...],
-                 score: Any) -> tuple[Any, dict[str, Any]]:
-    """Set `predictor.<attr>` (or each of `attrs` from a tuple value) to each grid value, score it and
-    keep the best; ties go to the first in grid order, so grids list the smallest change first. A
-    score is a number or a tuple compared in order (later entries break ties of earlier ones)."""
-    names = (attrs,) if isinstance(attrs, str) else attrs
-    scores = {}
-    for value in grid:
-        for name, v in zip(names, value if len(names) > 1 else (value,), strict=True):
-            setattr(predictor, name, v)
-        scores[_grid_key(value)] = score()
-    best = max(grid, key=lambda v: scores[_grid_key(v)])  # max keeps the first of equals
-    for name, v in zip(names, best if len(names) > 1 else (best,), strict=True):
-        setattr(predictor, name, v)
-    return best, scores
-
-
-def _grid_key(value: Any) -> str:
-    return "/".join(map(str, value)) if isinstance(value, tuple) else str(value)
-
-
-LEAD_GRID = tuple((lead, head) for head in (0.0, 1.0, 2.0, 5.0) for lead in (1.0, 2.0, 3.0, 5.0, 10.0, 100.0))
-
-
-def fit_lead_weight(predictor: Any, raw: list, gold: list[int], grid: tuple[tuple[float, float], ...] = LEAD_GRID,
-                    objective: str = "log_likelihood") -> tuple[tuple[float, float], dict[str, float]]:
-    """The first-window and headline weights (lead_weight, headline_weight) that maximise the event
-    objective on the validation articles with more than one window or a headline (an article of one
-    window without a headline is the same under every weight); (1.0, 0.0) when there are none."""
-    multi = [(sc, g) for sc, g in zip(raw, gold, strict=True)
-             if sc.window_event_log_probs.shape[0] > 1 or sc.headline_event_log_probs is not None]
-    if not multi:
-        predictor.lead_weight, predictor.headline_weight = 1.0, 0.0
-        return (1.0, 0.0), {}
-    score = EVENT_SCORERS[objective]
-    return _grid_search(predictor, ("lead_weight", "headline_weight"), grid, lambda: score(
-        predictor, [sc for sc, _ in multi], [g for _, g in multi]))
-
-
-def _event_macro_f1(predictor: Any, raw: list, gold: list[int]) -> float:
-    """Event macro-F1 of the articles' stored scores under the predictor's current settings."""
-    from sklearn.metrics import f1_score
-
-    return f1_score(gold, [int(predictor.article_event_probs(sc)
-                               .argmax()) for sc in raw], average="macro")
-
-
-def _event_log_likelihood(predictor: Any, raw: list, gold: list[int]) -> float:
-    """Mean log-probability of the gold event types under the predictor's current settings."""
-    import torch
-
-    return float(sum(torch.log(predictor.article_event_probs(sc)[g]
-                               .clamp(min=1e-12)) for sc, g in zip(raw, gold, strict=True)) / max(1, len(raw)))
-
-
-EVENT_SCORERS = {"log_likelihood": _event_log_likelihood, "macro_f1": _event_macro_f1}
-
-
-LEXICAL_GRID = (0.0, 0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0)
-
-
-def fit_lexical_weight(predictor: Any, raw: list, gold: list[int], grid: tuple[float, ...] = LEXICAL_GRID,
-                       objective: str = "log_likelihood") -> tuple[float, dict[str, float]]:
-    """The weight of the lexical model's reading (`eventcoder.lexical`) that maximises the event
-    objective on all validation articles; 0 when their scores carry none (a model without one)."""
-    if not raw or any(sc.lexical_log_probs is None for sc in raw):
-        predictor.lexical_weight = 0.0
-        return 0.0, {}
-    score = EVENT_SCORERS[objective]
-    return _grid_search(predictor, "lexical_weight", grid, lambda: score(predictor, raw, gold))
-
-
-def _casualty_score(predictor: Any, rows: list[dict], raw: list) -> tuple[float, float]:
-    """(killed + injured total exact matches per article, by-group exact + mention F1 over the rows
-    with gold spans) under the predictor's current settings: the totals decide; where settings tie
-    on them (a few dozen articles leave many ties), the ones that also put each figure in the
-    right group and on the right span win."""
-    from eventcoder import metrics as M
-
-    preds = [predictor.decode(r["text"], sc) for r, sc in zip(rows, raw, strict=True)]
-    hits = sum(p["killed"] == r["killed_total"] for p, r in zip(preds, rows, strict=True))
-    hits += sum(p["injured"] == r["injured_total"] for p, r in zip(preds, rows, strict=True)
-                if r["injured_total"] >= 0)
-    spans = [(r, p) for r, p in zip(rows, preds, strict=True) if r.get("gold_casualties") is not None]
-    detail = 0.0
-    if spans:
-        detail = M.by_group_exact([gold_groups(r["gold_casualties"]) for r, _ in spans], [p["casualties"] for _, p in spans])
-        detail += M.mention_prf([r["gold_casualties"] for r, _ in spans],
-                                [annotated_figures(r, p) for r, p in spans])["f1"]
-    return round(hits / max(1, len(rows)), 6), round(detail, 6)
-
-
-CASUALTY_SCORE = "totals_exact_then_groups_and_mentions"
 
 
 def _bracketed_interval(sec: dict[str, Any], name: str) -> str:

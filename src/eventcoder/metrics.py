@@ -193,3 +193,16 @@ def casualty_error_kinds(gold: list[dict] | None, evidence: list[dict], gold_tot
     if wrong and not kinds:
         kinds.append("aggregation")
     return kinds
+
+
+def gold_groups(gold: list[dict] | None) -> dict | None:
+    from eventcoder.casualties import aggregate
+
+    return None if gold is None else aggregate(gold)["by_group"]
+
+
+def annotated_figures(row: dict, pred: dict) -> list[dict]:
+    """The predicted figures (numbers and vague words) in the part of the text the gold annotates:
+    one in a headline the annotator never labelled is neither right nor wrong."""
+    start = row.get("labelled_from", 0)
+    return [e for e in pred["evidence"] + pred.get("vague", []) if e["start"] >= start]
