@@ -117,6 +117,47 @@ def test_cli_predict(trained, tmp_path):
     assert len((tmp_path / "o.jsonl").read_text().splitlines()) == 4
 
 
+def test_cli_writes_a_flat_csv_or_parquet_table_colleagues_can_read(trained, tmp_path):
+    """One row per article, in input order: id, row, event type, totals, a column per outcome and
+    group, vague words and evidence as text; the row with an empty text is an error record; the
+    files follow the umask."""
+    import csv
+    import os
+    import stat
+
+    import pyarrow.parquet as pq
+
+    from eventcoder.cli import main
+    from eventcoder.tables import columns
+
+    inp = tmp_path / "in.csv"
+    with open(inp, "w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["id", "text"])
+        w.writerows([["a-1", "Gunmen killed 12 villagers in Ukora on Monday."], ["a-2", ""],
+                     ["a-3", "Police said three protesters were hurt."]])
+    old = os.umask(0o022)
+    try:
+        for name, fmt in (("out.csv", []), ("out.parquet", []), ("table.txt", ["--format", "csv"])):
+            assert main(["predict", "--input", str(inp), "--output", str(tmp_path / name), "--model", str(trained),
+                         "--backend", "torch", "--no-progress", *fmt]) == 0
+            assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o644
+    finally:
+        os.umask(old)
+    cols = columns(Predictor.from_pretrained(trained).mention_labels)
+    assert {"killed_civilians", "injured_security_forces", "evidence", "vague"} <= set(cols)
+    with open(tmp_path / "out.csv", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [r["id"] for r in rows] == ["a-1", "a-3"] and list(rows[0]) == cols
+    assert rows[0]["row"] == "1" and rows[1]["row"] == "3"
+    table = pq.read_table(tmp_path / "out.parquet").to_pylist()
+    assert [r["id"] for r in table] == ["a-1", "a-3"] and list(table[0]) == cols
+    assert [r["killed"] for r in table] == [int(r["killed"]) for r in rows]
+    assert (tmp_path / "table.txt").read_text().splitlines()[0] == ",".join(cols)
+    errors = [json.loads(x) for x in (tmp_path / "out.csv.errors.jsonl").read_text().splitlines()]
+    assert [(e["row"], e["field"], e["id"]) for e in errors] == [(2, "text", "a-2")]
+
+
 @pytest.fixture(scope="module")
 def client(trained):
     from fastapi.testclient import TestClient

@@ -108,8 +108,14 @@ def code_rows(predictor: Any, rows: list[tuple[int, Any]], batch_size: int = DEF
 
 
 def predict_file(input_path: str | Path, output_path: str | Path, predictor: Any, chunk_size: int = 256,
-                 batch_size: int = DEFAULT_BATCH_SIZE, max_chars: int = 1_000_000, progress: bool = True) -> dict[str, int]:
-    """Predict every row of `input_path` into `output_path` (JSONL); return the counts."""
+                 batch_size: int = DEFAULT_BATCH_SIZE, max_chars: int = 1_000_000, progress: bool = True,
+                 output_format: str | None = None) -> dict[str, int]:
+    """Predict every row of `input_path` into `output_path`: JSONL records, or a flat CSV or Parquet
+    table (`eventcoder.tables`; `output_format`, else the output's extension); return the counts."""
+    from eventcoder.tables import columns, write_table
+    from eventcoder.tables import output_format as format_of
+
+    fmt = format_of(output_path, output_format)
     out = Path(output_path)
     partial = out.with_name(out.name + ".partial")
     try:
@@ -155,7 +161,9 @@ def predict_file(input_path: str | Path, output_path: str | Path, predictor: Any
         flush()
     bar.close()
     errors_path = out.with_name(out.name + ".errors.jsonl")
-    with _clear_write_errors(out, partial), atomic_open(out) as fh_out, atomic_open(errors_path) as fh_err:
+    table: list[dict[str, Any]] = []  # CSV and Parquet are written whole at the end
+    with _clear_write_errors(out, partial), atomic_open(out, "wb" if fmt == "parquet" else "w") as fh_out, \
+            atomic_open(errors_path) as fh_err:
         for f in sorted(partial.glob("chunk-*.jsonl")):
             for line in f.read_text(encoding="utf-8").splitlines():
                 rec = json.loads(line)
@@ -163,7 +171,12 @@ def predict_file(input_path: str | Path, output_path: str | Path, predictor: Any
                     fh_err.write(json.dumps(rec["_error"], ensure_ascii=False) + "\n")
                     counts["errors"] += 1
                 else:
-                    fh_out.write(line + "\n")
+                    if fmt == "jsonl":
+                        fh_out.write(line + "\n")
+                    else:
+                        table.append(rec)
                     counts["predictions"] += 1
+        if fmt != "jsonl":
+            write_table(table, columns(predictor.mention_labels), fh_out, fmt)
     shutil.rmtree(partial, ignore_errors=True)
     return counts

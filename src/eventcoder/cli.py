@@ -41,7 +41,7 @@ def _predict(args: argparse.Namespace) -> int:
 
         counts = predict_with_ray(args.input, args.output, args.model, workers=args.workers, backend=args.backend,
                                   batch_size=args.batch_size, rows_per_block=args.chunk_size,
-                                  output_format=args.format)
+                                  output_format=args.format or "jsonl")
         print(f"{counts['rows']} rows from {counts['shards_read']} shards on {counts['workers']} Ray workers: "
               f"{counts['predictions']} predictions -> {args.output}/predictions/, "
               f"{counts['errors']} errors -> {args.output}/errors/")
@@ -53,7 +53,7 @@ def _predict(args: argparse.Namespace) -> int:
         raise SystemExit("eventcoder predict: error: one --input file (several shards need --engine ray)")
     predictor = Predictor.from_pretrained(args.model, backend=args.backend)
     counts = predict_file(args.input[0], args.output, predictor, chunk_size=args.chunk_size,
-                          batch_size=args.batch_size, progress=not args.no_progress)
+                          batch_size=args.batch_size, progress=not args.no_progress, output_format=args.format)
     print(f"{counts['rows']} rows: {counts['predictions']} predictions -> {args.output}, "
           f"{counts['errors']} errors -> {args.output}.errors.jsonl"
           + (f" ({counts['chunks_resumed']} chunks resumed)" if counts["chunks_resumed"] else ""))
@@ -104,7 +104,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--engine", choices=["local", "ray"], default="local",
                    help="ray: Ray Data over the cluster at RAY_ADDRESS (else a local Ray); pip install eventcoder[ray]")
     p.add_argument("--workers", type=int, default=None, help="Ray: predictor actors (default: one per CPU)")
-    p.add_argument("--format", choices=["jsonl", "parquet"], default="jsonl", help="Ray: output shard format")
+    p.add_argument("--format", choices=["jsonl", "csv", "parquet"], default=None,
+                   help="jsonl records, or a flat csv or parquet table (one row per article); default: by the "
+                        "output's extension, else jsonl (Ray: jsonl or parquet shards)")
     p.set_defaults(func=_predict)
     p = sub.add_parser("serve", help="HTTP server: POST /predict, GET /health, GET /model")
     p.add_argument("--model", required=True)

@@ -1,0 +1,63 @@
+"""Prediction records as a flat table colleagues open in a spreadsheet or a data frame: one row per
+article (id, row, event type and score, totals, the figure of every outcome and group, the vague
+words, and the evidence as compact text), written as CSV or Parquet."""
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+FORMATS = ("jsonl", "csv", "parquet")
+
+
+def output_format(path: str | Path, asked: str | None) -> str:
+    """The format asked for, else the one the output's extension names (JSONL otherwise)."""
+    if asked:
+        if asked not in FORMATS:
+            raise ValueError(f"output format {asked!r}: one of {', '.join(FORMATS)}")
+        return asked
+    suffix = Path(path).suffix.lower().lstrip(".")
+    return suffix if suffix in FORMATS else "jsonl"
+
+
+def columns(mention_labels: Iterable[str]) -> list[str]:
+    """The table's columns for a model's casualty labels ("killed:civilians", ...)."""
+    figures = [lab.replace(":", "_") for lab in mention_labels if ":" in lab]
+    return ["id", "row", "event_type", "score", "killed", "injured", *figures, "vague", "evidence"]
+
+
+def flat_row(record: dict[str, Any], cols: list[str]) -> dict[str, Any]:
+    """One prediction record as a table row: a group's number in its own column (empty when the group
+    has none or only a vague word), vague words and evidence as `outcome:group` text."""
+    row: dict[str, Any] = {c: record.get(c) for c in ("id", "row", "event_type", "score")}
+    row.update({o: record.get(o) for o in ("killed", "injured")})
+    for col in cols:
+        outcome, _, group = col.partition("_")
+        if col not in row and col not in ("vague", "evidence") and outcome in record.get("casualties", {}):
+            value = record["casualties"][outcome].get(group)
+            row[col] = value if isinstance(value, int) else None
+    row["vague"] = "; ".join(f"{e['outcome']}:{e['group']}={e['vague']}" for e in record.get("vague", []))
+    row["evidence"] = "; ".join(f"{e['outcome']}:{e['group']}={e['count']} \"{e['text']}\" [{e['start']}:{e['end']}]"
+                                for e in record.get("evidence", []))
+    return {c: row.get(c) for c in cols}
+
+
+def write_table(records: Iterable[dict[str, Any]], cols: list[str], fh: Any, fmt: str) -> int:
+    """Write the records' flat rows to an open file (text for CSV, binary for Parquet)."""
+    rows = [flat_row(r, cols) for r in records]
+    if fmt == "csv":
+        writer = csv.DictWriter(fh, fieldnames=cols)
+        writer.writeheader()
+        writer.writerows(rows)
+    elif fmt == "parquet":
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        types = {"id": pa.string(), "row": pa.int64(), "event_type": pa.string(), "score": pa.float64(),
+                 "vague": pa.string(), "evidence": pa.string()}
+        schema = pa.schema([(c, types.get(c, pa.int64())) for c in cols])
+        pq.write_table(pa.Table.from_pylist(rows, schema=schema), fh)
+    else:
+        raise ValueError(f"a table is CSV or Parquet, not {fmt!r}")
+    return len(rows)
