@@ -97,30 +97,26 @@ def target_intervals(rows: list[dict], preds: list[dict], baselines: dict[str, l
     set's size leaves to chance)."""
     from eventcoder import metrics as M
 
+    def interval(statistic: Any, gold: list, pred: list, base: list, baseline: str) -> dict[str, Any]:
+        """The model's interval of `statistic` and that of its lead over `baseline`."""
+        return {"model": M.bootstrap_interval(statistic, gold, pred), "baseline": baseline,
+                "lead": M.bootstrap_interval(lambda g, p, b: statistic(g, p) - statistic(g, b), gold, pred, base)}
+
     out: dict[str, dict[str, Any]] = {}
     ev = [i for i, r in enumerate(rows) if r["event_type"]]
     if ev:
         best = max(("tfidf_logreg", "majority"), key=lambda n: scored["event"][n]["macro_f1"])
-        gold, pred, base = ([rows[i]["event_type"] for i in ev], [preds[i]["event_type"] for i in ev],
-                            [baselines[best][i] for i in ev])
-        out["event macro-F1"] = {
-            "model": M.bootstrap_interval(M.macro_f1, gold, pred), "baseline": best,
-            "lead": M.bootstrap_interval(lambda g, p, b: M.macro_f1(g, p) - M.macro_f1(g, b), gold, pred, base)}
+        out["event macro-F1"] = interval(M.macro_f1, [rows[i]["event_type"] for i in ev],
+                                         [preds[i]["event_type"] for i in ev], [baselines[best][i] for i in ev], best)
     for outcome in ("killed", "injured"):
         idx = [i for i, r in enumerate(rows) if r[f"{outcome}_total"] >= 0]
-        if not idx:
-            continue
-        gold, pred, base = ([rows[i][f"{outcome}_total"] for i in idx], [preds[i][outcome] for i in idx],
-                            [baselines["rule_based"][i][outcome] for i in idx])
-        out[f"{outcome} exact"] = {
-            "model": M.bootstrap_interval(M.exact_share, gold, pred), "baseline": "rule_based",
-            "lead": M.bootstrap_interval(lambda g, p, b: M.exact_share(g, p) - M.exact_share(g, b), gold, pred, base)}
-        pos = [k for k, g in enumerate(gold) if g > 0]
-        if pos:
-            gp, pp, bp = ([gold[k] for k in pos], [pred[k] for k in pos], [base[k] for k in pos])
-            out[f"{outcome} exact, reported"] = {
-                "model": M.bootstrap_interval(M.exact_share, gp, pp), "baseline": "rule_based",
-                "lead": M.bootstrap_interval(lambda g, p, b: M.exact_share(g, p) - M.exact_share(g, b), gp, pp, bp)}
+        # all articles with a gold total, then those whose total is above 0 (that report such casualties)
+        for name, keep in ((f"{outcome} exact", idx), (f"{outcome} exact, reported",
+                                                        [i for i in idx if rows[i][f"{outcome}_total"] > 0])):
+            if keep:
+                out[name] = interval(M.exact_share, [rows[i][f"{outcome}_total"] for i in keep],
+                                     [preds[i][outcome] for i in keep],
+                                     [baselines["rule_based"][i][outcome] for i in keep], "rule_based")
     return out
 
 

@@ -15,8 +15,9 @@ from eventcoder.settings import names as setting_names
 def store_fit(predictor: Any, model_dir: Path, info: dict[str, Any]) -> Path:
     """Write the predictor's whole settings, as fitted, into the model dir (`decoding.json`), with
     what they were fitted on and what the fit measured."""
+    settings = predictor.settings.flat()
     predictor.settings.fitted_on = info.get("fitted_on")
-    predictor.settings.fit = {k: v for k, v in info.items() if k not in predictor.settings.flat()}
+    predictor.settings.fit = {k: v for k, v in info.items() if k not in settings}
     return predictor.settings.save(model_dir)
 
 
@@ -68,13 +69,9 @@ def fit_decode_settings(predictor: Any, rows: list[dict], raw: list, fixed: dict
     predictor.temperature = info["temperature"]
     counted = [k for k, r in enumerate(rows) if r["killed_total"] >= 0]
     c_rows, c_raw = [rows[k] for k in counted], [raw[k] for k in counted]
-    fitted: dict[str, Any] = {}
-    fitted["drop_background"], info[f"validation_{CASUALTY_SCORE}_by_drop_background"] = _grid_search(
+    info["drop_background"], info[f"validation_{CASUALTY_SCORE}_by_drop_background"] = _grid_search(
         predictor, "drop_background", (False, True), lambda: _casualty_score(predictor, c_rows, c_raw))
-    info.update(fitted)
     return info
-
-
 
 
 def _grid_search(predictor: Any, attrs: str | tuple[str, ...], grid: tuple[Any, ...],

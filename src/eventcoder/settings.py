@@ -70,8 +70,7 @@ class DecodeSettings(BaseModel):
 
     def flat(self, group: str | None = None) -> dict[str, Any]:
         """Settings by name (of one group, or all)."""
-        groups = [group] if group else list(GROUPS)
-        return {n: v for g in groups for n, v in getattr(self, g).model_dump().items()}
+        return {n: self.get(n) for n in names(group)}
 
     def save(self, model_dir: str | Path) -> Path:
         from eventcoder.io import atomic_write_text
