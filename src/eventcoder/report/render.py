@@ -235,7 +235,7 @@ def render_report(result: dict[str, Any], plots: dict[str, Any], out: Path) -> N
             if rows:
                 doc.para("Exact match over all articles, and over the articles whose gold total is above 0 "
                          "(those that report such casualties: always answering 0 scores 0 there).")
-                doc.table(["total", "articles", "n", "exact", "±1", "±20%", "MAE"], rows)
+                doc.table(["total", "scope", "articles", "exact", "±1", "±20%", "MAE"], rows)
             strata = [[f"{o} — {k}", c["model"]["n"], c["model"]["exact"], c["rule_based"]["exact"]]
                       for o in ("killed", "injured") if o in cas
                       for k, c in cas[o].get("by_statement", {}).items()]
