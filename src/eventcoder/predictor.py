@@ -294,7 +294,23 @@ def _cached(path: str) -> Predictor:
     return Predictor.from_pretrained(path)
 
 
-def predict(texts: str | Sequence[str], model: str | Path | Predictor, batch_size: int = DEFAULT_BATCH_SIZE) -> list[dict[str, Any]]:
-    """Code articles with a model directory (loaded once and cached) or a Predictor."""
+def predict(articles: str | dict[str, Any] | Sequence[str | dict[str, Any]], model: str | Path | Predictor,
+            batch_size: int = DEFAULT_BATCH_SIZE) -> list[dict[str, Any]]:
+    """Code articles with a model directory (loaded once and cached) or a Predictor.
+
+    Each article is a text or `{"id", "title", "text"}` (id and title optional; the headline is put
+    first, as in training). Returns one record per article in the shape of the CLI's and the
+    server's (`schema.Prediction`): its id (`row-N` when none is given), its 1-based row, then the
+    prediction."""
+    from eventcoder.inputs import article_text
+    from eventcoder.schema import default_id, prediction_record
+
     predictor = model if isinstance(model, Predictor) else _cached(str(Path(model).resolve()))
-    return predictor(texts, batch_size=batch_size)
+    items = [articles] if isinstance(articles, (str, dict)) else list(articles)
+    for row, it in enumerate(items, 1):
+        if isinstance(it, dict) and not isinstance(it.get("text"), str):
+            raise ValueError(f"article {row} (id {it.get('id')!r}): 'text' missing or not a string")
+    ids = [it.get("id") if isinstance(it, dict) else None for it in items]
+    texts = [article_text(it["text"], it.get("title")) if isinstance(it, dict) else it for it in items]
+    return [prediction_record(p, default_id(row) if ids[row - 1] is None else str(ids[row - 1]), row)
+            for row, p in enumerate(predictor(texts, batch_size=batch_size), 1)]

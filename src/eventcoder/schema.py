@@ -113,6 +113,7 @@ class Article(BaseModel):
 class Evidence(BaseModel):
     """The mention behind a predicted figure: what it says, where, and the sentence around it."""
 
+    model_config = ConfigDict(extra="forbid")
     outcome: str
     group: str
     count: int | None
@@ -125,9 +126,13 @@ class Evidence(BaseModel):
 
 
 class Prediction(BaseModel):
-    """The output contract of `predict()`, the CLI and the server (see DESIGN.md)."""
+    """The output contract: `predict()`, the batch CLI, the server and the Ray engine all build their
+    records with `prediction_record`, so all four emit this one validated shape (docs/record.md)."""
 
+    model_config = ConfigDict(extra="forbid")  # a field the Predictor adds must be added here first
+    file: str | None = None  # the input shard (Ray engine only; left out of the record elsewhere)
     id: str | None = None
+    row: int | None = Field(default=None, ge=1)  # 1-based: the file's data row, or the position in a list
     event_type: str
     score: float
     scores: dict[str, float]
@@ -136,6 +141,21 @@ class Prediction(BaseModel):
     casualties: dict[str, dict[str, int | str]]
     vague: list[Evidence] = Field(default_factory=list)
     evidence: list[Evidence] = Field(default_factory=list)
+
+
+def prediction_record(prediction: dict[str, Any], id: str | None, row: int | None,
+                      file: str | None = None) -> dict[str, Any]:
+    """One output record: the Predictor's prediction with the input's id and row (and, on Ray, the
+    shard's file), validated by `Prediction` and dumped in its field order."""
+    record = Prediction.model_validate({"file": file, "id": id, "row": row, **prediction}).model_dump(mode="json")
+    if file is None:
+        del record["file"]
+    return record
+
+
+def default_id(row: int) -> str:
+    """The id of an input that gives none: its row, as every path names it."""
+    return f"row-{row}"
 
 
 class ErrorRecord(BaseModel):

@@ -43,21 +43,58 @@ def flat_row(record: dict[str, Any], cols: list[str]) -> dict[str, Any]:
     return {c: row.get(c) for c in cols}
 
 
+class TableWriter:
+    """Writes records as flat rows to an open file (text for CSV, binary for Parquet) as they come:
+    CSV line by line, Parquet a row group per `rows_per_group`, so an archive is never held whole."""
+
+    def __init__(self, fh: Any, cols: list[str], fmt: str, rows_per_group: int = 4096) -> None:
+        if fmt not in ("csv", "parquet"):
+            raise ValueError(f"a table is CSV or Parquet, not {fmt!r}")
+        self.fh, self.cols, self.fmt, self.rows_per_group = fh, cols, fmt, rows_per_group
+        self.pending: list[dict[str, Any]] = []
+        self.written = 0
+        self._csv: csv.DictWriter | None = None
+        self._parquet: Any = None
+        if fmt == "csv":
+            self._csv = csv.DictWriter(fh, fieldnames=cols)
+            self._csv.writeheader()
+        else:
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            types = {"id": pa.string(), "row": pa.int64(), "event_type": pa.string(), "score": pa.float64(),
+                     "vague": pa.string(), "evidence": pa.string()}
+            self.schema = pa.schema([(c, types.get(c, pa.int64())) for c in cols])
+            self._parquet = pq.ParquetWriter(fh, self.schema)
+
+    def write(self, record: dict[str, Any]) -> None:
+        row = flat_row(record, self.cols)
+        self.written += 1
+        if self._csv is not None:
+            self._csv.writerow(row)
+        else:
+            self.pending.append(row)
+            if len(self.pending) >= self.rows_per_group:
+                self._flush()
+
+    def _flush(self) -> None:
+        import pyarrow as pa
+
+        if self.pending:
+            self._parquet.write_table(pa.Table.from_pylist(self.pending, schema=self.schema))
+            self.pending = []
+
+    def close(self) -> None:
+        """Finish the file (Parquet's footer); the caller closes the file object."""
+        if self._parquet is not None:
+            self._flush()
+            self._parquet.close()
+
+
 def write_table(records: Iterable[dict[str, Any]], cols: list[str], fh: Any, fmt: str) -> int:
     """Write the records' flat rows to an open file (text for CSV, binary for Parquet)."""
-    rows = [flat_row(r, cols) for r in records]
-    if fmt == "csv":
-        writer = csv.DictWriter(fh, fieldnames=cols)
-        writer.writeheader()
-        writer.writerows(rows)
-    elif fmt == "parquet":
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
-        types = {"id": pa.string(), "row": pa.int64(), "event_type": pa.string(), "score": pa.float64(),
-                 "vague": pa.string(), "evidence": pa.string()}
-        schema = pa.schema([(c, types.get(c, pa.int64())) for c in cols])
-        pq.write_table(pa.Table.from_pylist(rows, schema=schema), fh)
-    else:
-        raise ValueError(f"a table is CSV or Parquet, not {fmt!r}")
-    return len(rows)
+    writer = TableWriter(fh, cols, fmt)
+    for record in records:
+        writer.write(record)
+    writer.close()
+    return writer.written
