@@ -68,7 +68,8 @@ def predict_file(input_path: str | Path, output_path: str | Path, predictor: Any
     """Predict every row of `input_path` into `output_path`: JSONL records, or a flat CSV or Parquet
     table (`eventcoder.tables`; `output_format`, else the output's extension); return the counts.
     `columns` says where the rows keep their text, headline and id (`eventcoder.inputs`)."""
-    from eventcoder.tables import TableWriter, columns
+    from eventcoder.tables import TableWriter
+    from eventcoder.tables import columns as table_columns
     from eventcoder.tables import output_format as format_of
 
     fmt = format_of(output_path, output_format)
@@ -121,7 +122,7 @@ def predict_file(input_path: str | Path, output_path: str | Path, predictor: Any
     errors_path = out.with_name(out.name + ".errors.jsonl")
     with _clear_write_errors(out, partial), atomic_open(out, "wb" if fmt == "parquet" else "w") as fh_out, \
             atomic_open(errors_path) as fh_err:
-        table = None if fmt == "jsonl" else TableWriter(fh_out, columns(predictor.mention_labels), fmt)
+        table = None if fmt == "jsonl" else TableWriter(fh_out, table_columns(predictor.mention_labels), fmt)
         for f in sorted(partial.glob("chunk-*.jsonl")):
             for line in f.read_text(encoding="utf-8").splitlines():
                 rec = json.loads(line)

@@ -130,7 +130,8 @@ class Prediction(BaseModel):
     records with `prediction_record`, so all four emit this one validated shape (docs/record.md)."""
 
     model_config = ConfigDict(extra="forbid")  # a field the Predictor adds must be added here first
-    file: str | None = None  # the input shard (Ray engine only; left out of the record elsewhere)
+    file: str | None = Field(default=None, exclude_if=lambda v: v is None,
+                             description="the input shard: Ray engine only, absent elsewhere")
     id: str | None = None
     row: int | None = Field(default=None, ge=1)  # 1-based: the file's data row, or the position in a list
     event_type: str
@@ -147,10 +148,7 @@ def prediction_record(prediction: dict[str, Any], id: str | None, row: int | Non
                       file: str | None = None) -> dict[str, Any]:
     """One output record: the Predictor's prediction with the input's id and row (and, on Ray, the
     shard's file), validated by `Prediction` and dumped in its field order."""
-    record = Prediction.model_validate({"file": file, "id": id, "row": row, **prediction}).model_dump(mode="json")
-    if file is None:
-        del record["file"]
-    return record
+    return Prediction.model_validate({"file": file, "id": id, "row": row, **prediction}).model_dump(mode="json")
 
 
 def default_id(row: int) -> str:

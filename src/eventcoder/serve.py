@@ -60,7 +60,8 @@ BRANCHES = ("constrained-str", "ArticleItem")  # the two shapes an item may take
 def plain_errors(errors: list[dict[str, Any]], limits: Limits) -> list[dict[str, Any]]:
     """Validation errors as a reader would say them, one per item, naming it: no regular
     expressions, and not the complaint of the shape the item did not take (a text is not an object)."""
-    mismatch = {("constrained-str", "string_type"), ("ArticleItem", "model_type")}
+    mismatch = {("constrained-str", "string_type"), ("ArticleItem", "model_type"), ("ArticleItem", "model_attributes_type"),
+                ("ArticleItem", "dict_type")}
     by_item: dict[tuple, list[dict[str, Any]]] = {}
     for e in errors:
         loc = tuple(p for p in e.get("loc", ()) if p != "body")
