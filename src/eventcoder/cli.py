@@ -10,9 +10,9 @@ import sys
 from collections.abc import Sequence
 
 from eventcoder.batch import DEFAULT_BATCH_SIZE
+from eventcoder.model_dir import BACKENDS
 
-# "auto" and eventcoder.export.BACKENDS, spelt out so that building the parser does not import torch
-BACKEND_CHOICES = ["auto", "torch", "torch-int8", "onnx", "onnx-int8"]
+BACKEND_CHOICES = ["auto", *BACKENDS]  # model_dir imports no torch: building the parser stays fast
 
 
 def _schema(args: argparse.Namespace) -> int:

@@ -141,7 +141,7 @@ def predict_with_ray(inputs: str | Path | Sequence[str | Path], output_dir: str 
     except ImportError:
         raise ImportError("the Ray engine needs the optional extra: pip install 'eventcoder[ray]'") from None
 
-    from eventcoder.predictor import check_model_dir
+    from eventcoder.model_dir import check_model_dir
 
     if output_format not in ("jsonl", "parquet"):
         raise ValueError(f"unknown output format {output_format!r} (jsonl, parquet)")
