@@ -432,7 +432,8 @@ def test_headline_context_skips_a_headline_too_long_for_the_window(tiny_backbone
 def test_cross_fitting_scores_every_row_with_a_model_that_left_it_out(compose_config, trained, tmp_path):
     from datasets import load_from_disk
 
-    from eventcoder.crossfit import cross_fit, fold_index, load_oof_scores
+    from eventcoder.crossfit import cross_fit, load_oof_scores
+    from eventcoder.data.split import fold_index
 
     data = Path(trained).parent / "data" / "sample"
     cfg = compose_train(["experiment=tiny", f"dataset_dir={data}", "progress=false", "max_eval_windows=20",

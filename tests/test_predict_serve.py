@@ -349,8 +349,8 @@ def test_onnx_backend_agrees_with_torch(trained, tmp_path):
 
 
 def test_quantize_encoder_with_a_layer_filter_quantises_only_those_layers(trained):
-    from eventcoder.export import quantize_encoder
     from eventcoder.model import EventCoderModel
+    from eventcoder.runtimes import quantize_encoder
 
     model = quantize_encoder(EventCoderModel.from_pretrained(str(trained)).eval(), lambda n: n.endswith("query"))
     quantised = {n for n, m in model.named_modules() if isinstance(m, torch.ao.nn.quantized.dynamic.Linear)}
@@ -384,9 +384,7 @@ def test_torch_int8_keeps_the_heads_in_fp32_and_agrees_with_torch(trained):
 
 def test_export_records_the_fastest_agreeing_backend_and_auto_uses_it(trained, tmp_path, monkeypatch, capsys):
     from eventcoder import export
-    from eventcoder.cli import BACKEND_CHOICES, main
-
-    assert ["auto", *export.BACKENDS] == BACKEND_CHOICES  # the CLI offers exactly the Predictor's backends
+    from eventcoder.cli import main
 
     d = tmp_path / "m"
     shutil.copytree(trained, d, ignore=shutil.ignore_patterns("checkpoints", "runs"))

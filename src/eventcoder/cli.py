@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from eventcoder.batch import DEFAULT_BATCH_SIZE
+from eventcoder.model_dir import BACKENDS
 from eventcoder.schema import RecordError
 
 # Subcommands that are Hydra entry points: the module whose main() composes the config and runs.
@@ -27,8 +28,7 @@ HYDRA_COMMANDS = {
     "lexical": ("eventcoder.lexical", "the word-rate event model beside the encoder"),
 }
 
-# "auto" and eventcoder.export.BACKENDS, spelt out so that building the parser does not import torch
-BACKEND_CHOICES = ["auto", "torch", "torch-int8", "onnx", "onnx-int8"]
+BACKEND_CHOICES = ["auto", *BACKENDS]  # model_dir imports no torch: building the parser stays fast
 
 
 def _schema(args: argparse.Namespace) -> int:

@@ -1,6 +1,6 @@
 """The multitask model: one encoder, an event-type head and a casualty-mention head, one forward pass.
 
-The casualty head classifies each candidate number mention (from `numbers.py`) into `O` or an
+The casualty head classifies each candidate number mention (from `eventcoder.numbers`) into `O` or an
 outcome:group label from the pooled token states of its span, of a few tokens either side of it
 (`mention_context`: the noun and verb that say who and what, e.g. "20 militants were killed") and
 the window's mean state.

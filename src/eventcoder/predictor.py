@@ -10,7 +10,6 @@ casualty figures (accidents and figurative "killed" are not events).
 """
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -20,36 +19,13 @@ import torch
 
 from eventcoder.batch import DEFAULT_BATCH_SIZE
 from eventcoder.casualties import aggregate, sentence_spans, told_of_another_time, without_background
+from eventcoder.model_dir import check_label_maps, check_model_dir, default_backend
 from eventcoder.numbers import NumbersConfig, find_mentions
 from eventcoder.settings import DecodeSettings
 from eventcoder.settings import names as setting_names
 from eventcoder.taxonomy import OUTSIDE
 
 SETTING_NAMES = frozenset(setting_names())
-REQUIRED_FILES = ("config.json", "model.safetensors", "tokenizer.json", "label_maps.json")
-ENSEMBLE_FILE = "ensemble.json"  # an ensemble directory names its members (`eventcoder.ensemble`), no weights
-
-
-def is_ensemble(path: str | Path) -> bool:
-    """Whether a model directory is an ensemble of other model directories."""
-    return (Path(path) / ENSEMBLE_FILE).is_file()
-
-
-def check_model_dir(path: str | Path) -> Path:
-    """Fail with a message naming the missing or unreadable file of a model directory."""
-    p = Path(path)
-    if not p.is_dir():
-        raise FileNotFoundError(f"model directory {p} does not exist")
-    ensemble = is_ensemble(p)
-    for name in REQUIRED_FILES:
-        if not (p / name).is_file() and not (ensemble and name == "model.safetensors"):
-            raise FileNotFoundError(f"model directory {p} is missing {name}")
-    for name in ("config.json", "label_maps.json"):
-        try:
-            json.loads((p / name).read_text())
-        except (json.JSONDecodeError, UnicodeDecodeError) as e:
-            raise ValueError(f"{p / name} is corrupt: {e}") from None
-    return p
 
 
 class ArticleScores(NamedTuple):
@@ -105,43 +81,13 @@ class Predictor:
         else torch."""
         from transformers import AutoTokenizer
 
-        from eventcoder.export import BACKEND_FILE, BACKENDS, ONNX_FILES
         from eventcoder.lexical import LexicalModel
-        from eventcoder.model import EventCoderConfig, EventCoderModel
+        from eventcoder.runtimes import load_network
 
         p = check_model_dir(path)
-        if backend == "auto":
-            chosen = p / BACKEND_FILE
-            backend = json.loads(chosen.read_text()).get("default", "torch") if chosen.is_file() else "torch"
-        if backend not in BACKENDS:
-            raise ValueError(f"unknown backend {backend!r} (auto, {', '.join(BACKENDS)})")
-        if is_ensemble(p):
-            from eventcoder.ensemble import load_ensemble
-
-            if backend != "torch":
-                raise ValueError(f"{p} is an ensemble: only the torch backend reads it, not {backend!r}")
-            model = load_ensemble(p)
-        elif backend in ONNX_FILES:
-            from eventcoder.export import OnnxModel
-
-            onnx_file = p / ONNX_FILES[backend]
-            if not onnx_file.is_file():
-                raise FileNotFoundError(f"model directory {p} is missing {onnx_file.name} "
-                                        f"(write it with: eventcoder export --model {p})")
-            model = OnnxModel(onnx_file, EventCoderConfig.from_pretrained(str(p)))
-        else:
-            try:
-                model = EventCoderModel.from_pretrained(str(p))
-            except (OSError, ValueError, RuntimeError) as e:
-                raise ValueError(f"{p / 'model.safetensors'} could not be loaded: {e}") from None
-            if backend == "torch-int8":
-                from eventcoder.export import quantize_encoder
-
-                model = quantize_encoder(model.eval())
-        maps = json.loads((p / "label_maps.json").read_text())
-        if maps["event_labels"] != list(model.config.event_labels) or \
-                maps["mention_labels"] != list(model.config.mention_labels):
-            raise ValueError(f"{p / 'label_maps.json'} does not match {p / 'config.json'}")
+        backend = default_backend(p) if backend == "auto" else backend
+        model = load_network(p, backend)
+        check_label_maps(p, model.config.event_labels, model.config.mention_labels)
         tokenizer = AutoTokenizer.from_pretrained(str(p))
         predictor = cls(model, tokenizer, **kwargs)
         predictor.backend = backend

@@ -160,7 +160,7 @@ def predict_with_ray(inputs: str | Path | Sequence[str | Path], output_dir: str 
     except ImportError:
         raise ImportError("the Ray engine needs the optional extra: pip install 'eventcoder[ray]'") from None
 
-    from eventcoder.predictor import check_model_dir
+    from eventcoder.model_dir import check_model_dir, read_label_maps
     from eventcoder.tables import FORMATS
     from eventcoder.tables import columns as table_columns
 
@@ -170,7 +170,7 @@ def predict_with_ray(inputs: str | Path | Sequence[str | Path], output_dir: str 
     shards = [str(Path(s).resolve()) for s in input_shards(inputs)]
     for shard in shards:  # a wrong column map fails here, once, not in every worker
         check_columns(shard, columns)
-    labels = json.loads((Path(model_dir) / "label_maps.json").read_text())["mention_labels"]
+    labels = read_label_maps(model_dir)["mention_labels"]
     out = Path(output_dir)
     if out.exists():
         raise FileExistsError(f"output {out} already exists; choose a new folder")

@@ -8,12 +8,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
-
-if TYPE_CHECKING:
-    from eventcoder.taxonomy import Taxonomy
 
 
 class RecordError(ValueError):
@@ -172,8 +169,15 @@ def _first_error_field(err: ValidationError) -> tuple[str, str]:
     return field or "", first["msg"]
 
 
+class LabelSet(Protocol):
+    """What `parse_article` checks labels against: a `taxonomy.Taxonomy` (named here by what it does,
+    so the record types do not import the label sets built on them)."""
+
+    def check_article(self, article: Article, file: str | None = None, row: int | None = None) -> None: ...
+
+
 def parse_article(obj: Any, file: str | None = None, row: int | None = None,
-                  taxonomy: Taxonomy | None = None) -> Article:
+                  taxonomy: LabelSet | None = None) -> Article:
     """Validate one raw record; raise RecordError naming file, row and field on failure."""
     if not isinstance(obj, dict):
         raise RecordError(file, row, None, f"expected a JSON object, got {type(obj).__name__}")

@@ -11,7 +11,6 @@ in a worker thread, so concurrent requests are all served.
 from __future__ import annotations
 
 import asyncio
-import json
 import threading
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from eventcoder.batch import DEFAULT_BATCH_SIZE
+from eventcoder.model_dir import CARD_FILE, read_label_maps
 from eventcoder.schema import Prediction
 
 
@@ -146,8 +146,8 @@ def create_app(model_dir: str | Path, backend: str = "auto", limits: Limits | No
 
     @app.get("/model", response_model=ModelInfo)
     def model_info() -> ModelInfo:
-        card = (model_dir / "README.md").read_text() if (model_dir / "README.md").is_file() else ""
-        maps = json.loads((model_dir / "label_maps.json").read_text())
+        card = (model_dir / CARD_FILE).read_text() if (model_dir / CARD_FILE).is_file() else ""
+        maps = read_label_maps(model_dir)
         return ModelInfo(model_dir=str(model_dir), backend=pred.backend, event_labels=pred.event_labels,
                          mention_labels=pred.mention_labels, taxonomy=maps.get("taxonomy", {}), card=card)
 

@@ -88,13 +88,13 @@ def continue_from(model_dir: str, taxonomy: Any, **config_updates: Any) -> Any:
     """A trained eventcoder model to train further (`init_from`), with this run's class weights; its
     label maps must be the taxonomy's, or the message names its label file."""
     from eventcoder.model import EventCoderModel
-    from eventcoder.predictor import check_model_dir
+    from eventcoder.model_dir import LABEL_MAPS_FILE, check_model_dir
 
     p = check_model_dir(model_dir)
     model = EventCoderModel.from_pretrained(str(p))
     if list(model.config.event_labels) != taxonomy.event_labels or \
             list(model.config.mention_labels) != taxonomy.mention_labels:
-        raise ValueError(f"{p / 'label_maps.json'}: labels differ from taxonomy {taxonomy.name!r}")
+        raise ValueError(f"{p / LABEL_MAPS_FILE}: labels differ from taxonomy {taxonomy.name!r}")
     for key, value in config_updates.items():
         setattr(model.config, key, value)
     return model
@@ -220,6 +220,13 @@ def train_model(cfg: DictConfig) -> Path:
     from eventcoder.features import WindowCollator, windows_for_training
     from eventcoder.io import atomic_dir
     from eventcoder.model import EventCoderModel
+    from eventcoder.model_dir import (
+        CARD_FILE,
+        LABEL_MAPS_FILE,
+        METRICS_FILE,
+        TRAINING_CONFIG_FILE,
+        label_maps_text,
+    )
     from eventcoder.paths import REPO_ROOT, repo_path
     from eventcoder.settings import DecodeSettings
     from eventcoder.taxonomy import load_taxonomy
@@ -238,7 +245,7 @@ def train_model(cfg: DictConfig) -> Path:
             dsd[split] = dsd[split].filter(lambda r: r["source"] in keep, desc=f"{split}: sources {sorted(keep)}")
     holdout = cfg.get("holdout_fold")
     if holdout:  # cross-fitting: one fold of these sources' train rows stays out (eventcoder.crossfit)
-        from eventcoder.crossfit import in_fold
+        from eventcoder.data.split import in_fold
 
         before = len(dsd["train"])
         dsd["train"] = dsd["train"].filter(
@@ -310,22 +317,21 @@ def train_model(cfg: DictConfig) -> Path:
     with atomic_dir(out_dir / "final.tmpdir") as tmp:
         trainer.model.save_pretrained(str(tmp))
         tokenizer.save_pretrained(str(tmp))
-        (tmp / "label_maps.json").write_text(json.dumps(
-            {"event_labels": taxonomy.event_labels, "mention_labels": taxonomy.mention_labels,
-             "taxonomy": taxonomy.to_dict()}, indent=2) + "\n")
-        (tmp / "training_config.yaml").write_text(OmegaConf.to_yaml(cfg, resolve=True))
-        (tmp / "metrics.json").write_text(json.dumps({"validation": metrics,
-                                                       "train": train_result.metrics}, indent=2) + "\n")
+        (tmp / LABEL_MAPS_FILE).write_text(label_maps_text(taxonomy.event_labels, taxonomy.mention_labels,
+                                                           taxonomy.to_dict()))
+        (tmp / TRAINING_CONFIG_FILE).write_text(OmegaConf.to_yaml(cfg, resolve=True))
+        (tmp / METRICS_FILE).write_text(json.dumps({"validation": metrics,
+                                                    "train": train_result.metrics}, indent=2) + "\n")
         lexical = bool(cfg.get("lexical", True)) and write_lexical(lexical_split, tmp)
         DecodeSettings().save(tmp)  # the defaults until evaluate or crosstune fits them: stated, not implied
-        (tmp / "README.md").write_text(model_card(cfg, stats, metrics, train_result.metrics, lexical))
+        (tmp / CARD_FILE).write_text(model_card(cfg, stats, metrics, train_result.metrics, lexical))
     # move the finished files into the run dir (checkpoints and logs stay beside them)
     final = out_dir / "final.tmpdir"
     for f in final.iterdir():
         os.replace(f, out_dir / f.name)
     shutil.rmtree(final, ignore_errors=True)
     if not lexical:  # an earlier run's lexical model does not belong to these weights
-        from eventcoder.lexical import LEXICAL_FILES
+        from eventcoder.model_dir import LEXICAL_FILES
 
         for name in LEXICAL_FILES:
             (out_dir / name).unlink(missing_ok=True)

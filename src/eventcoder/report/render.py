@@ -125,7 +125,7 @@ def _span(interval: list[float] | None) -> str:
 
 def intervals_table(doc: Doc, sec: dict[str, Any]) -> None:
     """The targets' figures of one scored set with their 95 % bootstrap intervals, and the model's
-    lead over the best baseline with its interval (`evaluate.target_intervals`)."""
+    lead over the best baseline with its interval (`scoring.target_intervals`)."""
     from eventcoder.metrics import BOOTSTRAP_RESAMPLES
     from eventcoder.targets import figure
 
