@@ -115,6 +115,18 @@ def test_summary_comes_first_with_the_headline_sets_figures_and_targets(report):
     assert body.index('<section class="summary">') < body.index("<nav>") < body.index('id="against-the-targets"')
 
 
+def test_summary_of_a_result_written_before_intervals_and_targets_leaves_their_columns_out(report):
+    from eventcoder.report.summary import summary_lead, summary_table
+
+    result, _ = report
+    old = {**result, "targets": {}, "sections": {k: {kk: v for kk, v in sec.items() if kk != "intervals"}
+                                                 for k, sec in result["sections"].items()}}
+    header, rows = summary_table(old)
+    assert header == ["figure", "model", "best baseline", "its figure"] and len(rows) == 6
+    assert "judged no targets" in summary_lead(old)
+    assert summary_table(result)[0][-2:] == ["target", "against the target"]
+
+
 def test_contents_link_every_h2_by_githubs_anchor(report):
     _, out = report
     md = (out / "report.md").read_text()
@@ -210,6 +222,26 @@ def test_rerender_from_metrics_json_gives_the_same_report_and_keeps_the_other_fi
     done = rerender(out)
     assert (out / "casualties.png").read_bytes() == drawn and any("casualties.png kept" in d for d in done)
     assert "as the evaluate run drew it" in (out / "report.md").read_text()
+
+
+def test_casualty_totals_of_a_run_that_did_not_keep_them_are_rebuilt_and_checked(report):
+    from eventcoder.report.totals import rebuild_totals
+
+    result, _ = report
+    _, totals = fake_result()
+    rows, errors = {}, []
+    for s, name in enumerate(SETS):  # the articles of `_scored_set`, and errors.jsonl as evaluate writes it
+        pairs = [_article(i, right=(i + s) % 4 != 0) for i in range(24)]
+        rows[name] = [r for r, _ in pairs]
+        errors += [{"eval_set": name, "id": r["id"], "prediction": p} for r, p in pairs
+                   if (p["event_type"], p["killed"], p["injured"]) != (r["event_type"], r["killed_total"],
+                                                                       r["injured_total"])]
+    assert rebuild_totals(result, errors, rows.__getitem__) == totals
+    errors[0]["prediction"] = {**errors[0]["prediction"], "killed": errors[0]["prediction"]["killed"] + 5}
+    with pytest.raises(ValueError, match=r"eval set alpha_set: rebuilt killed totals \(all articles\)"):
+        rebuild_totals(result, errors, rows.__getitem__)  # not the predictions scored: refused
+    with pytest.raises(ValueError, match="eval set alpha_set: 23 articles now, 24 when scored"):
+        rebuild_totals(result, errors, lambda name: rows[name][1:])
 
 
 def test_rerender_names_the_missing_or_bad_file(tmp_path):

@@ -11,10 +11,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-# matplotlib's tab10 then its lighter tab20 partners: 20 colours that stay apart
-_PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
-            "#bcbd22", "#17becf", "#aec7e8", "#ffbb78", "#98df8a", "#ff9896", "#c5b0d5", "#c49c94",
-            "#f7b6d2", "#c7c7c7", "#dbdb8d", "#9edae5")
+# matplotlib's tab10 (its grey last: the plots' reference lines are grey), then its lighter tab20
+# partners: 20 colours that stay apart
+_PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#bcbd22",
+            "#17becf", "#7f7f7f", "#aec7e8", "#ffbb78", "#98df8a", "#ff9896", "#c5b0d5", "#c49c94",
+            "#f7b6d2", "#dbdb8d", "#9edae5", "#c7c7c7")
 
 
 def set_colours(names: Sequence[str]) -> dict[str, str]:
@@ -88,7 +89,7 @@ def reliability_plot(name: str, calibration: dict[str, Any], colour: str, path: 
     ax.plot([b["confidence"] for b in bins], [b["accuracy"] for b in bins], "o-", color=colour)
     for b in bins:
         ax.annotate(str(b["n"]), (b["confidence"], b["accuracy"]), textcoords="offset points", xytext=(0, 6),
-                    ha="center", fontsize=7)
+                    ha="center", fontsize=7, bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none"})
     ax.set_ylim(-0.05, 1.12)
     ax.set_ylabel("accuracy")
     ax.set_title(f"Reliability: {name} (ECE {calibration['ece']:.3f})", fontsize=10)

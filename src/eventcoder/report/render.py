@@ -12,7 +12,7 @@ from typing import Any
 
 from eventcoder.report.doc import Doc
 from eventcoder.report.plots import report_plots
-from eventcoder.report.summary import summary_lead, summary_rows
+from eventcoder.report.summary import summary_lead, summary_table
 
 __all__ = ["Doc", "intervals_table", "render_report", "targets_section"]
 
@@ -169,8 +169,7 @@ def render_report(result: dict[str, Any], totals: dict[str, Any] | None, out: Pa
         doc.box(True)
         doc.heading("Summary")
         doc.para(summary_lead(result))
-        doc.table(["figure", "model", "95 % interval", "best baseline", "its figure", "target", "against the target"],
-                  summary_rows(result))
+        doc.table(*summary_table(result))
         doc.box(False)
     doc.contents_here()
     if result.get("reference"):
@@ -184,7 +183,7 @@ def render_report(result: dict[str, Any], totals: dict[str, Any] | None, out: Pa
     for name, sec in result["sections"].items():
         _set_section(doc, name, sec, files.get(name, {}))
     if casualties is not None:
-        doc.heading("Casualties over every set")
+        doc.heading("Casualties: predicted against gold")
         doc.image(casualties, "Predicted vs gold casualties (log scale), a colour per eval set as in the other plots"
                   if casualties is drawn else "Predicted vs gold casualties (log scale), as the evaluate run drew it "
                   "(its colours follow the sets that have totals, not the other plots')")

@@ -17,9 +17,11 @@ from eventcoder.report.render import render_report
 RENDERED = ("report.md", "report.html")  # with every .png: what rendering writes, so not carried over
 
 
-def rerender(out_dir: str | Path) -> list[str]:
+def rerender(out_dir: str | Path, totals_from_sets: bool = False, processed_dir: str | Path | None = None) -> list[str]:
     """Rewrite report.md, report.html and the plots of `out_dir` from its metrics.json (and its
-    casualty totals when kept); every other file is carried over unchanged. Returns what was done."""
+    casualty totals when kept, or, with `totals_from_sets`, rebuilt from the built eval sets under
+    `processed_dir` and errors.jsonl: `report.totals`); every other file is carried over unchanged.
+    Returns what was done."""
     out = Path(out_dir)
     metrics = out / "metrics.json"
     if not metrics.is_file():
@@ -34,9 +36,17 @@ def rerender(out_dir: str | Path) -> list[str]:
     totals_path = out / TOTALS_FILE
     totals = json.loads(totals_path.read_text()) if totals_path.is_file() else None
     done = []
+    if totals_from_sets:
+        from eventcoder.report.totals import eval_set_loader, read_errors, rebuild_totals
+
+        totals = rebuild_totals(result, read_errors(out / "errors.jsonl"), eval_set_loader(result, processed_dir))
+        done.append(f"{TOTALS_FILE} rebuilt from the eval sets and errors.jsonl; it gives back metrics.json's "
+                    "count figures of every set")
     with atomic_dir(out) as tmp:
+        if totals_from_sets:
+            (tmp / TOTALS_FILE).write_text(json.dumps(totals) + "\n")
         for f in out.iterdir():
-            if f.name in RENDERED or f.suffix == ".png":
+            if f.name in RENDERED or f.suffix == ".png" or (totals_from_sets and f.name == TOTALS_FILE):
                 continue
             (shutil.copytree if f.is_dir() else shutil.copy2)(f, tmp / f.name)
         kept = None

@@ -59,6 +59,18 @@ def summary_rows(result: dict[str, Any]) -> list[list[Any]]:
     return rows
 
 
+HEADER = ["figure", "model", "95 % interval", "best baseline", "its figure", "target", "against the target"]
+
+
+def summary_table(result: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
+    """The summary's header and rows, without the columns a run did not fill (intervals and targets
+    are absent from results written before they were measured)."""
+    rows = summary_rows(result)
+    empty = {None, "–", "no target"}
+    keep = [i for i in range(len(HEADER)) if any(r[i] not in empty for r in rows)]
+    return [HEADER[i] for i in keep], [[r[i] for i in keep] for r in rows]
+
+
 def summary_lead(result: dict[str, Any]) -> str:
     """The sentence above the summary table: which set, how many, and the verdict over every set."""
     spec = next(iter(result["sections"]))
@@ -67,8 +79,9 @@ def summary_lead(result: dict[str, Any]) -> str:
     ref = result.get("reference") or []
     return (f"Headline set `{spec}` ({result['sections'][spec]['n_articles']} articles"
             + (f"; the first of {n_sets} eval sets" if n_sets > 1 else "")
-            + f") for `{result['model']}`: each figure beside the best baseline fitted in the same run and "
-            "the target (config `targets`); a verdict is beyond chance when the figure's whole 95 % interval "
-            "lies on one side of the target."
+            + f") for `{result['model']}`: each figure beside the best baseline fitted in the same run"
+            + (" and the target (config `targets`); a verdict is beyond chance when the figure's whole 95 % "
+               "interval lies on one side of the target." if targets.get("targets") else
+               " (this run judged no targets).")
             + (f" Over all sets: {targets['summary']}" if targets.get("summary") else "")
             + (f" Reference articles exactly right: {sum(r['exact'] for r in ref)} of {len(ref)}." if ref else ""))
