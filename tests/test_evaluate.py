@@ -148,12 +148,17 @@ def test_report_for_a_tiny_model_with_bad_rows(compose_config, trained, tmp_path
     assert "## Against the targets" in report and report.index("## Against the targets") < report.index("## Eval set")
     if sample["casualties"]["killed"]["reported"]["model"]["n"]:  # exact over the articles that report deaths too
         assert "| killed — model | reported (gold > 0) |" in report
-    for name in ("report.md", "report.html", "confusion_matrix.png", "calibration.png", "casualties.png",
-                 "errors.jsonl"):
+    from eventcoder.report.plots import file_stems
+
+    stems = file_stems(list(result["sections"]))  # a confusion matrix and a reliability diagram per set
+    plots = [f"{kind}-{stems[s]}.png" for s in result["sections"] for kind in ("confusion", "calibration")]
+    for name in ("report.md", "report.html", "casualties.png", "errors.jsonl", "casualty_totals.json", *plots):
         assert (out / name).is_file(), name
+    totals = json.loads((out / "casualty_totals.json").read_text())  # what the casualty plot is drawn from
+    assert len(totals["sample"]["gold_killed"]) == sample["n_articles"]
     html_text = (out / "report.html").read_text()
     srcs = re.findall(r'<img[^>]*src="([^"]+)"', html_text)
-    assert len(srcs) == 3 and all(s.startswith("data:image/png;base64,") for s in srcs)
+    assert len(srcs) == len(plots) + 1 and all(s.startswith("data:image/png;base64,") for s in srcs)
     assert "http" not in html_text.split("<body>")[0]  # no external stylesheet or script
     errors = [json.loads(x) for x in (out / "errors.jsonl").read_text().splitlines()]
     assert all({"gold", "prediction", "wrong"} <= set(e) for e in errors)

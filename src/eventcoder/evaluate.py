@@ -4,7 +4,9 @@
 (only that source's rows of a mixed dataset, e.g. `real_quick:acled`), or a JSONL/CSV file of
 articles with gold labels (gold totals alone are enough); `eval_sets=[a,b]` scores several sets in
 one run, one section each. Writes `output_dir` (default `outputs/reports/<run>/`) atomically: metrics.json, report.md,
-report.html (self-contained), confusion_matrix.png, calibration.png, casualties.png, errors.jsonl.
+report.html (self-contained), a confusion matrix and a reliability diagram per set (confusion-<set>.png,
+calibration-<set>.png), casualties.png, errors.jsonl, and casualty_totals.json (each article's gold and
+predicted totals: what the casualty plot needs to be drawn again by `python -m eventcoder.report`).
 
 This module runs the steps; each has its own: the sets (`eval_sets`), fitting the decoding settings
 when `calibrate=true` (`fitting`, with out-of-fold scores from `crossfit`), scoring (`scoring`) and
@@ -38,7 +40,7 @@ def evaluate_model(cfg: DictConfig) -> Path:
     from eventcoder.baselines import MajorityBaseline, TfidfLogReg
     from eventcoder.io import atomic_dir, atomic_write_jsonl
     from eventcoder.predictor import Predictor
-    from eventcoder.report import render_report
+    from eventcoder.report import TOTALS_FILE, render_report
 
     model_dir = repo_path(cfg.model_dir)
     predictor = Predictor.from_pretrained(model_dir)
@@ -102,6 +104,7 @@ def evaluate_model(cfg: DictConfig) -> Path:
         (tmp / "metrics.json").write_text(json.dumps(result, indent=2) + "\n")
         atomic_write_jsonl(tmp / "errors.jsonl", error_rows)
         atomic_write_jsonl(tmp / "bad_rows.jsonl", [{"eval_set": k, **e} for k, v in bad_rows.items() for e in v])
+        (tmp / TOTALS_FILE).write_text(json.dumps(plots_data) + "\n")
         render_report(result, plots_data, tmp)
     update_model_card(model_dir, result)
     return out_dir
