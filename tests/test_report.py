@@ -14,11 +14,11 @@ import pytest
 from omegaconf import OmegaConf
 from PIL import Image
 
-from eventcoder.evaluate import judge_targets, score_set
 from eventcoder.report import TOTALS_FILE, render_report
 from eventcoder.report.doc import is_numeric, slug
 from eventcoder.report.plots import file_stems, set_colours
 from eventcoder.report.rerender import rerender
+from eventcoder.scoring import judge_targets, score_set
 
 ROOT = Path(__file__).resolve().parents[1]
 LABELS = ["battles", "explosions_remote_violence", "violence_against_civilians", "riots", "protests",
