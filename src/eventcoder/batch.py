@@ -40,7 +40,8 @@ def iter_inputs(path: str | Path) -> Iterator[tuple[int, dict[str, Any] | Record
             yield row, text if isinstance(text, RecordError) else {"id": f.stem, "text": text}
     elif p.suffix == ".csv" or p.name.endswith(".csv.gz"):
         for row, rec in iter_csv_rows(p, ["text"]):
-            yield row, rec if isinstance(rec, RecordError) else {"id": rec.get("id") or f"row-{row}", "text": rec["text"]}
+            yield row, rec if isinstance(rec, RecordError) else {"id": rec.get("id") or f"row-{row}", "text": rec["text"],
+                                                                 "date": rec.get("date")}
     else:
         for row, obj in iter_jsonl_rows(p):
             if isinstance(obj, RecordError):
@@ -48,7 +49,7 @@ def iter_inputs(path: str | Path) -> Iterator[tuple[int, dict[str, Any] | Record
             elif not isinstance(obj, dict):
                 yield row, RecordError(str(p), row, None, f"expected a JSON object, got {type(obj).__name__}")
             else:
-                yield row, {"id": str(obj.get("id", f"row-{row}")), "text": obj.get("text")}
+                yield row, {"id": str(obj.get("id", f"row-{row}")), "text": obj.get("text"), "date": obj.get("date")}
 
 
 def _iter_parquet(path: Path) -> Iterator[tuple[int, dict[str, Any] | RecordError]]:
@@ -94,7 +95,12 @@ def _clear_write_errors(path: Path, partial: Path) -> Iterator[None]:
 
 
 def prediction_record(item: dict[str, Any], row: int, prediction: dict[str, Any]) -> dict[str, Any]:
-    """One output line: the input's id and row, then the prediction."""
+    """One output line: the input's id and row, then the prediction, its event date read against the
+    input's article date when the input gives one."""
+    if item.get("date") and "when" in prediction:
+        from eventcoder.incidents.annotate import when_of
+
+        prediction = {**prediction, "when": when_of(item["text"], item["date"])}
     return {"id": item["id"], "row": row, **prediction}
 
 

@@ -150,9 +150,13 @@ class Predictor:
         return predictor
 
     def __call__(self, texts: str | Sequence[str], batch_size: int = DEFAULT_BATCH_SIZE) -> list[dict[str, Any]]:
-        """Code articles: one prediction dict per text (the contract in DESIGN.md)."""
+        """Code articles: one prediction dict per text (the contract in DESIGN.md), with the event's
+        `when` (read without an article date; `batch.prediction_record` re-reads it with one) and `where`."""
+        from eventcoder.incidents.annotate import when_where
+
         texts = [texts] if isinstance(texts, str) else texts
-        return [self.decode(text, sc) for text, sc in zip(texts, self.score(texts, batch_size), strict=True)]
+        return [{**self.decode(text, sc), **when_where(text)}
+                for text, sc in zip(texts, self.score(texts, batch_size), strict=True)]
 
     @torch.inference_mode()
     def score(self, texts: Sequence[str], batch_size: int = DEFAULT_BATCH_SIZE, headlines: bool | None = None,

@@ -100,7 +100,10 @@ def event_date(text: str, article_date: Any = None, lead_chars: int = 400) -> di
     found: list[tuple[int, int, date, str]] = []
     for kind, pattern in PATTERNS:
         for m in pattern.finditer(text, 0, end):
-            resolved = _resolve(kind, m, published)
+            try:
+                resolved = _resolve(kind, m, published)
+            except (OverflowError, ValueError):  # a date at the calendar's edge (year 1 or 9999)
+                resolved = None
             if resolved is not None:
                 s, e = m.span("wd") if kind == "weekday" else m.span()
                 found.append((s, e, *resolved))

@@ -36,11 +36,16 @@ DEMONYMS = {
 }
 REGION_WORDS = r"(?:province|state|governorate|region|oblast|prefecture|department|county)"
 # capitalised words that are common English first and places (Police, Poland; Most, Czechia) second
-NOT_PLACES = frozenset("""Police Most Split Sale Of Union Bar Mobile Reading Nice Florida Victoria Washington Marks
-Mission Security Independence Progress Liberty Unity Opportunity Paradise Hope Enterprise Commerce Friendship
-Wednesday Monday Tuesday Thursday Friday Saturday Sunday January February March April May June July August
-September October November December Islamic State Taliban Al Sharia Hamas Republic Army Spring Summer Winter
-President Minister Prime General Colonel Capitol Parliament Supreme Court God Allah The A An""".split())
+NOT_PLACES = frozenset([
+    "Police", "Most", "Split", "Sale", "Of", "Union", "Bar", "Mobile", "Reading", "Florida", "Victoria",
+    "Washington", "Marks", "Mission", "Security", "Independence", "Progress", "Liberty", "Unity",
+    "Opportunity", "Paradise", "Hope", "Enterprise", "Commerce", "Friendship", "Wednesday", "Monday",
+    "Tuesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February", "March", "April", "May",
+    "June", "July", "August", "September", "October", "November", "December", "Islamic", "State",
+    "Taliban", "Al", "Sharia", "Hamas", "Republic", "Army", "Spring", "Summer", "Winter", "President",
+    "Minister", "Prime", "General", "Colonel", "Capitol", "Parliament", "Supreme", "Court", "God", "Allah",
+    "The", "A", "An",
+])
 _WORDS = re.compile(r"[A-Z][\w'’.-]*(?:\s+(?:al-|el-|de\s|la\s)?[A-Z][\w'’-]*){0,3}")
 
 
