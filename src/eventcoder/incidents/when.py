@@ -2,7 +2,8 @@
 
 News reports date events relative to publication ("yesterday", "on Wednesday", "last week") or
 absolutely ("on 3 March", "March 3, 2016"). The first such expression of the headline and lead
-is taken as the event's date, since the lead reports the main event; the expression is kept as
+is taken as the event's date (the finest one: a day before a week or a month; not the day something
+was said), since the lead reports the main event; the expression is kept as
 evidence (text, start, end) like a casualty figure. Precision follows the expression: a day, a
 week or a month. With no expression the article's date stands in, at week precision (reports
 mostly follow an event within days), and without either there is no date.
@@ -31,7 +32,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [(kind, re.compile(p, re.IGNORECAS
     ("iso", r"\b(?P<year>(?:19|20)\d\d)-(?P<mon>[01]\d)-(?P<day>[0-3]\d)\b"),
     ("yesterday", r"\b(?:yesterday|last night)\b"),
     ("today", r"\b(?:today|this (?:morning|afternoon|evening)|tonight)\b"),
-    ("weekday", rf"\b(?:on|late|early|last|since|until|from)?\s*{_WD}\b"),
+    ("weekday", rf"\b(?:on|late|early|last|since|until|from)?\s*{_WD}\b(?!\s+(?-i:[A-Z]))"),  # not "Monday Market"
     ("week", r"\b(?:last week|earlier this week|this week|over the weekend|last weekend)\b"),
     ("month", rf"\b(?:in|since|during|early|late|mid-?)\s*{_MON}(?:\s+(?P<year>(?:19|20)\d\d))?\b(?!\s+\d)"),
 ]]
@@ -81,6 +82,16 @@ def _resolve(kind: str, m: re.Match[str], published: date | None) -> tuple[date,
     return None
 
 
+# a date of what was said, not of the event: "officials said on Thursday", "on Monday condemned"
+_SAID_BEFORE = re.compile(r"\b(?:said|says|told|announced|reported|added|confirmed|stated)\s+(?:\w+\s+)?$", re.IGNORECASE)
+_SAID_AFTER = re.compile(r"^(?:'s)?\s*(?:\w+\s+)?(?:said|says|told|announced|condemned|decried|denied|confirmed|"
+                         r"called|urged|declared|visited|met)\b", re.IGNORECASE)
+
+
+def _of_a_statement(text: str, start: int, end: int) -> bool:
+    return bool(_SAID_BEFORE.search(text[max(0, start - 30):start]) or _SAID_AFTER.match(text[end:end + 25]))
+
+
 def _lead_end(text: str, lead_chars: int) -> int:
     """Where the lead ends: the end of the sentence that crosses `lead_chars`."""
     if len(text) <= lead_chars:
@@ -100,16 +111,18 @@ def event_date(text: str, article_date: Any = None, lead_chars: int = 400) -> di
     found: list[tuple[int, int, date, str]] = []
     for kind, pattern in PATTERNS:
         for m in pattern.finditer(text, 0, end):
+            s, e = m.span("wd") if kind == "weekday" else m.span()
+            if _of_a_statement(text, s, e):
+                continue
             try:
                 resolved = _resolve(kind, m, published)
             except (OverflowError, ValueError):  # a date at the calendar's edge (year 1 or 9999)
                 resolved = None
             if resolved is not None:
-                s, e = m.span("wd") if kind == "weekday" else m.span()
                 found.append((s, e, *resolved))
                 break
-    if found:
-        start, stop, when, precision = min(found, key=lambda f: (f[0], -(f[1] - f[0])))
+    if found:  # the finest expression, the first of those
+        start, stop, when, precision = min(found, key=lambda f: (PRECISIONS.index(f[3]), f[0], -(f[1] - f[0])))
         return {"date": when.isoformat(), "precision": precision, "text": text[start:stop],
                 "start": start, "end": stop}
     if published is not None:

