@@ -1,6 +1,6 @@
 """HTTP server: `eventcoder serve --model DIR` (FastAPI + uvicorn).
 
-POST /predict with {"texts": [...]} (and optionally their article "dates") → {"predictions": [...]} in the contract of DESIGN.md;
+POST /predict with {"texts": [...]} → {"predictions": [...]} in the contract of DESIGN.md;
 GET /health; GET /model (card, labels, taxonomy); OpenAPI at /openapi.json and /docs. Limits answer
 413 (body too large) or 422 (too many texts, text too long, blank text: pydantic's message names the
 field and the limit); the limits are written into the OpenAPI schema. Model calls run one at a time in a worker thread, so concurrent requests are all served.
@@ -43,10 +43,7 @@ def request_model(limits: Limits) -> type[BaseModel]:
         "PredictRequest", __config__=ConfigDict(extra="forbid"),
         texts=(list[article], Field(min_length=1, max_length=limits.max_texts,
                                     description="articles to code (non-blank)")),
-        batch_size=(int, Field(default=DEFAULT_BATCH_SIZE, ge=1, le=64)),
-        dates=(list[str | None] | None, Field(default=None, max_length=limits.max_texts,
-                                              description="each text's article date (ISO), to read "
-                                                          "'yesterday' or 'on Wednesday' against")))
+        batch_size=(int, Field(default=DEFAULT_BATCH_SIZE, ge=1, le=64)))
 
 
 class PredictResponse(BaseModel):
@@ -102,16 +99,10 @@ def create_app(model_dir: str | Path, backend: str = "auto", limits: Limits | No
             with lock:
                 return pred(texts, req.batch_size)
 
-        if req.dates is not None and len(req.dates) != len(texts):
-            raise HTTPException(status_code=422, detail=f"dates: {len(req.dates)} dates for {len(texts)} texts")
         try:
             results = await asyncio.to_thread(run_model)
         except ValueError as e:  # a text the Predictor refuses (e.g. blank): the client's error, not ours
             raise HTTPException(status_code=422, detail=str(e)) from None
-        if req.dates is not None:
-            from eventcoder.incidents.annotate import when_of
-
-            results = [{**r, "when": when_of(t, d)} if d else r for r, t, d in zip(results, texts, req.dates, strict=True)]
         return PredictResponse(predictions=[Prediction(**r) for r in results])
 
     predict.__annotations__ = {"req": PredictRequest, "return": PredictResponse}
