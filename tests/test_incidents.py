@@ -145,3 +145,17 @@ def test_bcubed_on_a_hand_computed_example():
     assert scores["recall"] == pytest.approx(11 / 15, abs=1e-4)
     assert scores["f1"] == pytest.approx(11 / 15, abs=1e-4)
     assert bcubed(["x", "y"], ["A", "A"]) == {"precision": 1.0, "recall": 0.5, "f1": 0.6667}
+
+
+@pytest.mark.slow
+def test_ray_path_gives_the_local_incidents(tmp_path):
+    pytest.importorskip("ray", reason="Ray is an optional extra: pip install eventcoder[ray]")
+    src = tmp_path / "coded.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in REPORTS))
+    for engine in ("local", "ray"):
+        assert main(["incidents", "--input", str(src), "--output", str(tmp_path / f"{engine}.jsonl"),
+                     "--engine", engine]) == 0
+    local, ray = ([json.loads(line) for line in (tmp_path / f"{e}.jsonl").read_text().splitlines()]
+                  for e in ("local", "ray"))
+    assert sorted(sorted(i["members"]) for i in ray) == sorted(sorted(i["members"]) for i in local)
+    assert all(i["incident_id"].startswith("inc-NG-") for i in ray)

@@ -87,7 +87,8 @@ def _incidents(args: argparse.Namespace) -> int:
     from eventcoder.incidents.cli import run_incidents
 
     try:
-        print(run_incidents(args.input, args.output, config=args.config, window_days=args.window_days, best=args.best))
+        print(run_incidents(args.input, args.output, config=args.config, engine=args.engine,
+                            window_days=args.window_days, best=args.best))
     except ValueError as e:  # a bad record or setting: named by file, row and field
         print(f"eventcoder incidents: error: {e}", file=sys.stderr)
         return 1
@@ -139,6 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--config", default=None, help="settings file (default: configs/incidents.yaml)")
     p.add_argument("--window-days", type=int, default=None, help="event dates at most this many days apart")
     p.add_argument("--best", choices=["latest", "conservative", "median"], default=None, help="the best figure's rule")
+    p.add_argument("--engine", choices=["local", "ray"], default="local", help="ray: one task per country")
     p.set_defaults(func=_incidents)
     return parser
 

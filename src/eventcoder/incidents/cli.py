@@ -43,14 +43,19 @@ def read_coded(path: str | Path) -> list[dict[str, Any]]:
 
 
 def run_incidents(input_path: str | Path, output_path: str | Path, config: str | Path | None = None,
-                  **overrides: Any) -> str:
-    """Group the coded records of `input_path` into incidents written to `output_path`; a summary line."""
-    from eventcoder.incidents.grouping import group_incidents
-
+                  engine: str = "local", **overrides: Any) -> str:
+    """Group the coded records of `input_path` into incidents written to `output_path` (on this
+    process, or with engine "ray" one Ray task per country); a summary line."""
     settings = IncidentConfig.load(config, **overrides)
     records = read_coded(input_path)
-    incidents = group_incidents(records, settings)
-    atomic_write_jsonl(output_path, incidents)
-    events = sum(len(i["members"]) for i in incidents)
-    return (f"{len(records)} records: {events} event reports in {len(incidents)} incidents -> {output_path} "
+    events = sum((r.get("event_type") or "none") != "none" for r in records)
+    if engine == "ray":
+        from eventcoder.incidents.ray_group import group_with_ray
+
+        n = group_with_ray(records, output_path, settings)
+    else:
+        from eventcoder.incidents.grouping import group_incidents
+
+        n = atomic_write_jsonl(output_path, group_incidents(records, settings))
+    return (f"{len(records)} records: {events} event reports in {n} incidents -> {output_path} "
             f"({len(records) - events} coded none left out; best = {settings.best}, window {settings.window_days} days)")

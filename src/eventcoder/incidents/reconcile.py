@@ -95,7 +95,7 @@ def roles(reports: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def _consensus_when(reports: list[dict[str, Any]]) -> dict[str, Any] | None:
+def consensus_when(reports: list[dict[str, Any]]) -> dict[str, Any] | None:
     """The finest-dated reports' most common date (the earliest on a tie), with its source."""
     dated = [(r["when"], r.get("id")) for r in reports if (r.get("when") or {}).get("date")]
     if not dated:
@@ -107,7 +107,7 @@ def _consensus_when(reports: list[dict[str, Any]]) -> dict[str, Any] | None:
     return {**w, "source": source}
 
 
-def _consensus_where(reports: list[dict[str, Any]]) -> dict[str, Any] | None:
+def consensus_where(reports: list[dict[str, Any]]) -> dict[str, Any] | None:
     """The finest-located reports' most common place, with its source."""
     located = [(r["where"], r.get("id")) for r in reports if (r.get("where") or {}).get("country")]
     if not located:
@@ -125,9 +125,9 @@ def reconcile(records: list[dict[str, Any]], config: IncidentConfig, incident_id
     reports = sorted(records, key=lambda r: (_published(r), str(r.get("id"))))
     types = Counter(r.get("event_type") for r in reports)
     event_type = max(types, key=lambda t: (types[t], sum(r.get("score") or 0 for r in reports if r.get("event_type") == t)))
-    when = _consensus_when(reports)
+    when = consensus_when(reports)
     return {"incident_id": incident_id, "event_type": event_type,
             "event_date": when and {k: when.get(k) for k in ("date", "precision", "text", "start", "end", "source")},
-            "where": _consensus_where(reports), "best_rule": config.best,
+            "where": consensus_where(reports), "best_rule": config.best,
             "members": [r.get("id") for r in reports], "reports": roles(reports),
             "totals": totals(reports, config.best), "figures": figure_table(reports, config.best)}
