@@ -159,3 +159,32 @@ def test_ray_path_gives_the_local_incidents(tmp_path):
                   for e in ("local", "ray"))
     assert sorted(sorted(i["members"]) for i in ray) == sorted(sorted(i["members"]) for i in local)
     assert all(i["incident_id"].startswith("inc-NG-") for i in ray)
+
+
+def test_flat_table_has_the_event_date_and_place():
+    from eventcoder.tables import columns, flat_row
+
+    text = "A suicide bomber killed 12 people at a market in Maiduguri, Nigeria, on Wednesday."
+    record = {"id": "a", "row": 1, "event_type": "explosions_remote_violence", "score": 0.9, "killed": 12,
+              "injured": 0, "casualties": {"killed": {"civilians": 12}, "injured": {}}, "vague": [], "evidence": [],
+              "when": event_date(text, "2025-02-13"), "where": event_location(text)}
+    row = flat_row(record, columns(["killed:civilians"]))
+    assert (row["event_date"], row["date_precision"], row["country"], row["place"], row["geo_precision"]) == \
+        ("2025-02-12", "day", "Nigeria", "Maiduguri", 1)
+    assert row["latitude"] == pytest.approx(11.85, abs=0.1)
+
+
+def test_batch_prediction_reads_when_against_the_input_date(trained, tmp_path):
+    from eventcoder.batch import predict_file
+    from eventcoder.predictor import Predictor
+
+    src = tmp_path / "in.jsonl"
+    text = "Gunmen killed 12 villagers in Kano, Nigeria, yesterday, police said."
+    src.write_text(json.dumps({"id": "x", "text": text, "date": "2024-03-14"}) + "\n"
+                   + json.dumps({"id": "y", "text": text}) + "\n")
+    out = tmp_path / "out.jsonl"
+    predict_file(src, out, Predictor.from_pretrained(trained, backend="torch"), progress=False)
+    with_date, without = (json.loads(line) for line in out.read_text().splitlines())
+    assert with_date["when"]["date"] == "2024-03-13" and with_date["when"]["article_date"] == "2024-03-14"
+    assert without["when"] is None  # "yesterday" with no article date dates nothing
+    assert with_date["where"]["place"] == "Kano" and with_date["where"]["country"] == "Nigeria"
