@@ -47,6 +47,10 @@ NOT_PLACES = frozenset([
     "Minister", "Prime", "General", "Colonel", "Capitol", "Parliament", "Supreme", "Court", "God", "Allah",
     "The", "A", "An",
 ])
+# words of a building's or an area's name that some place also goes by ("Event Center": Tallmadge, Ohio)
+GENERIC = frozenset(["Center", "Centre", "Central", "City", "Town", "Port", "Fort", "North", "South", "East",
+                     "West", "New", "Old", "Saint", "Bay", "Beach", "Lake", "Park", "Valley", "Springs", "Hills",
+                     "Heights", "Village", "Market", "Station", "Square", "Bridge", "Airport", "University"])
 _WORDS = re.compile(r"[A-Z][\w'’.-]*(?:\s+(?:al-|el-|de\s|la\s)?[A-Z][\w'’-]*){0,3}")
 
 
@@ -81,7 +85,7 @@ class Gazetteer:
             names = {c["name"]} | {a for a in c["alternatenames"] if a.isascii() and a[:1].isupper()
                                    and a.replace(" ", "").replace("-", "").isalpha()}
             for n in names:
-                if n not in NOT_PLACES and len(n) > 2:
+                if n not in NOT_PLACES and n not in GENERIC and len(n) > 2:
                     self.places[n].append(place)
         for cands in self.places.values():
             cands.sort(key=lambda p: -p.population)
@@ -140,7 +144,7 @@ def _mentions(text: str, gaz: Gazetteer) -> tuple[list[tuple[int, int, str, floa
                     break
                 if name.startswith("St. "):  # "St. Paul": the gazetteer spells "Saint Paul"
                     name = "Saint " + name[4:]
-                if name in gaz.places:
+                if name in gaz.places and not text.startswith(" County", e):  # "Orange County" is no town
                     places.append((s, e, gaz.places[name]))
                     i = j
                     break
