@@ -188,3 +188,10 @@ def test_batch_prediction_reads_when_against_the_input_date(trained, tmp_path):
     assert with_date["when"]["date"] == "2024-03-13" and with_date["when"]["article_date"] == "2024-03-14"
     assert without["when"] is None  # "yesterday" with no article date dates nothing
     assert with_date["where"]["place"] == "Kano" and with_date["where"]["country"] == "Nigeria"
+
+
+def test_no_records_and_wordless_records_give_no_links():
+    assert group_incidents([], IncidentConfig.load()) == []
+    bare = [dict(REPORTS[0], id=k, text="", evidence=[], where={**REPORTS[0]["where"], "text": None},
+                 when={**REPORTS[0]["when"], "text": None}) for k in ("p", "q")]
+    assert len(group_incidents(bare, IncidentConfig.load())) == 2

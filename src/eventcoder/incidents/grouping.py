@@ -93,6 +93,8 @@ def link_components(records: Sequence[dict[str, Any]], config: IncidentConfig) -
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     n = len(records)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
     days_or_none = [event_day(r) for r in records]
     types = [r.get("event_type") or "none" for r in records]
     usable = np.array([d is not None and t != "none" for d, t in zip(days_or_none, types, strict=True)])
@@ -111,8 +113,10 @@ def link_components(records: Sequence[dict[str, Any]], config: IncidentConfig) -
     groups["none"] = -1
     type_group = np.array([groups[t] for t in types])
     texts = [content(r) for r in records]
-    tfidf = TfidfVectorizer(sublinear_tf=True, stop_words="english", dtype=np.float32).fit_transform(texts) \
-        if any(t.strip() for t in texts) else None
+    try:
+        tfidf = TfidfVectorizer(sublinear_tf=True, stop_words="english", dtype=np.float32).fit_transform(texts)
+    except ValueError:  # no word to weigh (empty texts, stop words only): nothing links
+        tfidf = None
     rows: list[np.ndarray] = []
     cols: list[np.ndarray] = []
     for i_all, j_all in candidate_pairs(block_ids, days, config.window_days):
