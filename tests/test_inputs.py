@@ -29,8 +29,8 @@ def test_an_export_is_read_through_the_columns_the_user_names(tmp_path):
     f = write_csv(tmp_path / "acled.csv", ACLED_ROWS)
     rows = list(iter_inputs(f, InputColumns(text="notes", id="event_id_cnty")))
     assert [r for r, _ in rows] == [1, 2, 3]
-    assert rows[0][1] == {"id": "NIG101", "text": ACLED_ROWS[1][3]}
-    assert rows[1][1] == {"id": "NIG102", "text": ""}  # empty text is the batch's error to record, with the id
+    assert rows[0][1] == {"id": "NIG101", "text": ACLED_ROWS[1][3], "date": None}  # no "date" column named
+    assert rows[1][1] == {"id": "NIG102", "text": "", "date": None}  # empty text is the batch's error to record, with the id
     assert count_rows(f) == 3
 
 
@@ -40,6 +40,7 @@ def test_source_acled_takes_the_builders_column_map_and_cleanup(tmp_path):
     assert (cols.text, cols.id) == ("notes", "event_id_cnty") and "strip_acled_tags" in cols.cleanup
     first = next(iter_inputs(f, cols))[1]
     assert first["id"] == "NIG101" and first["text"].endswith("were killed.")  # the [size=...] tag removed
+    assert first["date"] == "2021-03-02"  # the export's event_date: "yesterday" is read against it
     with pytest.raises(ValueError, match="export sources are"):
         InputColumns.of_source("train_articles")
 
@@ -49,7 +50,7 @@ def test_the_headline_goes_first_as_in_training(tmp_path):
     f.write_text(json.dumps({"id": 1, "title": "Blast kills 4 in Quetta", "text": "A bomb went off."}) + "\n"
                  + json.dumps({"id": 2, "title": "Same start", "text": "Same start of the body."}) + "\n")
     items = [it for _, it in iter_inputs(f)]
-    assert items[0] == {"id": "1", "text": "Blast kills 4 in Quetta\n\nA bomb went off."}
+    assert items[0] == {"id": "1", "text": "Blast kills 4 in Quetta\n\nA bomb went off.", "date": None}
     assert items[1]["text"] == "Same start of the body."  # a body that starts with its headline is not doubled
     assert article_text("Body.", None) == "Body."
 
@@ -77,6 +78,6 @@ def test_parquet_rows_keep_their_ids_and_rows(tmp_path):
     f = tmp_path / "in.parquet"
     pq.write_table(pa.table({"key": [10, 11], "body": ["Two were shot dead.", None]}), f)
     rows = list(iter_inputs(f, InputColumns(text="body", id="key")))
-    assert rows[0] == (1, {"id": "10", "text": "Two were shot dead."})
+    assert rows[0] == (1, {"id": "10", "text": "Two were shot dead.", "date": None})
     assert isinstance(rows[1][1], RecordError) and rows[1][1].record_id == "11" and rows[1][1].field == "body"
     assert count_rows(f) == 2

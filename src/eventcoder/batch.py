@@ -55,11 +55,15 @@ def _clear_write_errors(path: Path, partial: Path) -> Iterator[None]:
 
 def code_rows(predictor: Any, rows: list[tuple[int, Any]], batch_size: int = DEFAULT_BATCH_SIZE) -> list[dict[str, Any] | None]:
     """The coding step shared by the batch CLI and the Ray workers: predict every row whose item is
-    an {"id", "text"} dict in one call (the Predictor sorts them by length) and return, in input
-    order, its record (`schema.prediction_record`), or None for a row that holds an error instead."""
+    an {"id", "text", "date"} dict in one call (the Predictor sorts them by length) and return, in
+    input order, its record (`schema.prediction_record`; its `when` read against the article's date
+    when the row gives one), or None for a row that holds an error instead."""
+    from eventcoder.incidents.annotate import with_article_date
+
     good = [(r, it) for r, it in rows if isinstance(it, dict)]
     results = iter(predictor([it["text"] for _, it in good], batch_size=batch_size) if good else [])
-    return [prediction_record(next(results), it["id"], r) if isinstance(it, dict) else None for r, it in rows]
+    return [prediction_record(with_article_date(next(results), it["text"], it.get("date")), it["id"], r)
+            if isinstance(it, dict) else None for r, it in rows]
 
 
 def predict_file(input_path: str | Path, output_path: str | Path, predictor: Any, chunk_size: int = 256,

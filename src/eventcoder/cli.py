@@ -129,6 +129,18 @@ def _version() -> str:
         return "unknown (not installed)"
 
 
+def _incidents(args: argparse.Namespace) -> int:
+    from eventcoder.incidents.cli import run_incidents
+
+    try:
+        print(run_incidents(args.input, args.output, config=args.config, engine=args.engine,
+                            window_days=args.window_days, best=args.best))
+    except ValueError as e:  # a bad record or setting: named by file, row and field
+        print(f"eventcoder incidents: error: {e}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="eventcoder", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -177,6 +189,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--min-agreement", type=float, default=0.99,
                    help="a backend must match fp32 torch on this share of event types and of totals")
     p.set_defaults(func=_export)
+    p = sub.add_parser("incidents", help="group coded articles into incidents with low/best/high figures (JSONL)")
+    p.add_argument("--input", required=True, help="coded records (JSONL, as eventcoder predict writes)")
+    p.add_argument("--output", required=True, help="incident records (JSONL)")
+    p.add_argument("--config", default=None, help="settings file (default: configs/incidents.yaml)")
+    p.add_argument("--window-days", type=int, default=None, help="event dates at most this many days apart")
+    p.add_argument("--best", choices=["latest", "conservative", "median"], default=None, help="the best figure's rule")
+    p.add_argument("--engine", choices=["local", "ray"], default="local", help="ray: one task per country")
+    p.set_defaults(func=_incidents)
     return parser
 
 

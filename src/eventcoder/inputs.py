@@ -1,6 +1,6 @@
 """Users' files as the Predictor reads them: every row of a JSONL, CSV or Parquet file, or every
-`.txt` of a folder, becomes `{"id", "text"}` (the headline first, as training reads it) or a
-`RecordError` naming the file, row and field.
+`.txt` of a folder, becomes `{"id", "text", "date"}` (the headline first, as training reads it; the
+article's date or None) or a `RecordError` naming the file, row and field.
 
 Which columns hold the text, the headline and the id is an `InputColumns`: given on the command line
 (`--text-column`, `--title-column`, `--id-column`) or taken from the source config the dataset
@@ -26,6 +26,7 @@ class InputColumns:
     text: str = "text"
     title: str | None = "title"  # used when the row has it; the headline goes first, as in training
     id: str = "id"
+    date: str | None = "date"  # the article's date, when the row has it: "yesterday" is read against it
     cleanup: tuple[str, ...] = field(default_factory=tuple)
 
     @classmethod
@@ -42,7 +43,7 @@ class InputColumns:
             raise ValueError(f"unknown --source {name!r}: export sources are {', '.join(known)}")
         spec = OmegaConf.load(path)
         cols = spec.columns
-        return cls(text=cols.text, title=cols.get("title"), id=cols.get("id") or "id",
+        return cls(text=cols.text, title=cols.get("title"), id=cols.get("id") or "id", date=cols.get("date"),
                    cleanup=tuple(spec.get("text_cleanup") or ()))
 
 
@@ -68,7 +69,9 @@ def _item(row: int, rec: Mapping[str, Any], cols: InputColumns, name: str) -> di
 
         text = clean_text(text, list(cols.cleanup))
     title = rec.get(cols.title) if cols.title else None
-    return {"id": rid, "text": article_text(text, title if isinstance(title, str) else None) if text.strip() else text}
+    date = rec.get(cols.date) if cols.date else None
+    return {"id": rid, "text": article_text(text, title if isinstance(title, str) else None) if text.strip() else text,
+            "date": None if date is None or date == "" else str(date)}
 
 
 def _missing(name: str, have: list[str], cols: InputColumns) -> None:
@@ -118,7 +121,7 @@ def iter_inputs(path: str | Path, columns: InputColumns | None = None) -> Iterat
     p, name = Path(path), str(path)
     if p.is_dir():
         for row, f, text in iter_txt_files(p):
-            yield row, text if isinstance(text, RecordError) else {"id": f.stem, "text": text}
+            yield row, text if isinstance(text, RecordError) else {"id": f.stem, "text": text, "date": None}
     elif p.suffix == ".parquet":
         yield from _iter_parquet(p, cols)
     elif p.suffix == ".csv" or p.name.endswith(".csv.gz"):
@@ -147,7 +150,7 @@ def _iter_parquet(path: Path, cols: InputColumns) -> Iterator[Item]:
         yield 1, RecordError(str(path), 1, None, f"not a readable Parquet file: {e}")
         return
     _missing(str(path), schema.names, cols)
-    wanted = [c for c in dict.fromkeys([cols.text, cols.id, cols.title]) if c and c in schema.names]
+    wanted = [c for c in dict.fromkeys([cols.text, cols.id, cols.title, cols.date]) if c and c in schema.names]
     row = 0
     for batch in pq.ParquetFile(path).iter_batches(columns=wanted, batch_size=4096):
         for rec in batch.to_pylist():

@@ -96,9 +96,13 @@ class Predictor:
         return predictor
 
     def __call__(self, texts: str | Sequence[str], batch_size: int = DEFAULT_BATCH_SIZE) -> list[dict[str, Any]]:
-        """Code articles: one prediction dict per text (the contract in DESIGN.md)."""
+        """Code articles: one prediction dict per text (the contract in DESIGN.md), with the event's
+        `when` (read without an article date; `batch.prediction_record` re-reads it with one) and `where`."""
+        from eventcoder.incidents.annotate import when_where
+
         texts = [texts] if isinstance(texts, str) else texts
-        return [self.decode(text, sc) for text, sc in zip(texts, self.score(texts, batch_size), strict=True)]
+        return [{**self.decode(text, sc), **when_where(text)}
+                for text, sc in zip(texts, self.score(texts, batch_size), strict=True)]
 
     @torch.inference_mode()
     def score(self, texts: Sequence[str], batch_size: int = DEFAULT_BATCH_SIZE, headlines: bool | None = None,
@@ -244,19 +248,21 @@ def predict(articles: str | dict[str, Any] | Sequence[str | dict[str, Any]], mod
             batch_size: int = DEFAULT_BATCH_SIZE) -> list[dict[str, Any]]:
     """Code articles with a model directory (loaded once and cached) or a Predictor.
 
-    Each article is a text or `{"id", "title", "text"}` (id and title optional; the headline is put
-    first, as in training). Returns one record per article in the shape of the CLI's and the
-    server's (`schema.Prediction`): its id (`row-N` when none is given), its 1-based row, then the
-    prediction."""
+    Each article is a text or `{"id", "title", "text", "date"}` (all but text optional; the headline
+    is put first, as in training; the date resolves "yesterday"). Returns one record per article,
+    built as the CLI's and the server's are (`batch.code_rows`, `schema.Prediction`): its id
+    (`row-N` when none is given), its 1-based row, then the prediction."""
+    from eventcoder.batch import code_rows
     from eventcoder.inputs import article_text
-    from eventcoder.schema import default_id, prediction_record
+    from eventcoder.schema import default_id
 
     predictor = model if isinstance(model, Predictor) else _cached(str(Path(model).resolve()))
     items = [articles] if isinstance(articles, (str, dict)) else list(articles)
+    rows = []
     for row, it in enumerate(items, 1):
-        if isinstance(it, dict) and not isinstance(it.get("text"), str):
-            raise ValueError(f"article {row} (id {it.get('id')!r}): 'text' missing or not a string")
-    ids = [it.get("id") if isinstance(it, dict) else None for it in items]
-    texts = [article_text(it["text"], it.get("title")) if isinstance(it, dict) else it for it in items]
-    return [prediction_record(p, default_id(row) if ids[row - 1] is None else str(ids[row - 1]), row)
-            for row, p in enumerate(predictor(texts, batch_size=batch_size), 1)]
+        it = {"text": it} if isinstance(it, str) else it
+        if not isinstance(it, dict) or not isinstance(it.get("text"), str):
+            raise ValueError(f"article {row}: a text or an object with a 'text' string")
+        rows.append((row, {"id": default_id(row) if it.get("id") is None else str(it["id"]),
+                           "text": article_text(it["text"], it.get("title")), "date": it.get("date")}))
+    return code_rows(predictor, rows, batch_size)

@@ -52,10 +52,11 @@ def read_shard(item: dict[str, Any], max_chars: int = 1_000_000,
         if isinstance(it, dict):
             it = check_text(it, path, row, max_chars, (columns or InputColumns()).text) or it
         if isinstance(it, RecordError):
-            rows.append({"file": path, "row": row, "id": it.record_id or "", "text": "",
+            rows.append({"file": path, "row": row, "id": it.record_id or "", "text": "", "date": "",
                          "error": json.dumps(it.to_dict(), ensure_ascii=False)})
-        else:
-            rows.append({"file": path, "row": row, "id": it["id"], "text": it["text"], "error": ""})
+        else:  # the article's date (when the input has one) dates "yesterday" in the record's `when`
+            rows.append({"file": path, "row": row, "id": it["id"], "text": it["text"],
+                         "date": str(it.get("date") or ""), "error": ""})
     return rows
 
 
@@ -72,8 +73,9 @@ class PredictWorker:
         self.batch_size = batch_size
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, list]:
-        rows = [(int(r), None if e else {"id": str(i), "text": str(t)})
-                for r, e, i, t in zip(batch["row"], batch["error"], batch["id"], batch["text"], strict=True)]
+        rows = [(int(r), None if e else {"id": str(i), "text": str(t), "date": str(d) or None})
+                for r, e, i, t, d in zip(batch["row"], batch["error"], batch["id"], batch["text"], batch["date"],
+                                         strict=True)]
         coded = code_rows(self.predictor, rows, self.batch_size)
         records = [str(e) if rec is None else json.dumps(prediction_record(rec, rec["id"], rec["row"], str(f)),
                                                           ensure_ascii=False)

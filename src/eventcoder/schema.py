@@ -122,6 +122,36 @@ class Evidence(BaseModel):
     score: float
 
 
+class When(BaseModel):
+    """The event's date, its precision (day, week, month) and the words that give it (null when the
+    article's date stands in)."""
+
+    date: str
+    precision: str
+    text: str | None = None
+    start: int | None = None
+    end: int | None = None
+    article_date: str | None = None
+
+
+class Where(BaseModel):
+    """The event's country, first-level region and place, with coordinates, a UCDP-style precision
+    (place 1, admin1 4, country 6) and the mention that gives it."""
+
+    country: str
+    country_code: str
+    admin1: str | None = None
+    admin1_code: str | None = None
+    place: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    precision: str
+    precision_code: int
+    text: str | None = None
+    start: int | None = None
+    end: int | None = None
+
+
 class Prediction(BaseModel):
     """The output contract: `predict()`, the batch CLI, the server and the Ray engine all build their
     records with `prediction_record`, so all four emit this one validated shape (docs/record.md)."""
@@ -139,6 +169,8 @@ class Prediction(BaseModel):
     casualties: dict[str, dict[str, int | str]]
     vague: list[Evidence] = Field(default_factory=list)
     evidence: list[Evidence] = Field(default_factory=list)
+    when: When | None = None
+    where: Where | None = None
 
 
 def prediction_record(prediction: dict[str, Any], id: str | None, row: int | None,

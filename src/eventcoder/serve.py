@@ -46,7 +46,9 @@ def request_model(limits: Limits) -> type[BaseModel]:
                         id=(str | None, Field(default=None, max_length=200, description="echoed in the record")),
                         title=(str | None, Field(default=None, max_length=2_000,
                                                  description="the headline, put before the text")),
-                        text=(text, Field(description="the article (non-blank)")))
+                        text=(text, Field(description="the article (non-blank)")),
+                        date=(str | None, Field(default=None, max_length=40,
+                                                description="the article's date: \"yesterday\" is read against it")))
     return create_model(
         "PredictRequest", __config__=ConfigDict(extra="forbid"),
         texts=(list[text | item], Field(min_length=1, max_length=limits.max_texts,

@@ -1,6 +1,6 @@
 """Prediction records as a flat table colleagues open in a spreadsheet or a data frame: one row per
-article (id, row, event type and score, totals, the figure of every outcome and group, the vague
-words, and the evidence as compact text), written as CSV or Parquet."""
+article (id, row, event type and score, totals, the figure of every outcome and group, the event's
+date and place, the vague words, and the evidence as compact text), written as CSV or Parquet."""
 from __future__ import annotations
 
 import csv
@@ -9,6 +9,11 @@ from pathlib import Path
 from typing import Any
 
 FORMATS = ("jsonl", "csv", "parquet")
+# column: (record field, key) of the event's date and place (`eventcoder.incidents`)
+WHEN_WHERE = {"event_date": ("when", "date"), "date_precision": ("when", "precision"),
+              "country": ("where", "country"), "admin1": ("where", "admin1"), "place": ("where", "place"),
+              "latitude": ("where", "latitude"), "longitude": ("where", "longitude"),
+              "geo_precision": ("where", "precision_code")}
 
 
 def output_format(path: str | Path, asked: str | None) -> str:
@@ -24,7 +29,7 @@ def output_format(path: str | Path, asked: str | None) -> str:
 def columns(mention_labels: Iterable[str]) -> list[str]:
     """The table's columns for a model's casualty labels ("killed:civilians", ...)."""
     figures = [lab.replace(":", "_") for lab in mention_labels if ":" in lab]
-    return ["id", "row", "event_type", "score", "killed", "injured", *figures, "vague", "evidence"]
+    return ["id", "row", "event_type", "score", "killed", "injured", *figures, *WHEN_WHERE, "vague", "evidence"]
 
 
 def flat_row(record: dict[str, Any], cols: list[str]) -> dict[str, Any]:
@@ -32,6 +37,8 @@ def flat_row(record: dict[str, Any], cols: list[str]) -> dict[str, Any]:
     has none or only a vague word), vague words and evidence as `outcome:group` text."""
     row: dict[str, Any] = {c: record.get(c) for c in ("id", "row", "event_type", "score")}
     row.update({o: record.get(o) for o in ("killed", "injured")})
+    for col, (field, key) in WHEN_WHERE.items():
+        row[col] = (record.get(field) or {}).get(key)
     for col in cols:
         outcome, _, group = col.partition("_")
         if col not in row and col not in ("vague", "evidence") and outcome in record.get("casualties", {}):
@@ -63,7 +70,9 @@ class TableWriter:
             import pyarrow.parquet as pq
 
             types = {"id": pa.string(), "row": pa.int64(), "event_type": pa.string(), "score": pa.float64(),
-                     "vague": pa.string(), "evidence": pa.string()}
+                     "vague": pa.string(), "evidence": pa.string(), "event_date": pa.string(),
+                     "date_precision": pa.string(), "country": pa.string(), "admin1": pa.string(),
+                     "place": pa.string(), "latitude": pa.float64(), "longitude": pa.float64()}
             self.schema = pa.schema([(c, types.get(c, pa.int64())) for c in cols])
             self._parquet = pq.ParquetWriter(fh, self.schema)
 
