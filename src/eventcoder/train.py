@@ -220,7 +220,7 @@ def train_model(cfg: DictConfig) -> Path:
     from eventcoder.features import WindowCollator, windows_for_training
     from eventcoder.io import atomic_dir
     from eventcoder.model import EventCoderModel
-    from eventcoder.paths import REPO_ROOT, repo_path
+    from eventcoder.paths import repo_path
     from eventcoder.settings import DecodeSettings
     from eventcoder.taxonomy import load_taxonomy
 
@@ -247,7 +247,7 @@ def train_model(cfg: DictConfig) -> Path:
         lexical_split = lexical_split.filter(lambda r: not in_fold(r, holdout), desc="lexical: fold left out")
     init_from = cfg.get("init_from")
     backbone = (str(repo_path(init_from)) if init_from
-                else resolve_backbone_dir(str(cfg.model.backbone), REPO_ROOT / "models" / ".cache"))
+                else resolve_backbone_dir(str(cfg.model.backbone), repo_path("models/.cache")))
     tokenizer = AutoTokenizer.from_pretrained(backbone)
     wl, ws = int(cfg.model.window_length), int(cfg.model.window_stride)
     hc = bool(cfg.model.get("headline_context", False))
