@@ -33,7 +33,7 @@ def resolve_backbone_dir(name: str, cache_root: Path) -> str:
     if name == "tiny":
         path = cache_root / "tiny-bert"
         if not (path / "config.json").is_file():
-            from eventcoder.model import tiny_encoder_dir
+            from eventcoder.backbones import tiny_encoder_dir
 
             tiny_encoder_dir(str(path))
         return str(path)
