@@ -83,6 +83,20 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _card(args: argparse.Namespace) -> int:
+    import json
+    from pathlib import Path
+
+    from eventcoder.model_card import write_card
+
+    result = json.loads(Path(args.metrics).read_text()) if args.metrics else None
+    # a card kept apart from its model dir says how it was made
+    command = (f"eventcoder card --model {args.model}" + (f" --metrics {args.metrics}" if args.metrics else "")
+               + f" --out {args.out}") if args.out else None
+    print(write_card(args.model, result, args.out, command))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="eventcoder", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -122,6 +136,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--min-agreement", type=float, default=0.99,
                    help="a backend must match fp32 torch on this share of event types and of totals")
     p.set_defaults(func=_export)
+    p = sub.add_parser("card", help="write a model dir's card (README.md) from its files and an evaluation's metrics.json")
+    p.add_argument("--model", required=True, help="model directory")
+    p.add_argument("--metrics", default=None, help="metrics.json of `python -m eventcoder.evaluate` (e.g. reports/real)")
+    p.add_argument("--out", default=None, help="where to write the card (default: MODEL/README.md)")
+    p.set_defaults(func=_card)
     return parser
 
 

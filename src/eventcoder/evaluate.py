@@ -405,17 +405,10 @@ def headline(result: dict[str, Any]) -> list[str]:
 
 
 def update_model_card(model_dir: Path, result: dict[str, Any]) -> None:
-    """Append (or replace) the card's evaluation section with headline metrics and their command."""
-    from eventcoder.io import atomic_write_text
+    """Rewrite the model's card with this evaluation's results (eventcoder.model_card)."""
+    from eventcoder.model_card import write_card
 
-    card_path = model_dir / "README.md"
-    card = card_path.read_text() if card_path.is_file() else f"# {model_dir.name}\n"
-    marker = "\n## Evaluation"
-    card = card.split(marker)[0].rstrip() + "\n"
-    body = "\n".join(f"- {line}" for line in headline(result))
-    card += (f"{marker} (`{result['command']}`)\n\n{body}\n\nIn brackets: 95 % bootstrap intervals (the articles "
-             f"resampled; the report's \"How sure\" tables). Full report: `{result['run']}` under reports/.\n")
-    atomic_write_text(card_path, card)
+    write_card(model_dir, result)
 
 
 def _rewrite_argv(argv: list[str]) -> list[str]:
