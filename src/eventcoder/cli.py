@@ -51,7 +51,7 @@ def _predict(args: argparse.Namespace) -> int:
 
     if len(args.input) != 1:
         raise SystemExit("eventcoder predict: error: one --input file (several shards need --engine ray)")
-    predictor = Predictor.from_pretrained(args.model, backend=args.backend)
+    predictor = Predictor.from_pretrained(args.model, backend=args.backend, device=args.device)
     counts = predict_file(args.input[0], args.output, predictor, chunk_size=args.chunk_size,
                           batch_size=args.batch_size, progress=not args.no_progress, output_format=args.format)
     print(f"{counts['rows']} rows: {counts['predictions']} predictions -> {args.output}, "
@@ -115,6 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--chunk-size", type=int, default=256, help="rows per resumable chunk")
     p.add_argument("--backend", choices=BACKEND_CHOICES, default="auto")
     p.add_argument("--no-progress", action="store_true")
+    p.add_argument("--device", default="cpu", help="torch backends: cpu, cuda, cuda:N or auto (default: cpu)")
     p.add_argument("--engine", choices=["local", "ray"], default="local",
                    help="ray: Ray Data over the cluster at RAY_ADDRESS (else a local Ray); pip install eventcoder[ray]")
     p.add_argument("--workers", type=int, default=None, help="Ray: predictor actors (default: one per CPU)")
