@@ -57,3 +57,15 @@ def test_committed_model_card_matches_the_report_it_names():
     for spec, items in result["targets"]["judged"].items():
         for j in items:
             assert f"| {spec} | {result['sections'][spec]['n_articles']} | {j['figure']} | {j['value']:.3f} |" in doc
+
+
+def test_evaluation_keeps_the_text_of_a_card_it_did_not_write(tmp_path):
+    from eventcoder.model_card import update_card
+
+    result = json.loads(REPORT.read_text())
+    soup = "# eventcoder model `soup`\n\nThe mean of these models' weights:\n\n- `models/a`\n- `models/b`\n"
+    (tmp_path / "README.md").write_text(soup + "\n## Evaluation (`an earlier run`)\n\n- old figures\n")
+    card = update_card(tmp_path, result).read_text()
+    assert card.startswith(soup)
+    assert card.count("## Evaluation") == 1 and f"## Evaluation (`{result['command']}`)" in card
+    assert "old figures" not in card and "## Limitations" in card

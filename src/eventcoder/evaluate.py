@@ -406,9 +406,9 @@ def headline(result: dict[str, Any]) -> list[str]:
 
 def update_model_card(model_dir: Path, result: dict[str, Any]) -> None:
     """Rewrite the model's card with this evaluation's results (eventcoder.model_card)."""
-    from eventcoder.model_card import write_card
+    from eventcoder.model_card import update_card
 
-    write_card(model_dir, result)
+    update_card(model_dir, result)
 
 
 def _rewrite_argv(argv: list[str]) -> list[str]:

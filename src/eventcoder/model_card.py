@@ -17,6 +17,7 @@ from eventcoder.paths import repo_path
 
 TRAINING_DATA = "training_data.json"  # the dataset's stats.json as training read it, kept beside the weights
 
+INTENDED_HEADING = "## Intended use"
 INTENDED_USE = """\
 - Coding English news reports of political violence: one ACLED-style event type per article and its
   killed and injured counts by victim group (civilians, security forces, militants, unknown), each
@@ -146,7 +147,7 @@ def results_section(result: dict[str, Any] | None, model_dir: Path) -> str:
     lines = [f"## Evaluation (`{result['command']}`)", "",
              f"The {result.get('split', 'test')} split of each set; `{sets[0]}` first, the headline set. Each figure with its 95 % bootstrap "
              f"interval (the articles resampled), the target it is judged against, and its lead over the "
-             f"stronger baseline (TF-IDF + logistic regression for event types, the rule-based reader for counts).",
+             f"baseline beside it (tfidf_logreg: TF-IDF + logistic regression; rule_based: the rule-based reader).",
              "", "| set | articles | figure | value | 95 % interval | target | verdict | baseline | lead |",
              "|---|---|---|---|---|---|---|---|---|"]
     for spec in sets:
@@ -193,7 +194,7 @@ def render_card(model_dir: str | Path, result: dict[str, Any] | None = None, com
         f"Load it with `eventcoder.Predictor.from_pretrained(DIR)` or `eventcoder predict --model DIR`; "
         f"`transformers.AutoModel.from_pretrained(DIR, trust_remote_code=True)` gives the bare network "
         f"(model.py beside the weights).",
-        f"## Intended use\n\n{INTENDED_USE}",
+        f"{INTENDED_HEADING}\n\n{INTENDED_USE}",
         training_data_section(model_dir, cfg, stats),
         validation_section(model_dir),
         results_section(result, model_dir),
@@ -207,4 +208,18 @@ def write_card(model_dir: str | Path, result: dict[str, Any] | None = None, out:
     """Write the card to `out` (default: the model dir's README.md), atomically; return its path."""
     path = Path(out) if out else Path(model_dir) / "README.md"
     atomic_write_text(path, render_card(model_dir, result, command, name))
+    return path
+
+
+def update_card(model_dir: str | Path, result: dict[str, Any]) -> Path:
+    """Rewrite a model dir's card with an evaluation's results. A card this module wrote is rendered
+    anew; another (a soup's, which lists its parts, or an older card) keeps its text up to its
+    evaluation, which is replaced, with the limitations after it."""
+    model_dir = Path(model_dir)
+    path = model_dir / "README.md"
+    old = path.read_text() if path.is_file() else ""
+    if INTENDED_HEADING in old or (not old and (model_dir / "training_config.yaml").is_file()):
+        return write_card(model_dir, result)
+    head = old.split("\n## Evaluation")[0].rstrip() if old else f"# {model_dir.name}"
+    atomic_write_text(path, f"{head}\n\n{results_section(result, model_dir)}\n{limitations_section(result)}")
     return path
