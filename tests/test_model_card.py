@@ -29,7 +29,7 @@ def test_card_carries_an_evaluations_results_and_its_shortfalls(trained):
     card = render_card(trained, result)
     assert f"## Evaluation (`{result['command']}`)" in card and "Not evaluated yet" not in card
     head = next(iter(result["sections"]))
-    assert f"`{head}` first, the headline set" in card
+    assert f"in the evaluation's order (`{head}` first)" in card
     for spec, items in result["targets"]["judged"].items():
         for j in items:
             assert f"| {spec} | {result['sections'][spec]['n_articles']} | {j['figure']} | {j['value']:.3f} |" in card

@@ -145,7 +145,8 @@ def results_section(result: dict[str, Any] | None, model_dir: Path) -> str:
     judged = result.get("targets", {}).get("judged", {})
     sets = list(result["sections"])
     lines = [f"## Evaluation (`{result['command']}`)", "",
-             f"The {result.get('split', 'test')} split of each set; `{sets[0]}` first, the headline set. Each figure with its 95 % bootstrap "
+             f"The {result.get('split', 'test')} split of each set, in the evaluation's order (`{sets[0]}` first). "
+             f"Each figure with its 95 % bootstrap "
              f"interval (the articles resampled), the target it is judged against, and its lead over the "
              f"baseline beside it (tfidf_logreg: TF-IDF + logistic regression; rule_based: the rule-based reader).",
              "", "| set | articles | figure | value | 95 % interval | target | verdict | baseline | lead |",
