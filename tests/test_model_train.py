@@ -11,8 +11,9 @@ import pytest
 import torch
 from transformers import AutoModel, AutoTokenizer
 
+from eventcoder.backbones import tiny_encoder_dir
 from eventcoder.features import article_windows
-from eventcoder.model import EventCoderModel, tiny_encoder_dir
+from eventcoder.model import EventCoderModel
 from eventcoder.paths import CONFIG_DIR
 from eventcoder.predictor import Predictor
 from eventcoder.taxonomy import load_taxonomy

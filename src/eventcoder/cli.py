@@ -79,7 +79,7 @@ def _predict(args: argparse.Namespace) -> int:
     if len(args.input) != 1:
         raise SystemExit("eventcoder predict: error: one --input file (several shards need --engine ray)")
     check_columns(args.input[0], columns)
-    predictor = Predictor.from_pretrained(args.model, backend=args.backend)
+    predictor = Predictor.from_pretrained(args.model, backend=args.backend, device=args.device)
     counts = predict_file(args.input[0], args.output, predictor, chunk_size=args.chunk_size,
                           batch_size=args.batch_size, progress=not args.no_progress, output_format=args.format,
                           columns=columns)
@@ -138,6 +138,18 @@ def _incidents(args: argparse.Namespace) -> int:
     except ValueError as e:  # a bad record or setting: named by file, row and field
         print(f"eventcoder incidents: error: {e}", file=sys.stderr)
         return 1
+
+def _card(args: argparse.Namespace) -> int:
+    import json
+    from pathlib import Path
+
+    from eventcoder.model_card import write_card
+
+    result = json.loads(Path(args.metrics).read_text()) if args.metrics else None
+    # a card kept apart from its model dir says how it was made
+    command = (f"eventcoder card --model {args.model}" + (f" --metrics {args.metrics}" if args.metrics else "")
+               + f" --out {args.out}") if args.out else None
+    print(write_card(args.model, result, args.out, command))
     return 0
 
 
@@ -163,6 +175,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--chunk-size", type=int, default=256, help="rows per resumable chunk")
     p.add_argument("--backend", choices=BACKEND_CHOICES, default="auto")
     p.add_argument("--no-progress", action="store_true")
+    p.add_argument("--device", default="cpu", help="torch backends: cpu, cuda, cuda:N or auto (default: cpu)")
     p.add_argument("--engine", choices=["local", "ray"], default="local",
                    help="ray: Ray Data over the cluster at RAY_ADDRESS (else a local Ray); pip install eventcoder[ray]")
     p.add_argument("--workers", type=int, default=None, help="Ray: predictor actors (default: one per CPU)")
@@ -197,6 +210,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--best", choices=["latest", "conservative", "median"], default=None, help="the best figure's rule")
     p.add_argument("--engine", choices=["local", "ray"], default="local", help="ray: one task per country")
     p.set_defaults(func=_incidents)
+    p = sub.add_parser("card", help="write a model dir's card (README.md) from its files and an evaluation's metrics.json")
+    p.add_argument("--model", required=True, help="model directory")
+    p.add_argument("--metrics", default=None, help="metrics.json of `python -m eventcoder.evaluate` (e.g. reports/real)")
+    p.add_argument("--out", default=None, help="where to write the card (default: MODEL/README.md)")
+    p.set_defaults(func=_card)
     return parser
 
 

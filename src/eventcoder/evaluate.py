@@ -24,8 +24,8 @@ from omegaconf import DictConfig
 from eventcoder.eval_sets import load_eval_set, rewrite_argv
 from eventcoder.fitting import apply_decode_settings, fit_decode_settings, store_fit
 from eventcoder.metrics import gold_groups
+from eventcoder.model_card import headline, update_card
 from eventcoder.paths import repo_path
-from eventcoder.report.card import headline, update_model_card
 from eventcoder.scoring import (
     baseline_predictions,
     baseline_training_texts,
@@ -106,7 +106,7 @@ def evaluate_model(cfg: DictConfig) -> Path:
         atomic_write_jsonl(tmp / "bad_rows.jsonl", [{"eval_set": k, **e} for k, v in bad_rows.items() for e in v])
         (tmp / TOTALS_FILE).write_text(json.dumps(plots_data) + "\n")
         render_report(result, plots_data, tmp)
-    update_model_card(model_dir, result)
+    update_card(model_dir, result)
     return out_dir
 
 

@@ -28,6 +28,18 @@ from eventcoder.taxonomy import OUTSIDE
 SETTING_NAMES = frozenset(setting_names())
 
 
+def resolve_device(device: str | torch.device | None) -> torch.device:
+    """A torch.device from "cpu", "cuda", "cuda:N", "auto" (cuda when available) or None (cpu)."""
+    if device is None:
+        return torch.device("cpu")
+    if device == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    try:
+        return torch.device(device)
+    except RuntimeError as e:
+        raise ValueError(f"device {device!r}: {e} (cpu, cuda, cuda:N, auto or a torch.device)") from None
+
+
 class ArticleScores(NamedTuple):
     """The model's raw output for one article, before calibration settings are applied."""
 
@@ -47,7 +59,12 @@ class Predictor:
     # here (`predictor.lead_weight = 3.0`), validated and converted to its type
 
     def __init__(self, model: Any, tokenizer: Any, numbers: NumbersConfig | None = None,
-                 count_vague: bool = False) -> None:
+                 count_vague: bool = False, device: str | torch.device | None = None) -> None:
+        # device: "cpu" (default: the committed reports' figures), "cuda", "cuda:1", a torch.device,
+        # or "auto" (cuda when available); a torch model and its inputs go there, ONNX models stay on CPU
+        self.device = resolve_device(device)
+        if isinstance(model, torch.nn.Module):
+            model = model.to(self.device)
         self.model = model.eval()
         self.tokenizer = tokenizer
         self.config = model.config
@@ -78,7 +95,7 @@ class Predictor:
         """Load a model dir. backend: "torch" (fp32), "torch-int8" (encoder in dynamic int8, heads
         fp32), "onnx" (model.onnx), "onnx-int8" (model.int8.onnx) or "auto": the backend that
         `eventcoder export` measured fastest among those agreeing with fp32 torch (`backend.json`),
-        else torch."""
+        else torch. kwargs go to the constructor: `device="cuda"` puts a torch model on the GPU."""
         from transformers import AutoTokenizer
 
         from eventcoder.lexical import LexicalModel
@@ -86,6 +103,8 @@ class Predictor:
 
         p = check_model_dir(path)
         backend = default_backend(p) if backend == "auto" else backend
+        if backend == "torch-int8" and resolve_device(kwargs.get("device")).type != "cpu":
+            raise ValueError("backend torch-int8 (dynamic int8 quantization) runs on the CPU only")
         model = load_network(p, backend)
         check_label_maps(p, model.config.event_labels, model.config.mention_labels)
         tokenizer = AutoTokenizer.from_pretrained(str(p))
@@ -136,8 +155,8 @@ class Predictor:
             chunk = [windows[k] for k in order[b:b + batch_size]]
             feats = [{"input_ids": w["input_ids"], "mention_token_start": [s for _, s, _ in w["mentions"]],
                       "mention_token_end": [e for _, _, e in w["mentions"]]} for w in chunk]
-            out = self.model(**collate(feats))
-            ev = torch.log_softmax(out.event_logits.float(), -1)
+            out = self.model(**{k: v.to(self.device) for k, v in collate(feats).items()})
+            ev = torch.log_softmax(out.event_logits.float(), -1).cpu()
             rows, slots, into = [], [], []  # (window in batch, its mention slot) → row of the table
             for j, w in enumerate(chunk):
                 window_ev[order[b + j]] = ev[j]
@@ -146,7 +165,7 @@ class Predictor:
                     slots.append(slot)
                     into.append(first[w["article"]] + mi)
             if into:  # every read of a mention adds its probabilities; the mean is taken below
-                mp = torch.softmax(out.mention_logits.float(), -1)
+                mp = torch.softmax(out.mention_logits.float(), -1).cpu()
                 at = torch.tensor(into)
                 men_sum.index_add_(0, at, mp[torch.tensor(rows), torch.tensor(slots)])
                 men_n.index_add_(0, at, torch.ones(len(into)))

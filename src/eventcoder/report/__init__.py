@@ -1,5 +1,5 @@
 """Evaluation report rendering: markdown, self-contained HTML (images embedded) and PNG plots
-(`render`); the headline lines and the model card's evaluation section (`card`).
+(`render`).
 
 `python -m eventcoder.report DIR` draws an evaluation's report again from its saved files.
 """
