@@ -18,9 +18,10 @@ from typing import Any, NamedTuple
 import torch
 
 from eventcoder.batch import DEFAULT_BATCH_SIZE
-from eventcoder.casualties import aggregate, sentence_spans, told_of_another_time, without_background
+from eventcoder.casualties import aggregate, sentence_spans
 from eventcoder.model_dir import check_label_maps, check_model_dir, default_backend
 from eventcoder.numbers import NumbersConfig, find_mentions
+from eventcoder.rules import RULES, apply_rules
 from eventcoder.settings import DecodeSettings
 from eventcoder.settings import names as setting_names
 from eventcoder.taxonomy import OUTSIDE
@@ -216,8 +217,8 @@ class Predictor:
     def _article(self, text: str, probs: torch.Tensor, mentions: list, mprobs: torch.Tensor,
                  seen: torch.Tensor) -> dict[str, Any]:
         """The likeliest event type, and the casualty figures: each count mention whose likeliest
-        label is a casualty label (one the windows read it whole in), with `drop_background`
-        figures dated to another time than the event dropped; totals by `casualties.aggregate`.
+        label is a casualty label (one the windows read it whole in), then the hand rules whose
+        switch is on (`eventcoder.rules`); totals by `casualties.aggregate`.
         An article coded none reports no casualty figures (accidents and figurative "killed" are
         not events)."""
         best = int(probs.argmax())
@@ -231,12 +232,11 @@ class Predictor:
         for m, lab, sure in read:
             outcome, group = self.mention_labels[lab].split(":", 1)
             left, right = span_of(m.start, m.end)
-            dated = told_of_another_time(text[left:right], m.start - left, m.end - left) if self.drop_background else None
             labelled.append(_figure(outcome, group, m.start, m.end, m.text, text[left:right].strip(), sure,
                                     count=m.value if m.vague is None else None, vague=m.vague,
-                                    vague_value=m.value if m.vague else None, another_time=dated))
-        if self.drop_background:
-            labelled = without_background(labelled)
+                                    vague_value=m.value if m.vague else None))
+        if labelled:
+            labelled = apply_rules(text, labelled, span_of, {rule.name: getattr(self, rule.name) for rule in RULES})
         agg = aggregate(labelled, outcomes=self.outcomes, unknown_group=self.unknown_group,
                         count_vague=self.count_vague)
         internal = ("vague_value", "another_time")
