@@ -1,6 +1,6 @@
 """Which parts of the encoder can run in int8 and keep the fp32 Predictor's output? One run, the same
 articles: the Predictor in fp32 torch, then with each group of the encoder's linear layers
-dynamically quantised to int8 (per channel: `export.quantize_encoder` with a layer filter).
+dynamically quantised to int8 (per channel: `runtimes.quantize_encoder` with a layer filter).
 Prints each variant's speed as a ratio to fp32 in the same run and its agreement with fp32 on event
 types and killed/injured totals, per set (the issue's bar: 99 % on the sample test split).
 
@@ -34,8 +34,9 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=16)
     args = parser.parse_args()
 
-    from eventcoder.evaluate import load_set, scoring_context
-    from eventcoder.export import agreement, quantize_encoder
+    from eventcoder.eval_sets import load_set, scoring_context
+    from eventcoder.export import agreement
+    from eventcoder.runtimes import quantize_encoder
 
     predictor, cfg = scoring_context(args.model)
     texts = {spec: [r["text"] for r in load_set(spec, cfg)] for spec in args.sets}

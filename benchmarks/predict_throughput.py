@@ -97,7 +97,8 @@ def main() -> None:
     import torch
 
     from eventcoder.data.readers import load_sample
-    from eventcoder.export import BACKENDS, agreement, export_onnx
+    from eventcoder.export import agreement, export_onnx
+    from eventcoder.model_dir import BACKENDS
     from eventcoder.predictor import Predictor
 
     texts = [a.text for a in load_sample("test")][: args.articles]

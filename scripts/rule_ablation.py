@@ -56,7 +56,7 @@ def set_all(predictor: Any, settings: dict[str, Any]) -> None:
 
 
 def run(model: str, specs: list[str]) -> dict[str, Any]:
-    from eventcoder.evaluate import load_set, scoring_context
+    from eventcoder.eval_sets import load_set, scoring_context
     from eventcoder.fitting import FITTED, fit_decode_settings
     from eventcoder.settings import DecodeSettings, default
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# README command 2: set up .venv (idempotent) and run the default test suite (slow tests excluded).
+# README command 2: set up .venv (idempotent), run the default test suite (slow tests excluded), then
+# check the import contracts (.importlinter: the layers, no import circles); either failing fails this.
 # Extra arguments go to pytest, e.g. `bash scripts/test.sh -m slow`.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -10,5 +11,9 @@ rc=$?
 if [ "$rc" -eq 5 ]; then
   echo "pytest collected no tests (exit 5): treated as success"
   rc=0
+fi
+if ! .venv/bin/lint-imports; then
+  echo "import contracts broken (.importlinter)"
+  [ "$rc" -ne 0 ] || rc=1
 fi
 exit "$rc"

@@ -377,3 +377,25 @@ def test_a_fixed_source_added_last_moves_no_other_row():
     assert [(r["split"], r["group"]) for r in after[:600]] == [(r["split"], r["group"]) for r in before]
     assert {r["split"] for r in after[600:]} == {"train"}
     assert {"train", "validation", "test"} == {r["split"] for r in before}
+
+
+def test_a_negative_fractional_or_non_numeric_count_is_an_error_naming_file_row_and_field(tmp_path):
+    rows = [*GTD_ROWS[:3],
+            ["5", "2017", "03/05/2017: A blast hit a bus station.", "Bombing/Explosion", "Private Citizens & Property",
+             "-3", "0", "1"],
+            ["6", "2017", "03/06/2017: Gunmen stormed a village.", "Armed Assault", "Private Citizens & Property",
+             "4", "0", "2.5"],
+            ["7", "2017", "03/07/2017: A rocket hit a market.", "Bombing/Explosion", "Private Citizens & Property",
+             "many", "0", "0"],
+            ["8", "2017", "03/08/2017: A bomb went off, toll unknown.", "Bombing/Explosion", "Business", "-99", "", ""]]
+    f = write_csv(tmp_path / "gtd.csv", GTD_HEADER, rows)
+    out = build_dataset(compose_build("gtd", source_override("gtd", f)), output_dir=tmp_path / "out")
+    bad = [json.loads(line) for line in (out / "errors.jsonl").read_text().splitlines()]
+    by_row = {b["row"]: b for b in bad}
+    assert set(by_row) == {4, 5, 6}  # 1-based data rows of ids 5, 6, 7; GTD's -99 stays "unknown"
+    assert (by_row[4]["field"], by_row[5]["field"], by_row[6]["field"]) == ("nkill", "nwound", "nkill")
+    assert "negative" in by_row[4]["reason"] and "fractional" in by_row[5]["reason"]
+    assert "non-numeric" in by_row[6]["reason"] and all(b["file"] == str(f) for b in bad)
+    kept = {r["source_id"] for s in ("train", "validation", "test") for r in datasets.load_from_disk(str(out / "dataset"))[s]}
+    assert kept == {"1", "2", "3", "8"}
+    assert "| gtd | 7 | 4 | 3 |" in (out / "README.md").read_text()  # rows read = kept + rejected

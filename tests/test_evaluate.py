@@ -47,7 +47,7 @@ def test_bootstrap_interval_holds_the_figure_narrows_with_more_articles_and_repe
 
 
 def test_target_intervals_tell_a_lead_beyond_chance_from_a_tie():
-    from eventcoder.evaluate import target_intervals
+    from eventcoder.scoring import target_intervals
 
     n = 60
     rows = [{"event_type": ["battles", "riots", "protests"][i % 3], "killed_total": i % 5, "injured_total": -1}
@@ -148,12 +148,17 @@ def test_report_for_a_tiny_model_with_bad_rows(compose_config, trained, tmp_path
     assert "## Against the targets" in report and report.index("## Against the targets") < report.index("## Eval set")
     if sample["casualties"]["killed"]["reported"]["model"]["n"]:  # exact over the articles that report deaths too
         assert "| killed — model | reported (gold > 0) |" in report
-    for name in ("report.md", "report.html", "confusion_matrix.png", "calibration.png", "casualties.png",
-                 "errors.jsonl"):
+    from eventcoder.report.plots import file_stems
+
+    stems = file_stems(list(result["sections"]))  # a confusion matrix and a reliability diagram per set
+    plots = [f"{kind}-{stems[s]}.png" for s in result["sections"] for kind in ("confusion", "calibration")]
+    for name in ("report.md", "report.html", "casualties.png", "errors.jsonl", "casualty_totals.json", *plots):
         assert (out / name).is_file(), name
+    totals = json.loads((out / "casualty_totals.json").read_text())  # what the casualty plot is drawn from
+    assert len(totals["sample"]["gold_killed"]) == sample["n_articles"]
     html_text = (out / "report.html").read_text()
     srcs = re.findall(r'<img[^>]*src="([^"]+)"', html_text)
-    assert len(srcs) == 3 and all(s.startswith("data:image/png;base64,") for s in srcs)
+    assert len(srcs) == len(plots) + 1 and all(s.startswith("data:image/png;base64,") for s in srcs)
     assert "http" not in html_text.split("<body>")[0]  # no external stylesheet or script
     errors = [json.loads(x) for x in (out / "errors.jsonl").read_text().splitlines()]
     assert all({"gold", "prediction", "wrong"} <= set(e) for e in errors)
@@ -163,7 +168,7 @@ def test_report_for_a_tiny_model_with_bad_rows(compose_config, trained, tmp_path
 
 
 def test_reference_articles_are_scored_without_their_text():
-    from eventcoder.evaluate import reference_results
+    from eventcoder.scoring import reference_results
     from eventcoder.seeds import load_seed_cases
 
     cases = [c for c in load_seed_cases() if c.text is not None]
@@ -291,7 +296,7 @@ def test_a_total_is_stated_where_a_count_in_the_text_has_its_value(text, total, 
 
 
 def test_totals_are_scored_apart_where_the_text_states_them_and_where_not():
-    from eventcoder.evaluate import score_set
+    from eventcoder.scoring import score_set
 
     rows = [{"id": str(i), "text": t, "event_type": "battles", "killed_total": k, "injured_total": -1,
              "gold_casualties": None}
@@ -309,7 +314,7 @@ def test_totals_are_scored_apart_where_the_text_states_them_and_where_not():
 
 def test_exact_match_is_also_scored_over_the_articles_that_report_casualties():
     """Always answering 0 is right on every quiet article and scores 0 where casualties are reported."""
-    from eventcoder.evaluate import score_set
+    from eventcoder.scoring import score_set
     from eventcoder.targets import figure
 
     totals = [12, 9, 0, 0]
@@ -330,7 +335,7 @@ def test_exact_match_is_also_scored_over_the_articles_that_report_casualties():
 
 
 def test_a_figure_in_an_unannotated_headline_is_neither_right_nor_wrong():
-    from eventcoder.evaluate import score_set
+    from eventcoder.scoring import score_set
 
     text = "12 soldiers killed\n\nRebels killed 12 soldiers on Monday."
     gold = [{"outcome": "killed", "group": "security_forces", "count": 12, "start": 34, "end": 36}]
@@ -353,7 +358,7 @@ def test_a_figure_in_an_unannotated_headline_is_neither_right_nor_wrong():
 def test_a_missing_eval_dataset_is_built_inside_a_running_hydra_app(hydra_configs, tmp_path):
     """`python -m eventcoder.evaluate` runs under Hydra: building a missing set must not start a second Hydra."""
 
-    from eventcoder.evaluate import load_eval_set
+    from eventcoder.eval_sets import load_eval_set
 
     with hydra_configs():
         cfg = compose("evaluate", overrides=[f"paths.processed_dir={tmp_path}"])
@@ -403,7 +408,7 @@ def test_event_settings_maximise_the_gold_types_likelihood_where_macro_f1_is_fla
 
 
 def test_a_script_gets_the_model_its_config_and_any_split_of_a_set(trained):
-    from eventcoder.evaluate import load_eval_set, load_set, scoring_cli
+    from eventcoder.eval_sets import load_eval_set, load_set, scoring_cli
     from eventcoder.predictor import Predictor
 
     predictor, cfg, sets = scoring_cli("scores sets", ["--model", str(trained), "--sets", "sample@validation", "sample"])
@@ -417,7 +422,8 @@ def test_a_script_gets_the_model_its_config_and_any_split_of_a_set(trained):
 
 
 def test_decode_settings_apply_for_one_run_and_are_reported(compose_config, trained, tmp_path):
-    from eventcoder.evaluate import apply_decode_settings, evaluate_model
+    from eventcoder.evaluate import evaluate_model
+    from eventcoder.fitting import apply_decode_settings
     from eventcoder.predictor import Predictor
 
     p = Predictor.from_pretrained(trained)
@@ -472,9 +478,10 @@ def test_calibration_is_fitted_and_stored(compose_config, trained, tmp_path):
 def test_crosstune_decodes_each_fold_with_settings_tuned_on_the_others(compose_config, trained, tmp_path):
     import shutil
 
-    from eventcoder.crossfit import fold_index
     from eventcoder.crosstune import cross_tune
-    from eventcoder.evaluate import evaluate_model, load_eval_set
+    from eventcoder.data.split import fold_index
+    from eventcoder.eval_sets import load_eval_set
+    from eventcoder.evaluate import evaluate_model
     from eventcoder.fitting import fit_decode_settings
     from eventcoder.predictor import Predictor
 
@@ -533,7 +540,7 @@ def test_a_toll_dated_to_another_time_is_dropped_when_validation_says_so(trained
 
 
 def test_fixed_event_settings_are_held_not_tuned(compose_config, trained, tmp_path):
-    from eventcoder.evaluate import load_eval_set
+    from eventcoder.eval_sets import load_eval_set
     from eventcoder.fitting import fit_decode_settings
     from eventcoder.predictor import Predictor
 

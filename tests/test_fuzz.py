@@ -5,8 +5,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from eventcoder.batch import iter_inputs
 from eventcoder.data.readers import read_records
+from eventcoder.inputs import iter_inputs
 from eventcoder.schema import RecordError
 from eventcoder.taxonomy import load_taxonomy
 

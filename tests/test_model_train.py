@@ -11,8 +11,9 @@ import pytest
 import torch
 from transformers import AutoModel, AutoTokenizer
 
+from eventcoder.backbones import tiny_encoder_dir
 from eventcoder.features import article_windows
-from eventcoder.model import EventCoderModel, tiny_encoder_dir
+from eventcoder.model import EventCoderModel
 from eventcoder.paths import CONFIG_DIR
 from eventcoder.predictor import Predictor
 from eventcoder.taxonomy import load_taxonomy
@@ -432,7 +433,8 @@ def test_headline_context_skips_a_headline_too_long_for_the_window(tiny_backbone
 def test_cross_fitting_scores_every_row_with_a_model_that_left_it_out(compose_config, trained, tmp_path):
     from datasets import load_from_disk
 
-    from eventcoder.crossfit import cross_fit, fold_index, load_oof_scores
+    from eventcoder.crossfit import cross_fit, load_oof_scores
+    from eventcoder.data.split import fold_index
 
     data = Path(trained).parent / "data" / "sample"
     cfg = compose_train(["experiment=tiny", f"dataset_dir={data}", "progress=false", "max_eval_windows=20",

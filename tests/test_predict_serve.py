@@ -30,7 +30,34 @@ def test_prediction_contract_and_evidence(predictor):
         assert e["text"] in e["sentence"] and e["sentence"] in text
     from eventcoder import predict
 
-    assert predict([text], model=predictor)[0] == out
+    assert predict([text], model=predictor)[0] == {"id": "row-1", "row": 1, **out}
+
+
+def test_predict_the_cli_the_server_and_ray_emit_one_validated_record(trained, predictor, client, tmp_path):
+    """The four paths build their records with `schema.prediction_record`: the same keys in the same
+    order, the same values for the same article, and every one a valid `Prediction`."""
+    from eventcoder import predict
+    from eventcoder.cli import main
+    from eventcoder.schema import Prediction
+
+    articles = [{"id": "k-1", "title": "Blast kills 4", "text": "A bomb killed 4 people in a market."},
+                {"id": "k-2", "text": "Crowds marched against fuel prices."}]
+    via_predict = predict(articles, predictor)
+    inp = tmp_path / "in.jsonl"
+    inp.write_text("".join(json.dumps(a) + "\n" for a in articles))
+    assert main(["predict", "--input", str(inp), "--output", str(tmp_path / "o.jsonl"), "--model", str(trained),
+                 "--backend", "torch", "--no-progress"]) == 0
+    via_cli = [json.loads(x) for x in (tmp_path / "o.jsonl").read_text().splitlines()]
+    via_server = client.post("/predict", json={"texts": articles}).json()["predictions"]
+    assert via_predict == via_cli == via_server
+    assert [r["id"] for r in via_cli] == ["k-1", "k-2"] and [r["row"] for r in via_cli] == [1, 2]
+    assert list(via_cli[0]) == [f for f in Prediction.model_fields if f != "file"]
+    # the headline is put first, as in training: the record is that of the text the model was trained to read
+    assert via_predict[0] == predict(["Blast kills 4\n\nA bomb killed 4 people in a market."], predictor)[0] | {"id": "k-1"}
+    for record in via_cli:
+        Prediction.model_validate(record)
+    with pytest.raises(ValueError):  # a field the Predictor adds without the schema knowing it
+        Prediction.model_validate({**via_cli[0], "unexpected": 1})
 
 
 def test_sentence_span():
@@ -158,6 +185,47 @@ def test_cli_writes_a_flat_csv_or_parquet_table_colleagues_can_read(trained, tmp
     assert [(e["row"], e["field"], e["id"]) for e in errors] == [(2, "text", "a-2")]
 
 
+def test_cli_codes_an_acled_export_by_its_own_columns_to_csv_and_parquet(trained, tmp_path):
+    """An ACLED-format CSV coded as it comes (`--text-column notes --id-column event_id_cnty`): ids
+    echoed in every record and error, the table's columns, the empty-text row an error record, and
+    the output files readable by colleagues under umask 022."""
+    import csv
+    import os
+    import stat
+
+    import pyarrow.parquet as pq
+
+    from eventcoder.cli import main
+    from eventcoder.tables import columns
+
+    inp = tmp_path / "acled.csv"
+    with open(inp, "w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["event_id_cnty", "event_date", "event_type", "notes", "fatalities"])
+        w.writerows([["SOM3001", "2022-05-01", "Battles", "Militants attacked a base; 5 soldiers were killed.", "5"],
+                     ["SOM3002", "2022-05-02", "Protests", "", "0"],
+                     ["SOM3003", "2022-05-03", "Riots", "Youths burned tyres in Baidoa.", "0"]])
+    old = os.umask(0o022)
+    try:
+        for name in ("coded.csv", "coded.parquet"):
+            assert main(["predict", "--input", str(inp), "--output", str(tmp_path / name), "--model", str(trained),
+                         "--text-column", "notes", "--id-column", "event_id_cnty", "--backend", "torch",
+                         "--no-progress"]) == 0
+            for f in (tmp_path / name, tmp_path / f"{name}.errors.jsonl"):
+                assert stat.S_IMODE(f.stat().st_mode) == 0o644
+    finally:
+        os.umask(old)
+    cols = columns(Predictor.from_pretrained(trained).mention_labels)
+    with open(tmp_path / "coded.csv", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    table = pq.read_table(tmp_path / "coded.parquet").to_pylist()
+    for got in (rows, table):
+        assert [r["id"] for r in got] == ["SOM3001", "SOM3003"] and list(got[0]) == cols
+    for name in ("coded.csv", "coded.parquet"):
+        errors = [json.loads(x) for x in (tmp_path / f"{name}.errors.jsonl").read_text().splitlines()]
+        assert [(e["file"], e["row"], e["field"], e["id"]) for e in errors] == [(str(inp), 2, "notes", "SOM3002")]
+
+
 @pytest.fixture(scope="module")
 def client(trained):
     from fastapi.testclient import TestClient
@@ -186,6 +254,33 @@ def test_server_endpoints_and_limits(client):
     assert client.post("/predict", json={"texts": ["a"], "text": "b"}).status_code == 422  # unknown field
     assert client.post("/predict", json={}).status_code == 422
     assert "/predict" in client.get("/openapi.json").json()["paths"]
+
+
+def test_the_server_echoes_ids_and_answers_bad_items_in_plain_words(client):
+    r = client.post("/predict", json={"texts": [{"id": "a-7", "title": "Two killed", "text": "Two were shot dead."},
+                                                "Crowds marched."]})
+    assert r.status_code == 200 and [p["id"] for p in r.json()["predictions"]] == ["a-7", "row-2"]
+    r = client.post("/predict", json={"texts": [" ", {"id": "x", "text": "y" * 1001}, 7]})
+    assert r.status_code == 422
+    msgs = [d["msg"] for d in r.json()["detail"]]
+    assert msgs == ["item 1: the text is blank", "item 2: the text is longer than 1000 characters",
+                    "item 3: expected a text or an object with 'text' (and 'id', 'title')"]
+    assert "[^" not in r.text and "should match" not in r.text  # no regular expression in the answer
+    assert client.post("/predict", json={"texts": ["a"] * 4}).json()["detail"][0]["msg"] == \
+        "more than 3 texts in one request"
+
+
+def test_the_api_docs_load_their_assets_from_the_server_not_a_cdn(client):
+    import re
+
+    page = client.get("/docs")
+    assert page.status_code == 200
+    assets = re.findall(r"""(?:src|href)=["']?([^"' >]+)|url: ?'([^']+)'""", page.text)
+    urls = [a or b for a, b in assets] + re.findall(r"https?://[^\s\"']+", page.text)
+    assert urls and not [u for u in urls if u.startswith("http")], urls
+    for u in urls:
+        if u.endswith((".js", ".css")):
+            assert client.get(u).status_code == 200, u
 
 
 def test_the_non_blank_pattern_is_pythons_isspace_for_every_code_point():
@@ -254,8 +349,8 @@ def test_onnx_backend_agrees_with_torch(trained, tmp_path):
 
 
 def test_quantize_encoder_with_a_layer_filter_quantises_only_those_layers(trained):
-    from eventcoder.export import quantize_encoder
     from eventcoder.model import EventCoderModel
+    from eventcoder.runtimes import quantize_encoder
 
     model = quantize_encoder(EventCoderModel.from_pretrained(str(trained)).eval(), lambda n: n.endswith("query"))
     quantised = {n for n, m in model.named_modules() if isinstance(m, torch.ao.nn.quantized.dynamic.Linear)}
@@ -289,9 +384,7 @@ def test_torch_int8_keeps_the_heads_in_fp32_and_agrees_with_torch(trained):
 
 def test_export_records_the_fastest_agreeing_backend_and_auto_uses_it(trained, tmp_path, monkeypatch, capsys):
     from eventcoder import export
-    from eventcoder.cli import BACKEND_CHOICES, main
-
-    assert ["auto", *export.BACKENDS] == BACKEND_CHOICES  # the CLI offers exactly the Predictor's backends
+    from eventcoder.cli import main
 
     d = tmp_path / "m"
     shutil.copytree(trained, d, ignore=shutil.ignore_patterns("checkpoints", "runs"))
@@ -320,7 +413,8 @@ class CountOnly:
     """A stand-in predictor (same call signature, no model): the batch bookkeeping at scale."""
 
     def __call__(self, texts, batch_size=16):
-        return [{"event_type": "none", "killed": 0, "injured": 0, "n": len(t)} for t in texts]
+        return [{"event_type": "none", "score": 1.0, "scores": {"none": 1.0}, "killed": 0, "injured": 0,
+                 "casualties": {"killed": {}, "injured": {}}} for _ in texts]
 
 
 def test_ten_thousand_rows_with_three_bad_give_9997_predictions(tmp_path):

@@ -69,11 +69,13 @@ def test_ray_path_matches_the_cli_with_bad_rows(trained, tmp_path):
     assert sorted((e["file"], e["row"], e["field"], e["reason"]) for e in errors) == sorted(cli_errors)
 
 
-def test_ray_parquet_output_and_a_new_folder_only(trained, tmp_path):
+def test_ray_writes_the_clis_parquet_or_csv_table_and_a_new_folder_only(trained, tmp_path):
     import pyarrow.parquet as pq
     import ray
 
+    from eventcoder.predictor import Predictor
     from eventcoder.ray_batch import predict_with_ray, read_records
+    from eventcoder.tables import columns
 
     shards = _inputs(tmp_path)
     (tmp_path / "taken").mkdir()
@@ -82,11 +84,17 @@ def test_ray_parquet_output_and_a_new_folder_only(trained, tmp_path):
     try:
         counts = predict_with_ray(shards, tmp_path / "pq", trained, workers=1, rows_per_block=64,
                                   output_format="parquet")
+        csv_counts = predict_with_ray(shards, tmp_path / "csv", trained, workers=1, rows_per_block=64,
+                                      output_format="csv")
     finally:
         ray.shutdown()
-    assert (counts["rows"], counts["predictions"], counts["errors"]) == (120, 117, 3)
+    assert (counts["rows"], counts["predictions"], counts["errors"]) == (120, 117, 3) == (
+        csv_counts["rows"], csv_counts["predictions"], csv_counts["errors"])
+    cols = columns(Predictor.from_pretrained(trained).mention_labels)
     files = list((tmp_path / "pq" / "predictions").glob("*.parquet"))
-    assert files and set(pq.read_table(files[0]).column_names) == {"file", "row", "id", "record"}
+    assert files and pq.read_table(files[0]).column_names == [*cols, "file", "record"]  # the CLI's table, and more
+    table_rows, csv_errors = read_records(tmp_path / "csv")
+    assert len(table_rows) == 117 and list(table_rows[0]) == cols and len(csv_errors) == 3
     preds, errors = read_records(tmp_path / "pq")
     assert len(preds) == 117 and len(errors) == 3
     assert {e["row"] for e in errors} == {6, 18, 41}

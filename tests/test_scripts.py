@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import compose_config
-from eventcoder.evaluate import _rewrite_argv
+from eventcoder.eval_sets import rewrite_argv
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG_OF = {"eventcoder.data.build": "build_data", "eventcoder.train": "train",
@@ -37,7 +37,7 @@ def test_every_step_of_a_recipe_composes(script):
         assert argv[1] == "-m" and argv[2] in CONFIG_OF, argv
         overrides = argv[3:]
         if CONFIG_OF[argv[2]] == "evaluate":
-            overrides = _rewrite_argv(overrides)
+            overrides = rewrite_argv(overrides)
         cfg = compose_config(CONFIG_OF[argv[2]], overrides)
         for item in overrides:  # each top-level text setting reaches the composed config as given
             key, _, value = item.partition("=")

@@ -1,7 +1,7 @@
-"""Scored sets judged against the targets (`eventcoder.targets`), built by `evaluate.score_set`."""
+"""Scored sets judged against the targets (`eventcoder.targets`), built by `scoring.score_set`."""
 import pytest
 
-from eventcoder.evaluate import score_set
+from eventcoder.scoring import score_set
 from eventcoder.targets import judge, summary, verdict
 
 TARGETS = {"event_macro_f1": 0.85, "killed_exact": 0.85, "injured_exact": 0.80}

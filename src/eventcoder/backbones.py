@@ -30,3 +30,17 @@ def load_tokenizer(name_or_path: str = "minilm"):
     from transformers import AutoTokenizer
 
     return AutoTokenizer.from_pretrained(str(resolve_backbone(name_or_path)))
+
+
+def tiny_encoder_dir(path: str, vocab_from: str | None = None) -> str:
+    """Write a tiny BERT (2 layers, 32 hidden) with the MiniLM tokenizer into `path`, for tests."""
+    import torch
+    from transformers import AutoTokenizer, BertConfig, BertModel
+
+    tok = AutoTokenizer.from_pretrained(str(resolve_backbone(vocab_from or "minilm")))
+    cfg = BertConfig(vocab_size=tok.vocab_size, hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
+                     intermediate_size=64, max_position_embeddings=512)
+    torch.manual_seed(0)
+    BertModel(cfg, add_pooling_layer=False).save_pretrained(path)
+    tok.save_pretrained(path)
+    return path

@@ -1,5 +1,5 @@
 """Baselines reported beside the model in every evaluation: majority class, TF-IDF + logistic
-regression (event type), and a rule-based casualty extractor on `numbers.py` with keyword cues.
+regression (event type), and a rule-based casualty extractor on `eventcoder.numbers` with keyword cues.
 """
 from __future__ import annotations
 

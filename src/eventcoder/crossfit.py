@@ -16,7 +16,6 @@ the validation rows of the same sources, which no stage trained on.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -25,19 +24,11 @@ from typing import Any
 
 from omegaconf import DictConfig, OmegaConf
 
+from eventcoder.data.split import in_fold
+
 log = logging.getLogger(__name__)
 
 SCORES_FILE = "oof_scores.pt"
-
-
-def fold_index(row_id: str, folds: int) -> int:
-    """The fold of a row: a stable hash of its id (the same on every machine and run)."""
-    return int(hashlib.sha1(row_id.encode("utf-8")).hexdigest(), 16) % folds
-
-
-def in_fold(row: dict[str, Any], holdout: Any) -> bool:
-    """Whether `row` is in the held-out fold `holdout` ({folds, fold, sources})."""
-    return row["source"] in set(holdout.sources) and fold_index(row["id"], int(holdout.folds)) == int(holdout.fold)
 
 
 def cross_fit(cfg: DictConfig) -> Path:
@@ -45,8 +36,9 @@ def cross_fit(cfg: DictConfig) -> Path:
     score each fold's held-out rows with its model and save the out-of-fold scores; return the file."""
     import torch
 
-    from eventcoder.evaluate import eval_row
+    from eventcoder.eval_sets import eval_row
     from eventcoder.io import atomic_write_text
+    from eventcoder.model_dir import WEIGHTS_FILE
     from eventcoder.paths import repo_path
     from eventcoder.predictor import Predictor
     from eventcoder.train import load_or_build_dataset, train_model
@@ -70,7 +62,7 @@ def cross_fit(cfg: DictConfig) -> Path:
         fold_cfg = OmegaConf.merge(cfg, {"holdout_fold": {"folds": folds, "fold": fold, "sources": sources},
                                          "output_dir": str(fold_dir), "run_name": f"{cfg.run_name}-fold{fold}",
                                          "resume": True})
-        if not (fold_dir / "model.safetensors").is_file():
+        if not (fold_dir / WEIGHTS_FILE).is_file():
             log.info("fold %d of %d: training %s", fold, folds, fold_dir)
             train_model(fold_cfg)
         predictor = Predictor.from_pretrained(fold_dir, backend="torch")

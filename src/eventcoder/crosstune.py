@@ -41,17 +41,12 @@ def _get(d: dict, path: tuple[str, ...]) -> float | None:
 def cross_tune(cfg: DictConfig) -> Path:
     """Tune on k−1 folds, decode the k-th, for each fold; score out of fold and in sample; return the report dir."""
     from eventcoder.baselines import MajorityBaseline, TfidfLogReg
-    from eventcoder.crossfit import fold_index
-    from eventcoder.evaluate import (
-        baseline_predictions,
-        baseline_training_texts,
-        judge_targets,
-        load_eval_set,
-        score_set,
-    )
+    from eventcoder.data.split import fold_index
+    from eventcoder.eval_sets import load_eval_set
     from eventcoder.fitting import CASUALTY_SCORE, FITTED, fit_decode_settings, store_fit
     from eventcoder.io import atomic_dir
     from eventcoder.predictor import Predictor
+    from eventcoder.scoring import baseline_predictions, baseline_training_texts, judge_targets, score_set
 
     if not cfg.get("tune_set"):
         raise ValueError("tune_set: name the labelled set to tune on, e.g. tune_set=dev_articles")
@@ -137,10 +132,10 @@ def render(result: dict[str, Any]) -> Any:
 def main() -> None:
     import hydra
 
-    from eventcoder.evaluate import _rewrite_argv
+    from eventcoder.eval_sets import rewrite_argv
     from eventcoder.paths import CONFIG_DIR
 
-    sys.argv = [sys.argv[0], *_rewrite_argv(sys.argv[1:])]
+    sys.argv = [sys.argv[0], *rewrite_argv(sys.argv[1:])]
 
     @hydra.main(version_base="1.3", config_path=str(CONFIG_DIR), config_name="evaluate")
     def _run(cfg: DictConfig) -> None:

@@ -12,7 +12,6 @@ settings are tuned afterwards (`eventcoder.crosstune tune_store=true`).
 """
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -22,9 +21,15 @@ import torch
 from omegaconf import DictConfig
 from torch import nn
 
+from eventcoder.model_dir import (
+    ENSEMBLE_FILE,
+    check_model_dir,
+    check_same_recipe,
+    member_dirs,
+    members_text,
+    write_parts,
+)
 from eventcoder.paths import repo_path
-from eventcoder.predictor import ENSEMBLE_FILE, check_model_dir
-from eventcoder.soup import check_same_recipe, write_parts
 
 
 class EnsembleModel(nn.Module):
@@ -49,15 +54,6 @@ class EnsembleModel(nn.Module):
         return EventCoderOutput(event_logits=event, mention_logits=mention)
 
 
-def member_dirs(ensemble_dir: Path) -> list[Path]:
-    """The members an ensemble directory names, each checked to be a model directory."""
-    spec = json.loads((ensemble_dir / ENSEMBLE_FILE).read_text())
-    members = spec.get("members") or []
-    if not members:
-        raise ValueError(f"{ensemble_dir / ENSEMBLE_FILE} lists no members")
-    return [check_model_dir((ensemble_dir / m).resolve()) for m in members]
-
-
 def load_ensemble(ensemble_dir: Path) -> EnsembleModel:
     from eventcoder.model import EventCoderModel
 
@@ -77,7 +73,7 @@ def make_ensemble(models: Sequence[str | Path], output: str | Path) -> Path:
     out = repo_path(output)
     rel = [os.path.relpath(d.resolve(), out.resolve()) for d in dirs]
     with atomic_dir(out) as tmp:
-        (tmp / ENSEMBLE_FILE).write_text(json.dumps({"members": rel}, indent=2) + "\n")
+        (tmp / ENSEMBLE_FILE).write_text(members_text(rel))
         write_parts(tmp, dirs, models, output, f"An ensemble (`python -m eventcoder.ensemble`): every window "
                     f"is read by each of these {len(dirs)} models and their probabilities are averaged.")
     return out

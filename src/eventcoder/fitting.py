@@ -1,7 +1,7 @@
 """Fitting the decoding settings on labelled articles' stored scores (`Predictor.score`): the model
 runs once and each setting is tried on its scores. `evaluate calibrate=true` fits on a validation
 split, `eventcoder.crosstune` by folds of a labelled set; both store the result with the model
-(`store_fit`, `decoding.json`)."""
+(`store_fit`, `decoding.json`). `apply_decode_settings` sets some by hand for one run instead."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -19,6 +19,20 @@ def store_fit(predictor: Any, model_dir: Path, info: dict[str, Any]) -> Path:
     predictor.settings.fitted_on = info.get("fitted_on")
     predictor.settings.fit = {k: v for k, v in info.items() if k not in settings}
     return predictor.settings.save(model_dir)
+
+
+def apply_decode_settings(predictor: Any, settings: Any) -> dict[str, Any]:
+    """Set decoding settings by hand for this run only (after any calibration; not stored): a way to
+    measure a setting calibration did not choose. Unknown names fail naming the allowed ones."""
+    from omegaconf import OmegaConf
+
+    plain = OmegaConf.to_container(settings, resolve=True) if OmegaConf.is_config(settings) else dict(settings)
+    allowed = (*setting_names(), "count_vague")
+    for name, value in plain.items():
+        if name not in allowed:
+            raise ValueError(f"decode_settings.{name}: not a decoding setting (one of {', '.join(allowed)})")
+        setattr(predictor, name, value)
+    return plain
 
 
 # what fitting chooses (and resets to the defaults first): every setting

@@ -141,7 +141,7 @@ def evidence_hits(rows: list[dict], records: list[Mapping[str, Any]], sentences:
 def run_benchmark(spec: Mapping[str, Any], predict: Callable[[list[str]], list[dict]],
                   baselines: Callable[[list[str]], Mapping[str, list]], none_label: str = "none") -> dict[str, Any]:
     """Score the model (`predict`) and each baseline on every check of one corpus. `baselines` gives
-    each baseline's predictions by name (`evaluate.baseline_predictions`): records, or bare event types."""
+    each baseline's predictions by name (`scoring.baseline_predictions`): records, or bare event types."""
     rows, errors = load_rows(spec)
     texts = [r["text"] for r in rows]
     systems = {"model": predict(texts),
@@ -227,9 +227,10 @@ def run(cfg: DictConfig) -> Path:
     from omegaconf import OmegaConf
 
     from eventcoder.baselines import MajorityBaseline, TfidfLogReg
-    from eventcoder.evaluate import apply_decode_settings, baseline_predictions, baseline_training_texts
+    from eventcoder.fitting import apply_decode_settings
     from eventcoder.io import atomic_dir
     from eventcoder.predictor import Predictor
+    from eventcoder.scoring import baseline_predictions, baseline_training_texts
 
     predictor = Predictor.from_pretrained(repo_path(cfg.model_dir))
     settings = apply_decode_settings(predictor, cfg.get("decode_settings") or {})
@@ -253,10 +254,10 @@ def run(cfg: DictConfig) -> Path:
 def main() -> None:
     import hydra
 
-    from eventcoder.evaluate import _rewrite_argv
+    from eventcoder.eval_sets import rewrite_argv
     from eventcoder.paths import CONFIG_DIR
 
-    sys.argv = [sys.argv[0], *_rewrite_argv(sys.argv[1:])]
+    sys.argv = [sys.argv[0], *rewrite_argv(sys.argv[1:])]
 
     @hydra.main(version_base="1.3", config_path=str(CONFIG_DIR), config_name="indicators")
     def _run(cfg: DictConfig) -> None:

@@ -22,11 +22,11 @@ import numpy as np
 from omegaconf import DictConfig
 
 from eventcoder.io import atomic_open, atomic_write_text
+from eventcoder.model_dir import LEXICAL_FILES, check_model_dir
 from eventcoder.paths import repo_path
 
 log = logging.getLogger(__name__)
 
-LEXICAL_FILES = ("lexical.json", "lexical.npz")
 NGRAMS = (1, 2)  # as `baselines.TfidfLogReg`, whose fit (same settings) this model stores
 
 
@@ -117,8 +117,6 @@ def training_rows(train_split: Any) -> tuple[list[str], list[str]]:
 def add_lexical(model_dir: str | Path, dataset_dir: str | Path) -> Path:
     """Fit a lexical model on a dataset's train split and store it in a model directory."""
     import datasets
-
-    from eventcoder.predictor import check_model_dir
 
     d = check_model_dir(model_dir)
     texts, labels = training_rows(datasets.load_from_disk(str(Path(dataset_dir) / "dataset"))["train"])

@@ -162,7 +162,7 @@ def casualty_error_kinds(gold: list[dict] | None, evidence: list[dict], gold_tot
                          pred_totals: dict[str, int], text: str) -> list[str]:
     """Why an article's casualty figures are wrong, one label per problem found.
 
-    - number not read: a gold mention that no candidate of `numbers.py` covers
+    - number not read: a gold mention that no candidate of `eventcoder.numbers` covers
     - missed mention: a gold mention the model left as O
     - group confusion / outcome confusion: the right span with the wrong group / outcome
     - spurious or background figure: a predicted mention that is not a gold mention

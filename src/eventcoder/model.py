@@ -1,11 +1,12 @@
 """The multitask model: one encoder, an event-type head and a casualty-mention head, one forward pass.
 
-The casualty head classifies each candidate number mention (from `numbers.py`) into `O` or an
+The casualty head classifies each candidate number mention (from `eventcoder.numbers`) into `O` or an
 outcome:group label from the pooled token states of its span, of a few tokens either side of it
 (`mention_context`: the noun and verb that say who and what, e.g. "20 militants were killed") and
 the window's mean state.
 It is a `PreTrainedModel` registered with the Auto classes, so `save_pretrained` /
-`from_pretrained` / `AutoModel.from_pretrained` work on its directory.
+`from_pretrained` / `AutoModel.from_pretrained` work on its directory, after `import eventcoder.model`
+or, in a process that has not imported it, with `trust_remote_code=True` (the saved `auto_map`).
 """
 from __future__ import annotations
 
@@ -155,18 +156,8 @@ def keep_encoder_layers(model: EventCoderModel, layers: list[int]) -> EventCoder
 
 AutoConfig.register("eventcoder", EventCoderConfig, exist_ok=True)
 AutoModel.register(EventCoderConfig, EventCoderModel, exist_ok=True)
-
-
-def tiny_encoder_dir(path: str, vocab_from: str | None = None) -> str:
-    """Write a tiny BERT (2 layers, 32 hidden) with the MiniLM tokenizer into `path`, for tests."""
-    from transformers import AutoTokenizer, BertConfig, BertModel
-
-    from eventcoder.backbones import resolve_backbone
-
-    tok = AutoTokenizer.from_pretrained(str(resolve_backbone(vocab_from or "minilm")))
-    cfg = BertConfig(vocab_size=tok.vocab_size, hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
-                     intermediate_size=64, max_position_embeddings=512)
-    torch.manual_seed(0)
-    BertModel(cfg, add_pooling_layer=False).save_pretrained(path)
-    tok.save_pretrained(path)
-    return path
+# save_pretrained also copies this file beside the weights and writes `auto_map` into config.json, so a
+# process that never imports eventcoder loads a model dir with AutoModel.from_pretrained(dir,
+# trust_remote_code=True); hence this module imports nothing but torch and transformers
+EventCoderConfig.register_for_auto_class()
+EventCoderModel.register_for_auto_class("AutoModel")

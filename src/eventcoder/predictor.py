@@ -10,7 +10,6 @@ casualty figures (accidents and figurative "killed" are not events).
 """
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -19,37 +18,27 @@ from typing import Any, NamedTuple
 import torch
 
 from eventcoder.batch import DEFAULT_BATCH_SIZE
-from eventcoder.casualties import aggregate, sentence_spans, told_of_another_time, without_background
+from eventcoder.casualties import aggregate, sentence_spans
+from eventcoder.model_dir import check_label_maps, check_model_dir, default_backend
 from eventcoder.numbers import NumbersConfig, find_mentions
+from eventcoder.rules import RULES, apply_rules
 from eventcoder.settings import DecodeSettings
 from eventcoder.settings import names as setting_names
 from eventcoder.taxonomy import OUTSIDE
 
 SETTING_NAMES = frozenset(setting_names())
-REQUIRED_FILES = ("config.json", "model.safetensors", "tokenizer.json", "label_maps.json")
-ENSEMBLE_FILE = "ensemble.json"  # an ensemble directory names its members (`eventcoder.ensemble`), no weights
 
 
-def is_ensemble(path: str | Path) -> bool:
-    """Whether a model directory is an ensemble of other model directories."""
-    return (Path(path) / ENSEMBLE_FILE).is_file()
-
-
-def check_model_dir(path: str | Path) -> Path:
-    """Fail with a message naming the missing or unreadable file of a model directory."""
-    p = Path(path)
-    if not p.is_dir():
-        raise FileNotFoundError(f"model directory {p} does not exist")
-    ensemble = is_ensemble(p)
-    for name in REQUIRED_FILES:
-        if not (p / name).is_file() and not (ensemble and name == "model.safetensors"):
-            raise FileNotFoundError(f"model directory {p} is missing {name}")
-    for name in ("config.json", "label_maps.json"):
-        try:
-            json.loads((p / name).read_text())
-        except (json.JSONDecodeError, UnicodeDecodeError) as e:
-            raise ValueError(f"{p / name} is corrupt: {e}") from None
-    return p
+def resolve_device(device: str | torch.device | None) -> torch.device:
+    """A torch.device from "cpu", "cuda", "cuda:N", "auto" (cuda when available) or None (cpu)."""
+    if device is None:
+        return torch.device("cpu")
+    if device == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    try:
+        return torch.device(device)
+    except RuntimeError as e:
+        raise ValueError(f"device {device!r}: {e} (cpu, cuda, cuda:N, auto or a torch.device)") from None
 
 
 class ArticleScores(NamedTuple):
@@ -71,7 +60,12 @@ class Predictor:
     # here (`predictor.lead_weight = 3.0`), validated and converted to its type
 
     def __init__(self, model: Any, tokenizer: Any, numbers: NumbersConfig | None = None,
-                 count_vague: bool = False) -> None:
+                 count_vague: bool = False, device: str | torch.device | None = None) -> None:
+        # device: "cpu" (default: the committed reports' figures), "cuda", "cuda:1", a torch.device,
+        # or "auto" (cuda when available); a torch model and its inputs go there, ONNX models stay on CPU
+        self.device = resolve_device(device)
+        if isinstance(model, torch.nn.Module):
+            model = model.to(self.device)
         self.model = model.eval()
         self.tokenizer = tokenizer
         self.config = model.config
@@ -102,46 +96,18 @@ class Predictor:
         """Load a model dir. backend: "torch" (fp32), "torch-int8" (encoder in dynamic int8, heads
         fp32), "onnx" (model.onnx), "onnx-int8" (model.int8.onnx) or "auto": the backend that
         `eventcoder export` measured fastest among those agreeing with fp32 torch (`backend.json`),
-        else torch."""
+        else torch. kwargs go to the constructor: `device="cuda"` puts a torch model on the GPU."""
         from transformers import AutoTokenizer
 
-        from eventcoder.export import BACKEND_FILE, BACKENDS, ONNX_FILES
         from eventcoder.lexical import LexicalModel
-        from eventcoder.model import EventCoderConfig, EventCoderModel
+        from eventcoder.runtimes import load_network
 
         p = check_model_dir(path)
-        if backend == "auto":
-            chosen = p / BACKEND_FILE
-            backend = json.loads(chosen.read_text()).get("default", "torch") if chosen.is_file() else "torch"
-        if backend not in BACKENDS:
-            raise ValueError(f"unknown backend {backend!r} (auto, {', '.join(BACKENDS)})")
-        if is_ensemble(p):
-            from eventcoder.ensemble import load_ensemble
-
-            if backend != "torch":
-                raise ValueError(f"{p} is an ensemble: only the torch backend reads it, not {backend!r}")
-            model = load_ensemble(p)
-        elif backend in ONNX_FILES:
-            from eventcoder.export import OnnxModel
-
-            onnx_file = p / ONNX_FILES[backend]
-            if not onnx_file.is_file():
-                raise FileNotFoundError(f"model directory {p} is missing {onnx_file.name} "
-                                        f"(write it with: eventcoder export --model {p})")
-            model = OnnxModel(onnx_file, EventCoderConfig.from_pretrained(str(p)))
-        else:
-            try:
-                model = EventCoderModel.from_pretrained(str(p))
-            except (OSError, ValueError, RuntimeError) as e:
-                raise ValueError(f"{p / 'model.safetensors'} could not be loaded: {e}") from None
-            if backend == "torch-int8":
-                from eventcoder.export import quantize_encoder
-
-                model = quantize_encoder(model.eval())
-        maps = json.loads((p / "label_maps.json").read_text())
-        if maps["event_labels"] != list(model.config.event_labels) or \
-                maps["mention_labels"] != list(model.config.mention_labels):
-            raise ValueError(f"{p / 'label_maps.json'} does not match {p / 'config.json'}")
+        backend = default_backend(p) if backend == "auto" else backend
+        if backend == "torch-int8" and resolve_device(kwargs.get("device")).type != "cpu":
+            raise ValueError("backend torch-int8 (dynamic int8 quantization) runs on the CPU only")
+        model = load_network(p, backend)
+        check_label_maps(p, model.config.event_labels, model.config.mention_labels)
         tokenizer = AutoTokenizer.from_pretrained(str(p))
         predictor = cls(model, tokenizer, **kwargs)
         predictor.backend = backend
@@ -150,9 +116,13 @@ class Predictor:
         return predictor
 
     def __call__(self, texts: str | Sequence[str], batch_size: int = DEFAULT_BATCH_SIZE) -> list[dict[str, Any]]:
-        """Code articles: one prediction dict per text (the contract in DESIGN.md)."""
+        """Code articles: one prediction dict per text (the contract in DESIGN.md), with the event's
+        `when` (read without an article date; `batch.prediction_record` re-reads it with one) and `where`."""
+        from eventcoder.incidents.annotate import when_where
+
         texts = [texts] if isinstance(texts, str) else texts
-        return [self.decode(text, sc) for text, sc in zip(texts, self.score(texts, batch_size), strict=True)]
+        return [{**self.decode(text, sc), **when_where(text)}
+                for text, sc in zip(texts, self.score(texts, batch_size), strict=True)]
 
     @torch.inference_mode()
     def score(self, texts: Sequence[str], batch_size: int = DEFAULT_BATCH_SIZE, headlines: bool | None = None,
@@ -186,8 +156,8 @@ class Predictor:
             chunk = [windows[k] for k in order[b:b + batch_size]]
             feats = [{"input_ids": w["input_ids"], "mention_token_start": [s for _, s, _ in w["mentions"]],
                       "mention_token_end": [e for _, _, e in w["mentions"]]} for w in chunk]
-            out = self.model(**collate(feats))
-            ev = torch.log_softmax(out.event_logits.float(), -1)
+            out = self.model(**{k: v.to(self.device) for k, v in collate(feats).items()})
+            ev = torch.log_softmax(out.event_logits.float(), -1).cpu()
             rows, slots, into = [], [], []  # (window in batch, its mention slot) → row of the table
             for j, w in enumerate(chunk):
                 window_ev[order[b + j]] = ev[j]
@@ -196,7 +166,7 @@ class Predictor:
                     slots.append(slot)
                     into.append(first[w["article"]] + mi)
             if into:  # every read of a mention adds its probabilities; the mean is taken below
-                mp = torch.softmax(out.mention_logits.float(), -1)
+                mp = torch.softmax(out.mention_logits.float(), -1).cpu()
                 at = torch.tensor(into)
                 men_sum.index_add_(0, at, mp[torch.tensor(rows), torch.tensor(slots)])
                 men_n.index_add_(0, at, torch.ones(len(into)))
@@ -247,8 +217,8 @@ class Predictor:
     def _article(self, text: str, probs: torch.Tensor, mentions: list, mprobs: torch.Tensor,
                  seen: torch.Tensor) -> dict[str, Any]:
         """The likeliest event type, and the casualty figures: each count mention whose likeliest
-        label is a casualty label (one the windows read it whole in), with `drop_background`
-        figures dated to another time than the event dropped; totals by `casualties.aggregate`.
+        label is a casualty label (one the windows read it whole in), then the hand rules whose
+        switch is on (`eventcoder.rules`); totals by `casualties.aggregate`.
         An article coded none reports no casualty figures (accidents and figurative "killed" are
         not events)."""
         best = int(probs.argmax())
@@ -262,12 +232,11 @@ class Predictor:
         for m, lab, sure in read:
             outcome, group = self.mention_labels[lab].split(":", 1)
             left, right = span_of(m.start, m.end)
-            dated = told_of_another_time(text[left:right], m.start - left, m.end - left) if self.drop_background else None
             labelled.append(_figure(outcome, group, m.start, m.end, m.text, text[left:right].strip(), sure,
                                     count=m.value if m.vague is None else None, vague=m.vague,
-                                    vague_value=m.value if m.vague else None, another_time=dated))
-        if self.drop_background:
-            labelled = without_background(labelled)
+                                    vague_value=m.value if m.vague else None))
+        if labelled:
+            labelled = apply_rules(text, labelled, span_of, {rule.name: getattr(self, rule.name) for rule in RULES})
         agg = aggregate(labelled, outcomes=self.outcomes, unknown_group=self.unknown_group,
                         count_vague=self.count_vague)
         internal = ("vague_value", "another_time")
@@ -294,7 +263,25 @@ def _cached(path: str) -> Predictor:
     return Predictor.from_pretrained(path)
 
 
-def predict(texts: str | Sequence[str], model: str | Path | Predictor, batch_size: int = DEFAULT_BATCH_SIZE) -> list[dict[str, Any]]:
-    """Code articles with a model directory (loaded once and cached) or a Predictor."""
+def predict(articles: str | dict[str, Any] | Sequence[str | dict[str, Any]], model: str | Path | Predictor,
+            batch_size: int = DEFAULT_BATCH_SIZE) -> list[dict[str, Any]]:
+    """Code articles with a model directory (loaded once and cached) or a Predictor.
+
+    Each article is a text or `{"id", "title", "text", "date"}` (all but text optional; the headline
+    is put first, as in training; the date resolves "yesterday"). Returns one record per article,
+    built as the CLI's and the server's are (`batch.code_rows`, `schema.Prediction`): its id
+    (`row-N` when none is given), its 1-based row, then the prediction."""
+    from eventcoder.batch import code_rows
+    from eventcoder.inputs import article_text
+    from eventcoder.schema import default_id
+
     predictor = model if isinstance(model, Predictor) else _cached(str(Path(model).resolve()))
-    return predictor(texts, batch_size=batch_size)
+    items = [articles] if isinstance(articles, (str, dict)) else list(articles)
+    rows = []
+    for row, it in enumerate(items, 1):
+        it = {"text": it} if isinstance(it, str) else it
+        if not isinstance(it, dict) or not isinstance(it.get("text"), str):
+            raise ValueError(f"article {row}: a text or an object with a 'text' string")
+        rows.append((row, {"id": default_id(row) if it.get("id") is None else str(it["id"]),
+                           "text": article_text(it["text"], it.get("title")), "date": it.get("date")}))
+    return code_rows(predictor, rows, batch_size)

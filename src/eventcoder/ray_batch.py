@@ -22,8 +22,9 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from eventcoder.batch import DEFAULT_BATCH_SIZE, check_text, code_rows, iter_inputs
-from eventcoder.schema import RecordError
+from eventcoder.batch import DEFAULT_BATCH_SIZE, check_text, code_rows
+from eventcoder.inputs import InputColumns, check_columns, iter_inputs
+from eventcoder.schema import RecordError, prediction_record
 
 SHARD_SUFFIXES = (".jsonl", ".json", ".csv", ".csv.gz", ".parquet")
 RECORD_COLUMNS = ("file", "row", "id", "is_error", "record")
@@ -42,18 +43,20 @@ def input_shards(paths: str | Path | Sequence[str | Path]) -> list[str]:
     return shards
 
 
-def read_shard(item: dict[str, Any], max_chars: int = 1_000_000) -> list[dict[str, Any]]:
+def read_shard(item: dict[str, Any], max_chars: int = 1_000_000,
+               columns: InputColumns | None = None) -> list[dict[str, Any]]:
     """`flat_map` function: one shard → its rows, each either a text or an error record (JSON)."""
     path = item["path"]
     rows = []
-    for row, it in iter_inputs(path):
+    for row, it in iter_inputs(path, columns):
         if isinstance(it, dict):
-            it = check_text(it, path, row, max_chars) or it
+            it = check_text(it, path, row, max_chars, (columns or InputColumns()).text) or it
         if isinstance(it, RecordError):
-            rows.append({"file": path, "row": row, "id": it.record_id or "", "text": "",
+            rows.append({"file": path, "row": row, "id": it.record_id or "", "text": "", "date": "",
                          "error": json.dumps(it.to_dict(), ensure_ascii=False)})
-        else:
-            rows.append({"file": path, "row": row, "id": it["id"], "text": it["text"], "error": ""})
+        else:  # the article's date (when the input has one) dates "yesterday" in the record's `when`
+            rows.append({"file": path, "row": row, "id": it["id"], "text": it["text"],
+                         "date": str(it.get("date") or ""), "error": ""})
     return rows
 
 
@@ -70,10 +73,12 @@ class PredictWorker:
         self.batch_size = batch_size
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, list]:
-        rows = [(int(r), None if e else {"id": str(i), "text": str(t)})
-                for r, e, i, t in zip(batch["row"], batch["error"], batch["id"], batch["text"], strict=True)]
+        rows = [(int(r), None if e else {"id": str(i), "text": str(t), "date": str(d) or None})
+                for r, e, i, t, d in zip(batch["row"], batch["error"], batch["id"], batch["text"], batch["date"],
+                                         strict=True)]
         coded = code_rows(self.predictor, rows, self.batch_size)
-        records = [str(e) if rec is None else json.dumps({"file": str(f), **rec}, ensure_ascii=False)
+        records = [str(e) if rec is None else json.dumps(prediction_record(rec, rec["id"], rec["row"], str(f)),
+                                                          ensure_ascii=False)
                    for e, f, rec in zip(batch["error"], batch["file"], coded, strict=True)]
         return {"file": [str(f) for f in batch["file"]], "row": [int(r) for r in batch["row"]],
                 "id": [str(x) for x in batch["id"]], "is_error": [bool(e) for e in batch["error"]],
@@ -87,8 +92,8 @@ def _record_sink_class() -> type:
     class RecordSink(Datasink):
         """Writes each task's predictions and errors as shard files and returns its counts."""
 
-        def __init__(self, root: str, fmt: str) -> None:
-            self.root, self.fmt = root, fmt
+        def __init__(self, root: str, fmt: str, table_columns: list[str]) -> None:
+            self.root, self.fmt, self.table_columns = root, fmt, table_columns
             self.counts: Counter = Counter()
 
         def write(self, blocks: Iterable[Any], ctx: Any) -> dict[str, int]:
@@ -106,7 +111,8 @@ def _record_sink_class() -> type:
                 part = table.filter(mask)
                 counts[kind] = part.num_rows
                 if part.num_rows:
-                    _write_part(part, Path(self.root) / kind / name, self.fmt)
+                    _write_part(part, Path(self.root) / kind / name,
+                                self.fmt if kind == "predictions" else "jsonl", self.table_columns)
             return counts
 
         def on_write_complete(self, write_result: Any) -> None:
@@ -116,23 +122,38 @@ def _record_sink_class() -> type:
     return RecordSink
 
 
-def _write_part(table: Any, stem: Path, fmt: str) -> None:
-    """One shard file: JSONL lines identical to the CLI's, or Parquet with the record and its keys."""
+def _write_part(table: Any, stem: Path, fmt: str, table_columns: list[str]) -> None:
+    """One shard file: JSONL lines identical to the CLI's, or the CLI's flat CSV or Parquet table
+    (Parquet adds the file and the whole record as JSON, so `read_records` gets them back)."""
     stem.parent.mkdir(parents=True, exist_ok=True)  # on a cluster: a folder every worker can write to
-    if fmt == "parquet":
-        import pyarrow.parquet as pq
-
-        pq.write_table(table.drop_columns(["is_error"]), str(stem) + ".parquet")
-    else:
+    if fmt == "jsonl":
         with open(str(stem) + ".jsonl", "w", encoding="utf-8") as fh:
             fh.writelines(line + "\n" for line in table["record"].to_pylist())
+        return
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from eventcoder.tables import write_table
+
+    records = [json.loads(line) for line in table["record"].to_pylist()]
+    if fmt == "csv":
+        with open(str(stem) + ".csv", "w", encoding="utf-8", newline="") as fh:
+            write_table(records, table_columns, fh, "csv")
+        return
+    sink = pa.BufferOutputStream()
+    write_table(records, table_columns, sink, "parquet")
+    flat = pq.read_table(pa.BufferReader(sink.getvalue()))
+    flat = flat.append_column("file", table["file"]).append_column("record", table["record"])
+    pq.write_table(flat, str(stem) + ".parquet")
 
 
 def predict_with_ray(inputs: str | Path | Sequence[str | Path], output_dir: str | Path, model_dir: str | Path,
                      workers: int | None = None, backend: str = "auto", batch_size: int = DEFAULT_BATCH_SIZE,
                      rows_per_block: int = 256, output_format: str = "jsonl",
-                     max_chars: int = 1_000_000) -> dict[str, int]:
+                     max_chars: int = 1_000_000, columns: InputColumns | None = None) -> dict[str, int]:
     """Predict every row of the input shards on Ray Data; return counts (rows = predictions + errors).
+    Predictions are written as JSONL, or as the flat CSV or Parquet table of the local engine
+    (`output_format`); errors as JSONL; `columns` as for `eventcoder.inputs`.
 
     Joins the cluster named by RAY_ADDRESS if set, else starts a local Ray. `workers` actors each
     hold one Predictor (default: one per CPU of the cluster)."""
@@ -141,12 +162,17 @@ def predict_with_ray(inputs: str | Path | Sequence[str | Path], output_dir: str 
     except ImportError:
         raise ImportError("the Ray engine needs the optional extra: pip install 'eventcoder[ray]'") from None
 
-    from eventcoder.predictor import check_model_dir
+    from eventcoder.model_dir import check_model_dir, read_label_maps
+    from eventcoder.tables import FORMATS
+    from eventcoder.tables import columns as table_columns
 
-    if output_format not in ("jsonl", "parquet"):
-        raise ValueError(f"unknown output format {output_format!r} (jsonl, parquet)")
+    if output_format not in FORMATS:
+        raise ValueError(f"unknown output format {output_format!r} ({', '.join(FORMATS)})")
     model_dir = str(check_model_dir(model_dir).resolve())
     shards = [str(Path(s).resolve()) for s in input_shards(inputs)]
+    for shard in shards:  # a wrong column map fails here, once, not in every worker
+        check_columns(shard, columns)
+    labels = read_label_maps(model_dir)["mention_labels"]
     out = Path(output_dir)
     if out.exists():
         raise FileExistsError(f"output {out} already exists; choose a new folder")
@@ -161,14 +187,14 @@ def predict_with_ray(inputs: str | Path | Sequence[str | Path], output_dir: str 
     per_worker = max(0.1, min(1.0, (cpus - 1.25) / workers))
     light = {"num_cpus": 0.05}
     ds = (ray.data.from_items([{"path": s} for s in shards])
-          .flat_map(read_shard, fn_kwargs={"max_chars": max_chars}, **light)
+          .flat_map(read_shard, fn_kwargs={"max_chars": max_chars, "columns": columns}, **light)
           .repartition(target_num_rows_per_block=rows_per_block)
           .map_batches(PredictWorker, fn_constructor_kwargs={
               "model_dir": model_dir, "backend": backend, "batch_size": batch_size,
               "threads": max(1, int(cpus // workers))},
               batch_size=rows_per_block, compute=ray.data.ActorPoolStrategy(size=workers), num_cpus=per_worker,
               batch_format="numpy"))
-    sink = _record_sink_class()(str(tmp), output_format)
+    sink = _record_sink_class()(str(tmp), output_format, table_columns(labels))
     try:
         tmp.mkdir()
         ds.write_datasink(sink, ray_remote_args=light)
@@ -186,12 +212,19 @@ def predict_with_ray(inputs: str | Path | Sequence[str | Path], output_dir: str 
 
 
 def read_records(output_dir: str | Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """(predictions, errors) of a Ray output folder, for checks and small outputs."""
+    """(predictions, errors) of a Ray output folder, for checks and small outputs (CSV predictions
+    come back as the table's rows)."""
+    import csv
+
     import pyarrow.parquet as pq
 
     found: dict[str, list[dict[str, Any]]] = {"predictions": [], "errors": []}
     for kind, rows in found.items():
         for f in sorted((Path(output_dir) / kind).glob("part-*")):
+            if f.suffix == ".csv":  # the flat table: its rows as written
+                with open(f, newline="", encoding="utf-8") as fh:
+                    rows += list(csv.DictReader(fh))
+                continue
             lines = (pq.read_table(f).column("record").to_pylist() if f.suffix == ".parquet"
                      else f.read_text(encoding="utf-8").splitlines())
             rows += [json.loads(line) for line in lines]

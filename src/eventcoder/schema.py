@@ -8,12 +8,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
-
-if TYPE_CHECKING:
-    from eventcoder.taxonomy import Taxonomy
 
 
 class RecordError(ValueError):
@@ -113,6 +110,7 @@ class Article(BaseModel):
 class Evidence(BaseModel):
     """The mention behind a predicted figure: what it says, where, and the sentence around it."""
 
+    model_config = ConfigDict(extra="forbid")
     outcome: str
     group: str
     count: int | None
@@ -124,10 +122,45 @@ class Evidence(BaseModel):
     score: float
 
 
-class Prediction(BaseModel):
-    """The output contract of `predict()`, the CLI and the server (see DESIGN.md)."""
+class When(BaseModel):
+    """The event's date, its precision (day, week, month) and the words that give it (null when the
+    article's date stands in)."""
 
+    date: str
+    precision: str
+    text: str | None = None
+    start: int | None = None
+    end: int | None = None
+    article_date: str | None = None
+
+
+class Where(BaseModel):
+    """The event's country, first-level region and place, with coordinates, a UCDP-style precision
+    (place 1, admin1 4, country 6) and the mention that gives it."""
+
+    country: str
+    country_code: str
+    admin1: str | None = None
+    admin1_code: str | None = None
+    place: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    precision: str
+    precision_code: int
+    text: str | None = None
+    start: int | None = None
+    end: int | None = None
+
+
+class Prediction(BaseModel):
+    """The output contract: `predict()`, the batch CLI, the server and the Ray engine all build their
+    records with `prediction_record`, so all four emit this one validated shape (docs/record.md)."""
+
+    model_config = ConfigDict(extra="forbid")  # a field the Predictor adds must be added here first
+    file: str | None = Field(default=None, exclude_if=lambda v: v is None,
+                             description="the input shard: Ray engine only, absent elsewhere")
     id: str | None = None
+    row: int | None = Field(default=None, ge=1)  # 1-based: the file's data row, or the position in a list
     event_type: str
     score: float
     scores: dict[str, float]
@@ -136,6 +169,20 @@ class Prediction(BaseModel):
     casualties: dict[str, dict[str, int | str]]
     vague: list[Evidence] = Field(default_factory=list)
     evidence: list[Evidence] = Field(default_factory=list)
+    when: When | None = None
+    where: Where | None = None
+
+
+def prediction_record(prediction: dict[str, Any], id: str | None, row: int | None,
+                      file: str | None = None) -> dict[str, Any]:
+    """One output record: the Predictor's prediction with the input's id and row (and, on Ray, the
+    shard's file), validated by `Prediction` and dumped in its field order."""
+    return Prediction.model_validate({"file": file, "id": id, "row": row, **prediction}).model_dump(mode="json")
+
+
+def default_id(row: int) -> str:
+    """The id of an input that gives none: its row, as every path names it."""
+    return f"row-{row}"
 
 
 class ErrorRecord(BaseModel):
@@ -154,8 +201,15 @@ def _first_error_field(err: ValidationError) -> tuple[str, str]:
     return field or "", first["msg"]
 
 
+class LabelSet(Protocol):
+    """What `parse_article` checks labels against: a `taxonomy.Taxonomy` (named here by what it does,
+    so the record types do not import the label sets built on them)."""
+
+    def check_article(self, article: Article, file: str | None = None, row: int | None = None) -> None: ...
+
+
 def parse_article(obj: Any, file: str | None = None, row: int | None = None,
-                  taxonomy: Taxonomy | None = None) -> Article:
+                  taxonomy: LabelSet | None = None) -> Article:
     """Validate one raw record; raise RecordError naming file, row and field on failure."""
     if not isinstance(obj, dict):
         raise RecordError(file, row, None, f"expected a JSON object, got {type(obj).__name__}")

@@ -1,14 +1,16 @@
 """HTTP server: `eventcoder serve --model DIR` (FastAPI + uvicorn).
 
-POST /predict with {"texts": [...]} → {"predictions": [...]} in the contract of DESIGN.md;
-GET /health; GET /model (card, labels, taxonomy); OpenAPI at /openapi.json and /docs. Limits answer
-413 (body too large) or 422 (too many texts, text too long, blank text: pydantic's message names the
-field and the limit); the limits are written into the OpenAPI schema. Model calls run one at a time in a worker thread, so concurrent requests are all served.
+POST /predict with {"texts": [...]}, each a text or {"id", "title", "text"} → {"predictions": [...]},
+the records of `predict()` and the CLI (`schema.Prediction`: the given id, else `row-N`; the headline
+first). GET /health; GET /model (card, labels, taxonomy); OpenAPI at /openapi.json, API docs at
+/docs and /redoc served from the installed package (fastapi-offline), so they work offline. Limits
+answer 413 (body too large) or 422 with a plain message naming the item (too many texts, a text too
+long, a blank text); the limits are written into the OpenAPI schema. Model calls run one at a time
+in a worker thread, so concurrent requests are all served.
 """
 from __future__ import annotations
 
 import asyncio
-import json
 import threading
 from pathlib import Path
 from typing import Any
@@ -16,6 +18,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from eventcoder.batch import DEFAULT_BATCH_SIZE
+from eventcoder.model_dir import CARD_FILE, read_label_maps
 from eventcoder.schema import Prediction
 
 
@@ -37,13 +40,64 @@ def request_model(limits: Limits) -> type[BaseModel]:
 
     from pydantic import StringConstraints, create_model
 
-    article = Annotated[str, StringConstraints(min_length=1, max_length=limits.max_text_chars,
-                                               pattern=NON_BLANK)]
+    text = Annotated[str, StringConstraints(min_length=1, max_length=limits.max_text_chars,
+                                            pattern=NON_BLANK)]
+    item = create_model("ArticleItem", __config__=ConfigDict(extra="forbid"),
+                        id=(str | None, Field(default=None, max_length=200, description="echoed in the record")),
+                        title=(str | None, Field(default=None, max_length=2_000,
+                                                 description="the headline, put before the text")),
+                        text=(text, Field(description="the article (non-blank)")),
+                        date=(str | None, Field(default=None, max_length=40,
+                                                description="the article's date: \"yesterday\" is read against it")))
     return create_model(
         "PredictRequest", __config__=ConfigDict(extra="forbid"),
-        texts=(list[article], Field(min_length=1, max_length=limits.max_texts,
-                                    description="articles to code (non-blank)")),
+        texts=(list[text | item], Field(min_length=1, max_length=limits.max_texts,
+                                        description="articles to code: texts, or {id, title, text} items")),
         batch_size=(int, Field(default=DEFAULT_BATCH_SIZE, ge=1, le=64)))
+
+
+BRANCHES = ("constrained-str", "ArticleItem")  # the two shapes an item may take, as pydantic names them
+
+
+def plain_errors(errors: list[dict[str, Any]], limits: Limits) -> list[dict[str, Any]]:
+    """Validation errors as a reader would say them, one per item, naming it: no regular
+    expressions, and not the complaint of the shape the item did not take (a text is not an object)."""
+    mismatch = {("constrained-str", "string_type"), ("ArticleItem", "model_type"), ("ArticleItem", "model_attributes_type"),
+                ("ArticleItem", "dict_type")}
+    by_item: dict[tuple, list[dict[str, Any]]] = {}
+    for e in errors:
+        loc = tuple(p for p in e.get("loc", ()) if p != "body")
+        branch = next((p for p in loc if p in BRANCHES), None)
+        key = tuple(p for p in loc if p not in BRANCHES)[:2] if branch else loc
+        by_item.setdefault(key, []).append({**e, "loc": [p for p in loc if p not in BRANCHES], "branch": branch})
+    out = []
+    for key, errs in by_item.items():
+        relevant = [e for e in errs if (e["branch"], e.get("type")) not in mismatch]
+        if not relevant:
+            out.append({"loc": ["body", *key], "type": "item_type",
+                        "msg": f"{_where(list(key))}: expected a text or an object with 'text' (and 'id', 'title')"})
+            continue
+        out += [{"loc": ["body", *e["loc"]], "type": e.get("type", ""), "msg": _plain(e, limits)} for e in relevant]
+    return out
+
+
+def _where(loc: list[Any]) -> str:
+    if len(loc) > 1 and loc[0] == "texts" and isinstance(loc[1], int):
+        return f"item {loc[1] + 1}" + (f" field '{loc[2]}'" if len(loc) > 2 and loc[2] != "text" else "")
+    return ".".join(map(str, loc)) or "request"
+
+
+def _plain(error: dict[str, Any], limits: Limits) -> str:
+    where, kind = _where(error["loc"]), error.get("type", "")
+    if kind == "string_pattern_mismatch":
+        return f"{where}: the text is blank"
+    if kind == "string_too_short":
+        return f"{where}: the text is empty"
+    if kind == "string_too_long" and (error["loc"][-1] == "text" or len(error["loc"]) == 2):
+        return f"{where}: the text is longer than {limits.max_text_chars} characters"
+    if kind == "too_long" and error["loc"] == ["texts"]:
+        return f"more than {limits.max_texts} texts in one request"
+    return f"{where}: {error.get('msg', 'invalid')}"
 
 
 class PredictResponse(BaseModel):
@@ -60,17 +114,25 @@ class ModelInfo(BaseModel):
 
 
 def create_app(model_dir: str | Path, backend: str = "auto", limits: Limits | None = None, predictor: Any = None):
-    from fastapi import FastAPI, HTTPException, Request
+    from fastapi import HTTPException, Request
+    from fastapi.encoders import jsonable_encoder
+    from fastapi.exceptions import RequestValidationError
     from fastapi.responses import JSONResponse
+    from fastapi_offline import FastAPIOffline
 
     from eventcoder.predictor import Predictor
+    from eventcoder.predictor import predict as code_articles
 
     limits = limits or Limits()
     model_dir = Path(model_dir)
     pred = predictor or Predictor.from_pretrained(model_dir, backend=backend)
     lock = threading.Lock()  # one model call at a time; requests wait in worker threads
-    app = FastAPI(title="eventcoder", version="0.1.0",
-                  description="Event type and casualty figures, with evidence, from news articles.")
+    app = FastAPIOffline(title="eventcoder", version=_version(),
+                         description="Event type and casualty figures, with evidence, from news articles.")
+
+    @app.exception_handler(RequestValidationError)
+    async def plain_422(request: Request, exc: RequestValidationError) -> JSONResponse:
+        return JSONResponse(status_code=422, content=jsonable_encoder({"detail": plain_errors(exc.errors(), limits)}))
 
     @app.middleware("http")
     async def limit_body(request: Request, call_next):
@@ -86,24 +148,25 @@ def create_app(model_dir: str | Path, backend: str = "auto", limits: Limits | No
 
     @app.get("/model", response_model=ModelInfo)
     def model_info() -> ModelInfo:
-        card = (model_dir / "README.md").read_text() if (model_dir / "README.md").is_file() else ""
-        maps = json.loads((model_dir / "label_maps.json").read_text())
+        card = (model_dir / CARD_FILE).read_text() if (model_dir / CARD_FILE).is_file() else ""
+        maps = read_label_maps(model_dir)
         return ModelInfo(model_dir=str(model_dir), backend=pred.backend, event_labels=pred.event_labels,
                          mention_labels=pred.mention_labels, taxonomy=maps.get("taxonomy", {}), card=card)
 
     PredictRequest = request_model(limits)  # noqa: N806
 
     async def predict(req):  # annotated below: the request model is built from the limits at run time
-        texts = req.texts
+        articles = [t if isinstance(t, str) else t.model_dump() for t in req.texts]
+
         def run_model() -> list[dict[str, Any]]:
             with lock:
-                return pred(texts, req.batch_size)
+                return code_articles(articles, pred, req.batch_size)
 
         try:
             results = await asyncio.to_thread(run_model)
         except ValueError as e:  # a text the Predictor refuses (e.g. blank): the client's error, not ours
             raise HTTPException(status_code=422, detail=str(e)) from None
-        return PredictResponse(predictions=[Prediction(**r) for r in results])
+        return PredictResponse(predictions=[Prediction(**r) for r in results])  # already validated records
 
     predict.__annotations__ = {"req": PredictRequest, "return": PredictResponse}
     app.post("/predict", response_model=PredictResponse,
@@ -111,6 +174,15 @@ def create_app(model_dir: str | Path, backend: str = "auto", limits: Limits | No
                         422: {"description": "invalid input or over a limit"}})(predict)
 
     return app
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("eventcoder")
+    except PackageNotFoundError:
+        return "0+unknown"
 
 
 def run(model_dir: str | Path, host: str = "127.0.0.1", port: int = 8000, backend: str = "auto") -> None:

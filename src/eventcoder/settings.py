@@ -15,8 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-SETTINGS_FILE = "decoding.json"
-LEGACY_FILE = "calibration.json"  # flat fitted values only, as older model directories hold them
+from eventcoder.model_dir import LEGACY_SETTINGS_FILE, SETTINGS_FILE
 
 
 class _Group(BaseModel):
@@ -84,7 +83,7 @@ class DecodeSettings(BaseModel):
         """The directory's settings (defaults when it has none); a bad file fails naming it."""
         path = Path(model_dir) / SETTINGS_FILE
         if not path.is_file():
-            return cls._from_flat_file(Path(model_dir) / LEGACY_FILE)
+            return cls._from_flat_file(Path(model_dir) / LEGACY_SETTINGS_FILE)
         try:
             return cls.model_validate_json(path.read_text())
         except ValueError as e:

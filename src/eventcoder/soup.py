@@ -10,18 +10,13 @@ naming its parts); its decoding settings are tuned afterwards (`eventcoder.cross
 """
 from __future__ import annotations
 
-import json
-import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
 from omegaconf import DictConfig
 
+from eventcoder.model_dir import WEIGHTS_FILE, check_same_recipe, write_parts
 from eventcoder.paths import repo_path
-
-SAME = ("event_labels", "mention_labels", "window_length", "window_stride", "headline_context", "mention_context")
-COPIED = ("config.json", "tokenizer.json", "tokenizer_config.json", "label_maps.json", "training_config.yaml",
-          "lexical.json", "lexical.npz")  # the lexical model of one recipe's train split (eventcoder.lexical)
 
 
 def average_state(states: Sequence[dict]) -> dict:
@@ -46,33 +41,6 @@ def average_state(states: Sequence[dict]) -> dict:
     return out
 
 
-def check_same_recipe(dirs: Sequence[Path], same_encoder: bool = True) -> None:
-    """Refuse models whose labels or windows (and, with `same_encoder`, encoder config; else only its
-    vocabulary) differ from the first's, naming the model and the difference."""
-    configs = [json.loads((d / "config.json").read_text()) for d in dirs]
-    for d, c in zip(dirs[1:], configs[1:], strict=True):
-        for key in SAME:
-            if c.get(key) != configs[0].get(key):
-                raise ValueError(f"{d}: {key} {c.get(key)!r} differs from {dirs[0]}'s {configs[0].get(key)!r}")
-        enc, first = c.get("encoder") or {}, configs[0].get("encoder") or {}
-        if (enc != first) if same_encoder else (enc.get("vocab_size") != first.get("vocab_size")):
-            raise ValueError(f"{d}: its {'encoder config' if same_encoder else 'vocabulary'} differs from {dirs[0]}'s")
-
-
-def write_parts(tmp: Path, dirs: Sequence[Path], models: Sequence[str | Path], output: str | Path,
-                what: str) -> None:
-    """Copy the first part's config, tokenizer and label maps into `tmp` and write a model card that
-    says `what` the model is, lists its parts and how to tune its decoding settings."""
-    for name in COPIED:
-        if (dirs[0] / name).is_file():
-            shutil.copy2(dirs[0] / name, tmp / name)
-    parts = "\n".join(f"- `{m}`" for m in models)
-    (tmp / "README.md").write_text(
-        f"---\nlibrary_name: transformers\ntags: [eventcoder, event-coding, political-violence, acled]\n---\n"
-        f"# eventcoder model `{Path(str(output)).name}`\n\n{what}\n\n{parts}\n\nIts decoding settings are not "
-        f"theirs: tune them with `python -m eventcoder.crosstune model={output} tune_set=dev_articles tune_store=true`.\n")
-
-
 def make_soup(models: Sequence[str | Path], output: str | Path) -> Path:
     """Average the models' weights into `output` (a model directory `Predictor` loads)."""
     from safetensors.torch import load_file, save_file
@@ -83,10 +51,10 @@ def make_soup(models: Sequence[str | Path], output: str | Path) -> Path:
     if len(dirs) < 2:
         raise ValueError("a soup needs at least two models")
     check_same_recipe(dirs)
-    soup = average_state([load_file(str(d / "model.safetensors")) for d in dirs])
+    soup = average_state([load_file(str(d / WEIGHTS_FILE)) for d in dirs])
     out = repo_path(output)
     with atomic_dir(out) as tmp:
-        save_file(soup, str(tmp / "model.safetensors"), metadata={"format": "pt"})
+        save_file(soup, str(tmp / WEIGHTS_FILE), metadata={"format": "pt"})
         write_parts(tmp, dirs, models, output,
                     f"The mean of the weights of {len(dirs)} models of one recipe (`python -m eventcoder.soup`):")
     return out

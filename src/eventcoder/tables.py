@@ -1,6 +1,6 @@
 """Prediction records as a flat table colleagues open in a spreadsheet or a data frame: one row per
-article (id, row, event type and score, totals, the figure of every outcome and group, the vague
-words, and the evidence as compact text), written as CSV or Parquet."""
+article (id, row, event type and score, totals, the figure of every outcome and group, the event's
+date and place, the vague words, and the evidence as compact text), written as CSV or Parquet."""
 from __future__ import annotations
 
 import csv
@@ -9,6 +9,11 @@ from pathlib import Path
 from typing import Any
 
 FORMATS = ("jsonl", "csv", "parquet")
+# column: (record field, key) of the event's date and place (`eventcoder.incidents`)
+WHEN_WHERE = {"event_date": ("when", "date"), "date_precision": ("when", "precision"),
+              "country": ("where", "country"), "admin1": ("where", "admin1"), "place": ("where", "place"),
+              "latitude": ("where", "latitude"), "longitude": ("where", "longitude"),
+              "geo_precision": ("where", "precision_code")}
 
 
 def output_format(path: str | Path, asked: str | None) -> str:
@@ -24,7 +29,7 @@ def output_format(path: str | Path, asked: str | None) -> str:
 def columns(mention_labels: Iterable[str]) -> list[str]:
     """The table's columns for a model's casualty labels ("killed:civilians", ...)."""
     figures = [lab.replace(":", "_") for lab in mention_labels if ":" in lab]
-    return ["id", "row", "event_type", "score", "killed", "injured", *figures, "vague", "evidence"]
+    return ["id", "row", "event_type", "score", "killed", "injured", *figures, *WHEN_WHERE, "vague", "evidence"]
 
 
 def flat_row(record: dict[str, Any], cols: list[str]) -> dict[str, Any]:
@@ -32,6 +37,8 @@ def flat_row(record: dict[str, Any], cols: list[str]) -> dict[str, Any]:
     has none or only a vague word), vague words and evidence as `outcome:group` text."""
     row: dict[str, Any] = {c: record.get(c) for c in ("id", "row", "event_type", "score")}
     row.update({o: record.get(o) for o in ("killed", "injured")})
+    for col, (field, key) in WHEN_WHERE.items():
+        row[col] = (record.get(field) or {}).get(key)
     for col in cols:
         outcome, _, group = col.partition("_")
         if col not in row and col not in ("vague", "evidence") and outcome in record.get("casualties", {}):
@@ -43,21 +50,60 @@ def flat_row(record: dict[str, Any], cols: list[str]) -> dict[str, Any]:
     return {c: row.get(c) for c in cols}
 
 
+class TableWriter:
+    """Writes records as flat rows to an open file (text for CSV, binary for Parquet) as they come:
+    CSV line by line, Parquet a row group per `rows_per_group`, so an archive is never held whole."""
+
+    def __init__(self, fh: Any, cols: list[str], fmt: str, rows_per_group: int = 4096) -> None:
+        if fmt not in ("csv", "parquet"):
+            raise ValueError(f"a table is CSV or Parquet, not {fmt!r}")
+        self.fh, self.cols, self.fmt, self.rows_per_group = fh, cols, fmt, rows_per_group
+        self.pending: list[dict[str, Any]] = []
+        self.written = 0
+        self._csv: csv.DictWriter | None = None
+        self._parquet: Any = None
+        if fmt == "csv":
+            self._csv = csv.DictWriter(fh, fieldnames=cols)
+            self._csv.writeheader()
+        else:
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            types = {"id": pa.string(), "row": pa.int64(), "event_type": pa.string(), "score": pa.float64(),
+                     "vague": pa.string(), "evidence": pa.string(), "event_date": pa.string(),
+                     "date_precision": pa.string(), "country": pa.string(), "admin1": pa.string(),
+                     "place": pa.string(), "latitude": pa.float64(), "longitude": pa.float64()}
+            self.schema = pa.schema([(c, types.get(c, pa.int64())) for c in cols])
+            self._parquet = pq.ParquetWriter(fh, self.schema)
+
+    def write(self, record: dict[str, Any]) -> None:
+        row = flat_row(record, self.cols)
+        self.written += 1
+        if self._csv is not None:
+            self._csv.writerow(row)
+        else:
+            self.pending.append(row)
+            if len(self.pending) >= self.rows_per_group:
+                self._flush()
+
+    def _flush(self) -> None:
+        import pyarrow as pa
+
+        if self.pending:
+            self._parquet.write_table(pa.Table.from_pylist(self.pending, schema=self.schema))
+            self.pending = []
+
+    def close(self) -> None:
+        """Finish the file (Parquet's footer); the caller closes the file object."""
+        if self._parquet is not None:
+            self._flush()
+            self._parquet.close()
+
+
 def write_table(records: Iterable[dict[str, Any]], cols: list[str], fh: Any, fmt: str) -> int:
     """Write the records' flat rows to an open file (text for CSV, binary for Parquet)."""
-    rows = [flat_row(r, cols) for r in records]
-    if fmt == "csv":
-        writer = csv.DictWriter(fh, fieldnames=cols)
-        writer.writeheader()
-        writer.writerows(rows)
-    elif fmt == "parquet":
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
-        types = {"id": pa.string(), "row": pa.int64(), "event_type": pa.string(), "score": pa.float64(),
-                 "vague": pa.string(), "evidence": pa.string()}
-        schema = pa.schema([(c, types.get(c, pa.int64())) for c in cols])
-        pq.write_table(pa.Table.from_pylist(rows, schema=schema), fh)
-    else:
-        raise ValueError(f"a table is CSV or Parquet, not {fmt!r}")
-    return len(rows)
+    writer = TableWriter(fh, cols, fmt)
+    for record in records:
+        writer.write(record)
+    writer.close()
+    return writer.written

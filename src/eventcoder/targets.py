@@ -1,7 +1,7 @@
 """Scored eval sets judged against the targets: met or not, how sure, and what limits a miss.
 
 A point figure on 17 or 74 articles can sit one article from its target, so each verdict also
-reads the figure's 95 % interval (`evaluate.target_intervals`): a target is met beyond chance when
+reads the figure's 95 % interval (`scoring.target_intervals`): a target is met beyond chance when
 the whole interval reaches it, missed beyond chance when the whole interval lies below it. A miss
 comes with what the set itself measures about it: totals the text does not state (no reader can
 get those), the largest confusions, classes too small to score, and the set's size.
@@ -16,7 +16,7 @@ SMALL_CLASS = 4  # classes with this many articles or fewer move macro-F1 by a l
 
 
 def figure(sec: dict[str, Any], name: str, system: str = "model") -> float | None:
-    """A target figure of one system in a scored set (`evaluate.score_set`), or None if the set has none."""
+    """A target figure of one system in a scored set (`scoring.score_set`), or None if the set has none."""
     if name == "event macro-F1":
         return sec["event"][system]["macro_f1"] if "event" in sec else None
     outcome = name.split()[0]
@@ -87,7 +87,7 @@ def judge(sec: dict[str, Any], targets: dict[str, float]) -> list[dict[str, Any]
         value = figure(sec, name)
         if value is None:
             continue
-        iv = sec["intervals"][name]  # `evaluate.target_intervals`: every figure a set has, with its best baseline
+        iv = sec["intervals"][name]  # `scoring.target_intervals`: every figure a set has, with its best baseline
         baseline = iv["baseline"]
         lead = round(value - figure(sec, name, baseline), 4)
         lead_iv = iv["lead"]

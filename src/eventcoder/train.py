@@ -33,7 +33,7 @@ def resolve_backbone_dir(name: str, cache_root: Path) -> str:
     if name == "tiny":
         path = cache_root / "tiny-bert"
         if not (path / "config.json").is_file():
-            from eventcoder.model import tiny_encoder_dir
+            from eventcoder.backbones import tiny_encoder_dir
 
             tiny_encoder_dir(str(path))
         return str(path)
@@ -88,13 +88,13 @@ def continue_from(model_dir: str, taxonomy: Any, **config_updates: Any) -> Any:
     """A trained eventcoder model to train further (`init_from`), with this run's class weights; its
     label maps must be the taxonomy's, or the message names its label file."""
     from eventcoder.model import EventCoderModel
-    from eventcoder.predictor import check_model_dir
+    from eventcoder.model_dir import LABEL_MAPS_FILE, check_model_dir
 
     p = check_model_dir(model_dir)
     model = EventCoderModel.from_pretrained(str(p))
     if list(model.config.event_labels) != taxonomy.event_labels or \
             list(model.config.mention_labels) != taxonomy.mention_labels:
-        raise ValueError(f"{p / 'label_maps.json'}: labels differ from taxonomy {taxonomy.name!r}")
+        raise ValueError(f"{p / LABEL_MAPS_FILE}: labels differ from taxonomy {taxonomy.name!r}")
     for key, value in config_updates.items():
         setattr(model.config, key, value)
     return model
@@ -220,7 +220,9 @@ def train_model(cfg: DictConfig) -> Path:
     from eventcoder.features import WindowCollator, windows_for_training
     from eventcoder.io import atomic_dir
     from eventcoder.model import EventCoderModel
-    from eventcoder.paths import REPO_ROOT, repo_path
+    from eventcoder.model_card import TRAINING_DATA, write_card
+    from eventcoder.model_dir import LABEL_MAPS_FILE, METRICS_FILE, TRAINING_CONFIG_FILE, label_maps_text
+    from eventcoder.paths import repo_path
     from eventcoder.settings import DecodeSettings
     from eventcoder.taxonomy import load_taxonomy
 
@@ -238,7 +240,7 @@ def train_model(cfg: DictConfig) -> Path:
             dsd[split] = dsd[split].filter(lambda r: r["source"] in keep, desc=f"{split}: sources {sorted(keep)}")
     holdout = cfg.get("holdout_fold")
     if holdout:  # cross-fitting: one fold of these sources' train rows stays out (eventcoder.crossfit)
-        from eventcoder.crossfit import in_fold
+        from eventcoder.data.split import in_fold
 
         before = len(dsd["train"])
         dsd["train"] = dsd["train"].filter(
@@ -247,7 +249,7 @@ def train_model(cfg: DictConfig) -> Path:
         lexical_split = lexical_split.filter(lambda r: not in_fold(r, holdout), desc="lexical: fold left out")
     init_from = cfg.get("init_from")
     backbone = (str(repo_path(init_from)) if init_from
-                else resolve_backbone_dir(str(cfg.model.backbone), REPO_ROOT / "models" / ".cache"))
+                else resolve_backbone_dir(str(cfg.model.backbone), repo_path("models/.cache")))
     tokenizer = AutoTokenizer.from_pretrained(backbone)
     wl, ws = int(cfg.model.window_length), int(cfg.model.window_stride)
     hc = bool(cfg.model.get("headline_context", False))
@@ -310,22 +312,22 @@ def train_model(cfg: DictConfig) -> Path:
     with atomic_dir(out_dir / "final.tmpdir") as tmp:
         trainer.model.save_pretrained(str(tmp))
         tokenizer.save_pretrained(str(tmp))
-        (tmp / "label_maps.json").write_text(json.dumps(
-            {"event_labels": taxonomy.event_labels, "mention_labels": taxonomy.mention_labels,
-             "taxonomy": taxonomy.to_dict()}, indent=2) + "\n")
-        (tmp / "training_config.yaml").write_text(OmegaConf.to_yaml(cfg, resolve=True))
-        (tmp / "metrics.json").write_text(json.dumps({"validation": metrics,
-                                                       "train": train_result.metrics}, indent=2) + "\n")
+        (tmp / LABEL_MAPS_FILE).write_text(label_maps_text(taxonomy.event_labels, taxonomy.mention_labels,
+                                                           taxonomy.to_dict()))
+        (tmp / TRAINING_CONFIG_FILE).write_text(OmegaConf.to_yaml(cfg, resolve=True))
+        (tmp / METRICS_FILE).write_text(json.dumps({"validation": metrics,
+                                                    "train": train_result.metrics}, indent=2) + "\n")
+        (tmp / TRAINING_DATA).write_text(json.dumps(stats, indent=2) + "\n")  # what the card's counts come from
         lexical = bool(cfg.get("lexical", True)) and write_lexical(lexical_split, tmp)
         DecodeSettings().save(tmp)  # the defaults until evaluate or crosstune fits them: stated, not implied
-        (tmp / "README.md").write_text(model_card(cfg, stats, metrics, train_result.metrics, lexical))
+        write_card(tmp, name=out_dir.name)
     # move the finished files into the run dir (checkpoints and logs stay beside them)
     final = out_dir / "final.tmpdir"
     for f in final.iterdir():
         os.replace(f, out_dir / f.name)
     shutil.rmtree(final, ignore_errors=True)
     if not lexical:  # an earlier run's lexical model does not belong to these weights
-        from eventcoder.lexical import LEXICAL_FILES
+        from eventcoder.model_dir import LEXICAL_FILES
 
         for name in LEXICAL_FILES:
             (out_dir / name).unlink(missing_ok=True)
@@ -363,51 +365,6 @@ def write_lexical(train_split: Any, model_dir: Path) -> bool:
         return False
     LexicalModel.fit(texts, labels).save(model_dir)
     return True
-
-
-def model_card(cfg: DictConfig, stats: dict[str, Any], val: dict[str, float], train: dict[str, float],
-               lexical: bool = False) -> str:
-    rows = "\n".join(f"| {k.removeprefix('eval_')} | {v:.4f} |" for k, v in sorted(val.items())
-                     if isinstance(v, float) and not k.endswith(("runtime", "per_second")))
-    stage = (f"\n- Continued from the trained model `{cfg.init_from}` (a second stage)." if cfg.get("init_from") else "")
-    if cfg.get("keep_layers"):
-        stage += (f"\n- A student: encoder layers {list(cfg.keep_layers)} of `{cfg.init_from}` kept "
-                  f"({len(cfg.keep_layers)} layers).")
-    distill = cfg.get("distill") or {}
-    if distill.get("teacher"):
-        stage += (f"\n- Distilled from `{distill.teacher}` (loss weight {distill.weight}, "
-                  f"temperature {distill.temperature}).")
-    if cfg.get("holdout_fold"):
-        h = cfg.holdout_fold
-        stage += (f"\n- A cross-fitting fold model: fold {h.fold} of {h.folds} of the {', '.join(h.sources)} "
-                  f"train rows left out: {stats.get('holdout_rows')} rows (python -m eventcoder.crossfit).")
-    if lexical:
-        stage += ("\n- With a lexical event-type model (`lexical.json`, `lexical.npz`: TF-IDF + logistic regression "
-                  "on the train split of every source); `lexical_weight` in `decoding.json` says how much it counts.")
-    sources = ", ".join(cfg.train_sources if cfg.get("train_sources") else stats["sources"])
-    return f"""---
-library_name: transformers
-tags: [eventcoder, event-coding, political-violence, acled]
----
-# eventcoder model `{cfg.run_name}`
-
-Reads a news article and returns its event type ({', '.join(stats['event_labels'])}) and the
-killed/injured figures by victim group, each backed by a number mention in the text.
-
-- Backbone: `{cfg.model.backbone}`; windows of {cfg.model.window_length} tokens, stride {cfg.model.window_stride}.{stage}
-- Training data: `{stats['name']}` ({stats['rows_per_split']}); sources: {sources}.
-  Data card: `{cfg.dataset_dir}/README.md`.
-- Trained with: `python -m eventcoder.train` and the config in `training_config.yaml`
-  (train runtime {train.get('train_runtime', 0):.0f} s).
-
-## Validation metrics (window level, measured at the end of training)
-
-| metric | value |
-|---|---|
-{rows}
-
-Article-level scores (totals exact match, by-group, baselines) come from `python -m eventcoder.evaluate`.
-"""
 
 
 def main() -> None:

@@ -17,16 +17,37 @@ from eventcoder.data.readers import Item, iter_csv_rows, read_records
 from eventcoder.schema import Article, RecordError
 from eventcoder.taxonomy import Taxonomy
 
+# Written for "unknown" by analysts' exports (GTD codes -99 and -9): unknown, not a count.
+UNKNOWN_COUNTS = frozenset({"", "nan", "na", "null", "none", "-99", "-9"})
 
-def _num(v: Any) -> float | None:
+
+class BadCount(ValueError):
+    """A count column holding something that is not a count: the row is rejected, naming the field."""
+
+    def __init__(self, column: str, value: Any, why: str) -> None:
+        super().__init__(f"{why} count {value!r}")
+        self.column = column
+
+
+def _num(row: Mapping[str, Any], column: str) -> float | None:
+    """The count in `column`: None when the export says unknown (blank, NaN, -99, -9); a negative,
+    fractional or non-numeric value raises BadCount instead of being read as unknown or truncated."""
+    v = row.get(column)
     if v is None:
         return None
     s = str(v).strip()
-    if s == "" or s.lower() in ("nan", "na", "null", "none", "-99", "-9"):
+    if s.lower() in UNKNOWN_COUNTS:
         return None
-    f = float(s)
-    if math.isnan(f) or f < 0:
+    try:
+        f = float(s)
+    except ValueError:
+        raise BadCount(column, v, "non-numeric") from None
+    if math.isnan(f):
         return None
+    if f < 0:
+        raise BadCount(column, v, "negative")
+    if not f.is_integer():
+        raise BadCount(column, v, "fractional")
     return f
 
 
@@ -72,14 +93,14 @@ def casualty_counts(row: Mapping[str, Any], spec: Mapping[str, Any]) -> tuple[di
     counts: dict[str, dict[str, int]] = {}
     totals: dict[str, int] = {}
     for outcome, ospec in spec.items():
-        total = _num(row.get(ospec["total"])) if ospec.get("total") else None
+        total = _num(row, ospec["total"]) if ospec.get("total") else None
         parts: dict[str, int] = {}
         for part in ospec.get("parts") or []:
             if "minus" in part:
-                a, b = (_num(row.get(c)) for c in part["minus"])
+                a, b = (_num(row, c) for c in part["minus"])
                 value = None if a is None else a - (b or 0)
             else:
-                value = _num(row.get(part["column"]))
+                value = _num(row, part["column"])
             group = _group_of(row, part["group"])
             if value is None or group is None:
                 continue
@@ -135,6 +156,8 @@ def _export_row(row: dict[str, Any], row_no: int, name: str, source: Mapping[str
     try:
         label = map_label(row, source["event_type"]) if source.get("event_type") else None
         counts, totals = casualty_counts(row, source.get("casualties") or {})
+    except BadCount as e:
+        return RecordError(name, row_no, e.column, str(e), rid)
     except (ValueError, KeyError) as e:
         return RecordError(name, row_no, None, f"bad value: {e}", rid)
     if label is not None and label not in taxonomy.event_labels:

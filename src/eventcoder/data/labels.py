@@ -1,7 +1,7 @@
 """Gold labels on number mentions: quotes resolved to offsets, spans aligned to candidates.
 
 Casualty labels may arrive as offsets, as a `quote` (optionally inside a unique `context`), or as
-totals only. This module turns each into labels on `numbers.py` candidates. Where it cannot be sure,
+totals only. This module turns each into labels on `eventcoder.numbers` candidates. Where it cannot be sure,
 it says so (the caller masks the record's casualty labels); it never guesses. With outcome cues
 (`outcome_cue`, off by default) it also reads the outcome the words at a number name: a count is not
 matched against them, and an outcome the export does not count is taken from them.
@@ -89,7 +89,7 @@ def gold_mention_labels(article: Article, candidates: list, taxonomy) -> tuple[l
     """Label each candidate from the article's gold casualty spans.
 
     Returns (labels, unmatched) where labels[i] is "O" or "outcome:group" for candidates[i] and
-    `unmatched` lists the indices of gold casualties that overlap no candidate (a numbers.py miss,
+    `unmatched` lists the indices of gold casualties that overlap no candidate (an `eventcoder.numbers` miss,
     which the builder reports and masks rather than guesses).
     """
     from eventcoder.taxonomy import OUTSIDE

@@ -3,13 +3,15 @@
 Near-duplicates (the same incident in several export rows, a summary reused) are found with MinHash
 over word 3-gram shingles and banded LSH, confirmed by Jaccard similarity, and merged with
 union-find. Splitting is stratified by event label over groups (scikit-learn's StratifiedGroupKFold)
-or, when asked, by date (train on the past, test on the future).
+or, when asked, by date (train on the past, test on the future). Folds within a split (cross-fitting,
+cross-tuning) come from a stable hash of the row id (`fold_index`).
 """
 from __future__ import annotations
 
 import hashlib
 import re
 from collections import defaultdict
+from typing import Any
 
 import numpy as np
 
@@ -121,3 +123,13 @@ def _group_fraction(idx: np.ndarray, strat: np.ndarray, grp: np.ndarray, frac: f
     kf = StratifiedGroupKFold(n_splits=k, shuffle=True, random_state=seed)
     _, held = next(iter(kf.split(idx, strat, grp)))
     return [int(idx[i]) for i in held]
+
+
+def fold_index(row_id: str, folds: int) -> int:
+    """The fold of a row: a stable hash of its id (the same on every machine and run)."""
+    return int(hashlib.sha1(row_id.encode("utf-8")).hexdigest(), 16) % folds
+
+
+def in_fold(row: dict[str, Any], holdout: Any) -> bool:
+    """Whether `row` is in the held-out fold `holdout` ({folds, fold, sources})."""
+    return row["source"] in set(holdout.sources) and fold_index(row["id"], int(holdout.folds)) == int(holdout.fold)

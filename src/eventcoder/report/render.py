@@ -1,122 +1,20 @@
 """Render an evaluation result (see `eventcoder.evaluate`) as report.md, report.html and PNG plots.
 
 Both documents are built from the same tables, so they always say the same thing; the HTML embeds
-its images as data URIs and opens offline.
+its images as data URIs and opens offline. The order is the reader's: the headline set against
+the targets on one screen, the contents, the targets over every set, each set with its plots, and
+the command and settings last.
 """
 from __future__ import annotations
 
-import base64
-import html
 from pathlib import Path
 from typing import Any
 
+from eventcoder.report.doc import Doc
+from eventcoder.report.plots import report_plots
+from eventcoder.report.summary import summary_lead, summary_table
 
-def _fmt(v: Any) -> str:
-    if v is None:
-        return "–"
-    if isinstance(v, float):
-        return f"{v:.3f}"
-    return str(v)
-
-
-class Doc:
-    """Collects blocks once and writes them as markdown and as HTML."""
-
-    def __init__(self) -> None:
-        self.md: list[str] = []
-        self.html: list[str] = []
-
-    def heading(self, text: str, level: int = 2) -> None:
-        self.md += ["#" * level + " " + text, ""]
-        self.html.append(f"<h{level}>{html.escape(text)}</h{level}>")
-
-    def para(self, text: str) -> None:
-        self.md += [text, ""]
-        self.html.append(f"<p>{html.escape(text)}</p>")
-
-    def table(self, header: list[str], rows: list[list[Any]]) -> None:
-        self.md.append("| " + " | ".join(header) + " |")
-        self.md.append("|" + "---|" * len(header))
-        for r in rows:
-            self.md.append("| " + " | ".join(_fmt(x) for x in r) + " |")
-        self.md.append("")
-        head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
-        body = "".join("<tr>" + "".join(f"<td>{html.escape(_fmt(x))}</td>" for x in r) + "</tr>" for r in rows)
-        self.html.append(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
-
-    def image(self, path: Path, alt: str) -> None:
-        self.md += [f"![{alt}]({path.name})", ""]
-        data = base64.b64encode(path.read_bytes()).decode()
-        self.html.append(f'<figure><img alt="{html.escape(alt)}" src="data:image/png;base64,{data}">'
-                         f"<figcaption>{html.escape(alt)}</figcaption></figure>")
-
-    def write(self, out: Path, title: str) -> None:
-        (out / "report.md").write_text("\n".join(self.md) + "\n")
-        style = ("body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em}"
-                 "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;"
-                 "text-align:right}th{background:#f3f3f3}td:first-child{text-align:left}img{max-width:100%}")
-        (out / "report.html").write_text(
-            f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
-            f"<style>{style}</style></head><body>{''.join(self.html)}</body></html>\n")
-
-
-def _save(fig: Any, path: Path) -> Path:
-    import matplotlib.pyplot as plt
-
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
-
-
-def _plots(result: dict[str, Any], plots: dict[str, Any], out: Path) -> dict[str, Path]:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    import numpy as np
-
-    files: dict[str, Path] = {}
-    first = next((s for s in result["sections"].values() if "event" in s), None)
-    if first is not None:
-        m = first["event"]["model"]
-        cm = np.array(m["confusion_matrix"])
-        fig, ax = plt.subplots(figsize=(7, 6))
-        ax.imshow(cm, cmap="Blues")
-        ax.set_xticks(range(len(m["labels"])), m["labels"], rotation=45, ha="right", fontsize=8)
-        ax.set_yticks(range(len(m["labels"])), m["labels"], fontsize=8)
-        for i in range(cm.shape[0]):
-            for j in range(cm.shape[1]):
-                ax.text(j, i, int(cm[i, j]), ha="center", va="center", fontsize=8)
-        ax.set_xlabel("predicted")
-        ax.set_ylabel("gold")
-        ax.set_title(f"Event type confusion ({next(iter(k for k, s in result['sections'].items() if 'event' in s))})")
-        files["confusion"] = _save(fig, out / "confusion_matrix.png")
-        bins = first["calibration"]["bins"]
-        fig, ax = plt.subplots(figsize=(5, 5))
-        ax.plot([0, 1], [0, 1], "--", color="grey")
-        ax.plot([b["confidence"] for b in bins], [b["accuracy"] for b in bins], "o-")
-        ax.set_xlabel("confidence")
-        ax.set_ylabel("accuracy")
-        ax.set_title(f"Reliability (ECE {first['calibration']['ece']:.3f})")
-        files["calibration"] = _save(fig, out / "calibration.png")
-    fig, axes = plt.subplots(1, 2, figsize=(10, 5))
-    for ax, outcome in zip(axes, ("killed", "injured"), strict=True):
-        for name, d in plots.items():
-            pairs = [(g, p) for g, p in zip(d[f"gold_{outcome}"], d[f"pred_{outcome}"], strict=True) if g >= 0]
-            if pairs:
-                g, p = zip(*pairs, strict=True)
-                ax.scatter(np.array(g) + 1, np.array(p) + 1, alpha=0.5, s=14, label=name)
-        ax.set_xscale("log")
-        ax.set_yscale("log")
-        ax.plot([1, 1e4], [1, 1e4], "--", color="grey")
-        ax.set_xlabel(f"gold {outcome} + 1")
-        ax.set_ylabel(f"predicted {outcome} + 1")
-        ax.set_title(f"{outcome}: predicted vs gold (log)")
-        if ax.get_legend_handles_labels()[0]:
-            ax.legend(fontsize=7)
-    files["casualties"] = _save(fig, out / "casualties.png")
-    return files
+__all__ = ["Doc", "intervals_table", "render_report", "targets_section"]
 
 
 def _span(interval: list[float] | None) -> str:
@@ -125,7 +23,7 @@ def _span(interval: list[float] | None) -> str:
 
 def intervals_table(doc: Doc, sec: dict[str, Any]) -> None:
     """The targets' figures of one scored set with their 95 % bootstrap intervals, and the model's
-    lead over the best baseline with its interval (`evaluate.target_intervals`)."""
+    lead over the best baseline with its interval (`scoring.target_intervals`)."""
     from eventcoder.metrics import BOOTSTRAP_RESAMPLES
     from eventcoder.targets import figure
 
@@ -171,11 +69,10 @@ def _record(r: dict[str, Any]) -> str:
     return f"{r['event_type']}, killed {r['killed']}, injured {r['injured']}" + (f" ({groups})" if groups else "")
 
 
-def render_report(result: dict[str, Any], plots: dict[str, Any], out: Path) -> None:
-    files = _plots(result, plots, out)
-    doc = Doc()
-    doc.heading(f"Evaluation of `{result['model']}`", 1)
-    doc.para(f"Produced by: {result['command']} — eval sets: {', '.join(result['eval_sets'])}; TF-IDF and "
+def settings_appendix(doc: Doc, result: dict[str, Any]) -> None:
+    """The command that produced the report, the vague-word table and the decoding settings in use."""
+    doc.heading("Appendix: command and settings")
+    doc.para(f"Produced by: `{result['command']}` — eval sets: {', '.join(result['eval_sets'])}; TF-IDF and "
              f"majority baselines fitted on the train split of `{result['baseline_train']}` in the same run.")
     vague = ", ".join(f"{k}→{v}" for k, v in result["vague_table"].items() if v is not None)
     doc.para(f"Vague quantities are reported beside totals and {'are' if result['count_vague_in_totals'] else 'are not'}"
@@ -197,6 +94,84 @@ def render_report(result: dict[str, Any], plots: dict[str, Any], out: Path) -> N
     if hand:
         doc.para("Set by hand for this run (not fitted, not stored): "
                  + ", ".join(f"{k}={v}" for k, v in result["decode_settings"].items()) + ".")
+
+
+def _set_section(doc: Doc, name: str, sec: dict[str, Any], plots: dict[str, Path]) -> None:
+    """One eval set: event type (with its confusion matrix and reliability diagram), casualties,
+    intervals, error kinds and length strata."""
+    doc.heading(f"Eval set `{name}` ({sec['n_articles']} articles, {sec['bad_rows']} bad rows reported)")
+    if "event" in sec:
+        ev = sec["event"]
+        doc.heading("Event type", 3)
+        rows = [[sys_, ev[sys_]["accuracy"], ev[sys_]["macro_f1"], ev[sys_].get("macro_f1_gold_types")]
+                for sys_ in ("model", "tfidf_logreg", "majority")]
+        doc.table(["system", "accuracy", "macro-F1", "macro-F1 over the gold's types"], rows)
+        lead = ev["model"]["macro_f1"] - max(ev["tfidf_logreg"]["macro_f1"], ev["majority"]["macro_f1"])
+        doc.para(f"Model lead in macro-F1 over the best baseline: {lead:+.3f}. Expected calibration error: "
+                 f"{sec['calibration']['ece']:.3f}.")
+        pc = ev["model"]["per_class"]
+        doc.table(["class", "precision", "recall", "F1", "support"],
+                  [[k, v["precision"], v["recall"], v["f1"], v["support"]] for k, v in pc.items()])
+        doc.images([(plots[key], f"{alt}: {name}") for key, alt in
+                    (("confusion", "Event type confusion matrix"),
+                     ("calibration", "Reliability diagram (articles per confidence bin)")) if key in plots])
+    cas = sec["casualties"]
+    if cas:
+        doc.heading("Casualties", 3)
+        rows = []
+        for o in ("killed", "injured"):
+            if o in cas:
+                for scope, key in (("all", None), ("reported (gold > 0)", "reported")):
+                    for sys_ in ("model", "rule_based"):
+                        c = cas[o].get(key, {}).get(sys_) if key else cas[o][sys_]
+                        if not c or not c["n"]:
+                            continue
+                        rows.append([f"{o} — {sys_}", scope, c["n"], c["exact"], c["within_1"],
+                                     c["within_20pct"], c["mae"]])
+        if rows:
+            doc.para("Exact match over all articles, and over the articles whose gold total is above 0 "
+                     "(those that report such casualties: always answering 0 scores 0 there).")
+            doc.table(["total", "scope", "articles", "exact", "±1", "±20%", "MAE"], rows)
+        strata = [[f"{o} — {k}", c["model"]["n"], c["model"]["exact"], c["rule_based"]["exact"]]
+                  for o in ("killed", "injured") if o in cas
+                  for k, c in cas[o].get("by_statement", {}).items()]
+        if strata:
+            doc.para("By whether the text states the gold total: a count in it has the total's value "
+                     "(stated), the total is 0 (zero), or neither (not stated: a sum of parts, or a count "
+                     "the coder took from elsewhere).")
+            doc.table(["total — the text", "articles", "model exact", "rule_based exact"], strata)
+        if "by_group_exact" in cas:
+            doc.table(["system", "by-group exact", "mention P", "mention R", "mention F1"],
+                      [[s, cas["by_group_exact"][s], cas["mentions"][s]["precision"],
+                        cas["mentions"][s]["recall"], cas["mentions"][s]["f1"]] for s in ("model", "rule_based")])
+    if sec.get("intervals"):
+        doc.heading("How sure: intervals", 3)
+        intervals_table(doc, sec)
+    if sec.get("error_kinds"):
+        doc.heading("Error kinds (counts over this set)", 3)
+        doc.table(["kind", "count"], [[k, v] for k, v in list(sec["error_kinds"].items())[:15]])
+    doc.heading("By article length (words)", 3)
+    doc.table(["length", "articles", "event accuracy", "killed exact"],
+              [[k, v["articles"], v["event_accuracy"], v["killed_exact"]] for k, v in sec["by_length"].items()])
+
+
+def render_report(result: dict[str, Any], totals: dict[str, Any] | None, out: Path,
+                  casualty_plot: Path | None = None) -> None:
+    """Write report.md, report.html and the plots into `out` from an evaluation result (metrics.json)
+    and the per-article casualty totals of its sets (plot_data.json; None when not kept: then
+    `casualty_plot`, an already drawn casualties.png in `out`, is shown if given)."""
+    files = report_plots(result, totals, out)
+    drawn = files.get("", {}).get("casualties")
+    casualties = drawn or casualty_plot
+    doc = Doc()
+    doc.heading(f"Evaluation of `{result['model']}`", 1)
+    if result["sections"]:
+        doc.box(True)
+        doc.heading("Summary")
+        doc.para(summary_lead(result))
+        doc.table(*summary_table(result))
+        doc.box(False)
+    doc.contents_here()
     if result.get("reference"):
         doc.heading("Reference articles")
         doc.table(["article", "exactly right", "expected", "predicted"],
@@ -206,61 +181,12 @@ def render_report(result: dict[str, Any], plots: dict[str, Any], out: Path) -> N
     targets_section(doc, result.get("targets") or {},
                     next((s for s in result["sections"] if fitted_on.startswith(f"{s} {result.get('split', 'test')} ")), None))
     for name, sec in result["sections"].items():
-        doc.heading(f"Eval set `{name}` ({sec['n_articles']} articles, {sec['bad_rows']} bad rows reported)")
-        if "event" in sec:
-            ev = sec["event"]
-            doc.heading("Event type", 3)
-            rows = [[sys_, ev[sys_]["accuracy"], ev[sys_]["macro_f1"], ev[sys_].get("macro_f1_gold_types", "")]
-                    for sys_ in ("model", "tfidf_logreg", "majority")]
-            doc.table(["system", "accuracy", "macro-F1", "macro-F1 over the gold's types"], rows)
-            lead = ev["model"]["macro_f1"] - max(ev["tfidf_logreg"]["macro_f1"], ev["majority"]["macro_f1"])
-            doc.para(f"Model lead in macro-F1 over the best baseline: {lead:+.3f}. Expected calibration error: "
-                     f"{sec['calibration']['ece']:.3f}.")
-            pc = ev["model"]["per_class"]
-            doc.table(["class", "precision", "recall", "F1", "support"],
-                      [[k, v["precision"], v["recall"], v["f1"], v["support"]] for k, v in pc.items()])
-        cas = sec["casualties"]
-        if cas:
-            doc.heading("Casualties", 3)
-            rows = []
-            for o in ("killed", "injured"):
-                if o in cas:
-                    for scope, key in (("all", None), ("reported (gold > 0)", "reported")):
-                        for sys_ in ("model", "rule_based"):
-                            c = cas[o].get(key, {}).get(sys_) if key else cas[o][sys_]
-                            if not c or not c["n"]:
-                                continue
-                            rows.append([f"{o} — {sys_}", scope, c["n"], c["exact"], c["within_1"],
-                                         c["within_20pct"], c["mae"]])
-            if rows:
-                doc.para("Exact match over all articles, and over the articles whose gold total is above 0 "
-                         "(those that report such casualties: always answering 0 scores 0 there).")
-                doc.table(["total", "scope", "articles", "exact", "±1", "±20%", "MAE"], rows)
-            strata = [[f"{o} — {k}", c["model"]["n"], c["model"]["exact"], c["rule_based"]["exact"]]
-                      for o in ("killed", "injured") if o in cas
-                      for k, c in cas[o].get("by_statement", {}).items()]
-            if strata:
-                doc.para("By whether the text states the gold total: a count in it has the total's value "
-                         "(stated), the total is 0 (zero), or neither (not stated: a sum of parts, or a count "
-                         "the coder took from elsewhere).")
-                doc.table(["total — the text", "articles", "model exact", "rule_based exact"], strata)
-            if "by_group_exact" in cas:
-                doc.table(["system", "by-group exact", "mention P", "mention R", "mention F1"],
-                          [[s, cas["by_group_exact"][s], cas["mentions"][s]["precision"],
-                            cas["mentions"][s]["recall"], cas["mentions"][s]["f1"]] for s in ("model", "rule_based")])
-        if sec.get("intervals"):
-            doc.heading("How sure: intervals", 3)
-            intervals_table(doc, sec)
-        if sec.get("error_kinds"):
-            doc.heading("Error kinds (counts over this set)", 3)
-            doc.table(["kind", "count"], [[k, v] for k, v in list(sec["error_kinds"].items())[:15]])
-        doc.heading("By article length (words)", 3)
-        doc.table(["length", "articles", "event accuracy", "killed exact"],
-                  [[k, v["articles"], v["event_accuracy"], v["killed_exact"]] for k, v in sec["by_length"].items()])
-    doc.heading("Plots")
-    for key, alt in (("confusion", "Confusion matrix"), ("calibration", "Reliability diagram"),
-                     ("casualties", "Predicted vs gold casualties (log scale)")):
-        if key in files:
-            doc.image(files[key], alt)
+        _set_section(doc, name, sec, files.get(name, {}))
+    if casualties is not None:
+        doc.heading("Casualties: predicted against gold")
+        doc.image(casualties, "Predicted vs gold casualties (log scale), a colour per eval set as in the other plots"
+                  if casualties is drawn else "Predicted vs gold casualties (log scale), as the evaluate run drew it "
+                  "(its colours follow the sets that have totals, not the other plots')")
     doc.para("Every article the model got wrong is listed in errors.jsonl with gold, prediction and evidence.")
+    settings_appendix(doc, result)
     doc.write(out, f"eventcoder evaluation {result['run']}")

@@ -1,0 +1,197 @@
+"""Incidents: event date and place per article, grouping of reports, reconciled figures, CLI, scorer."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from eventcoder.cli import main
+from eventcoder.incidents import IncidentConfig, group_incidents
+from eventcoder.incidents.evaluate import bcubed
+from eventcoder.incidents.reconcile import reconcile, roles
+from eventcoder.incidents.when import event_date
+from eventcoder.incidents.where import event_location
+
+
+@pytest.mark.parametrize(("text", "published", "expected", "precision", "words"), [
+    ("Gunmen killed five people yesterday in Kano.", "2024-03-14", "2024-03-13", "day", "yesterday"),
+    ("Gunmen killed five people on Wednesday in Kano.", "2024-03-16", "2024-03-13", "day", "Wednesday"),
+    ("The attack on 3 March left five dead.", "2024-03-20", "2024-03-03", "day", "3 March"),
+    ("Officials said on Friday that the bombing on Monday killed 12.", "2024-03-15", "2024-03-11", "day", "Monday"),
+    ("The attack on 28 December left five dead.", "2025-01-04", "2024-12-28", "day", "28 December"),
+])
+def test_event_date_from_text_and_article_date(text, published, expected, precision, words):
+    when = event_date(text, published)
+    assert (when["date"], when["precision"]) == (expected, precision)
+    assert text[when["start"]:when["end"]] == when["text"] == words
+
+
+def test_event_date_without_expression_is_the_article_date_at_week_precision():
+    when = event_date("Protesters marched through the capital.", "2024-05-02")
+    assert when == {"date": "2024-05-02", "precision": "week", "text": None, "start": None, "end": None}
+    assert event_date("Protesters marched through the capital.") is None
+
+
+def test_a_weekday_naming_a_market_is_not_a_date():
+    when = event_date("A bomber struck the Monday Market in Maiduguri on Wednesday.", "2025-02-12")
+    assert when["text"] == "Wednesday" and when["date"] == "2025-02-12"
+
+
+def test_place_lookup_gives_country_region_and_coordinates():
+    text = "A gunman killed 49 people at a nightclub in Orlando, Florida, police said."
+    where = event_location(text)
+    assert (where["country"], where["admin1"], where["place"]) == ("United States", "Florida", "Orlando")
+    assert where["precision"] == "place" and where["precision_code"] == 1
+    assert abs(where["latitude"] - 28.54) < 0.1 and abs(where["longitude"] + 81.38) < 0.1
+    assert text[where["start"]:where["end"]] == "Orlando"
+
+
+def test_region_or_country_only_gives_a_coarser_precision():
+    assert event_location("Taliban fighters attacked posts in Helmand province, Afghanistan.")["precision_code"] == 4
+    country = event_location("The Syrian army shelled villages in Syria, monitors said.")
+    assert (country["country"], country["place"], country["precision_code"]) == ("Syria", None, 6)
+
+
+def test_a_capital_dateline_gives_way_to_the_place_the_lead_names():
+    where = event_location("BOGOTA – Six soldiers were killed in a clash south of Popayán in Colombia, the army said.")
+    assert where["place"] == "Popayán"
+
+
+def _report(id_, date, text, killed, event_type="explosions_remote_violence", place=None):
+    where = event_location(text)
+    return {"id": id_, "date": date, "text": text, "event_type": event_type, "score": 0.9,
+            "killed": killed, "injured": 0, "casualties": {"killed": {"civilians": killed}, "injured": {}},
+            "evidence": [{"outcome": "killed", "group": "civilians", "count": killed, "text": str(killed),
+                          "start": 0, "end": 1, "sentence": text}],
+            "when": event_date(text, date), "where": where}
+
+
+REPORTS = [
+    _report("a", "2025-02-12", "A suicide bomber killed 12 people at a market in Maiduguri, Nigeria, on Wednesday.", 12),
+    _report("b", "2025-02-13", "The toll of yesterday's suicide bombing at a Maiduguri market in Nigeria rose to 19.", 19),
+    _report("c", "2025-02-12", "Soldiers shot dead three gunmen who attacked a checkpoint in Kano, Nigeria, on Wednesday.",
+            3, event_type="battles"),
+]
+
+
+def test_grouping_keeps_one_incident_together_and_separates_another_the_same_day():
+    incidents = group_incidents(REPORTS, IncidentConfig.load())
+    assert sorted(sorted(i["members"]) for i in incidents) == [["a", "b"], ["c"]]
+
+
+def test_grouping_respects_the_date_window():
+    late = dict(REPORTS[1], id="late", when={**REPORTS[1]["when"], "date": "2025-03-30"})
+    incidents = group_incidents([REPORTS[0], late], IncidentConfig.load())
+    assert len(incidents) == 2
+
+
+@pytest.mark.parametrize(("rule", "best", "source"), [("latest", 23, "r3"), ("conservative", 12, "r1"),
+                                                      ("median", 19, "r2")])
+def test_reconciled_figures_low_best_high_under_each_rule(rule, best, source):
+    reports = [dict(REPORTS[0], id="r1", date="2025-02-12", killed=12, casualties={"killed": {"civilians": 12}}),
+               dict(REPORTS[0], id="r3", date="2025-02-16", killed=23, casualties={"killed": {"civilians": 23}}),
+               dict(REPORTS[0], id="r2", date="2025-02-13", killed=19, casualties={"killed": {"civilians": 19}})]
+    incident = reconcile(reports, IncidentConfig.load(best=rule), "inc-1")
+    figure = incident["figures"]["killed"]["civilians"]
+    assert (figure["low"], figure["best"], figure["high"], figure["source"]) == (12, best, 23, source)
+    assert incident["totals"]["killed"]["best"] == best
+    assert incident["members"] == ["r1", "r2", "r3"]
+
+
+def test_a_higher_later_toll_is_an_update_and_the_same_toll_a_repeat():
+    reports = [{"id": "x", "date": "2025-01-01", "casualties": {"killed": {"civilians": 4}}},
+               {"id": "y", "date": "2025-01-02", "casualties": {"killed": {"civilians": 4}}},
+               {"id": "z", "date": "2025-01-03", "casualties": {"killed": {"civilians": 10}}}]
+    out = roles(reports)
+    assert [r["role"] for r in out] == ["first", "repeat", "update"]
+    assert out[2]["updates"] == "x" and out[2]["raised"] == [{"outcome": "killed", "group": "civilians",
+                                                              "from": 4, "to": 10}]
+
+
+def test_evidence_of_the_best_figure_comes_from_its_report():
+    incident = group_incidents(REPORTS[:2], IncidentConfig.load(best="latest"))[0]
+    figure = incident["figures"]["killed"]["civilians"]
+    assert figure["source"] == "b" and figure["evidence"][0]["sentence"] == REPORTS[1]["text"]
+
+
+def test_cli_round_trip(tmp_path, capsys):
+    src = tmp_path / "coded.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in REPORTS + [dict(REPORTS[0], id="n", event_type="none")]))
+    out = tmp_path / "incidents.jsonl"
+    assert main(["incidents", "--input", str(src), "--output", str(out), "--best", "conservative"]) == 0
+    incidents = [json.loads(line) for line in out.read_text().splitlines()]
+    assert sorted(len(i["members"]) for i in incidents) == [1, 2]
+    assert all(i["best_rule"] == "conservative" for i in incidents)
+    pair = next(i for i in incidents if len(i["members"]) == 2)
+    assert pair["figures"]["killed"]["civilians"]["best"] == 12
+    assert "1 coded none left out" in capsys.readouterr().out
+
+
+def test_cli_names_the_row_and_field_of_a_bad_record(tmp_path, capsys):
+    src = tmp_path / "coded.jsonl"
+    src.write_text(json.dumps(REPORTS[0]) + "\n" + json.dumps({"id": "b"}) + "\n")
+    assert main(["incidents", "--input", str(src), "--output", str(tmp_path / "o.jsonl")]) == 1
+    err = capsys.readouterr().err
+    assert "row 2" in err and "event_type" in err
+    assert not (tmp_path / "o.jsonl").exists()
+
+
+def test_bcubed_on_a_hand_computed_example():
+    # gold {1,2,3} {4,5}; predicted {1,2} {3,4,5}
+    # precision: 1, 1 (2/2 each), 1/3 for 3, 2/3 for 4 and 5 -> (1+1+1/3+2/3+2/3)/5 = 11/15
+    # recall: 2/3, 2/3, 1/3 for 1-3, 1, 1 for 4-5 -> (2/3+2/3+1/3+1+1)/5 = 11/15
+    scores = bcubed(["p", "p", "q", "q", "q"], ["A", "A", "A", "B", "B"])
+    assert scores["precision"] == pytest.approx(11 / 15, abs=1e-4)
+    assert scores["recall"] == pytest.approx(11 / 15, abs=1e-4)
+    assert scores["f1"] == pytest.approx(11 / 15, abs=1e-4)
+    assert bcubed(["x", "y"], ["A", "A"]) == {"precision": 1.0, "recall": 0.5, "f1": 0.6667}
+
+
+@pytest.mark.slow
+def test_ray_path_gives_the_local_incidents(tmp_path):
+    pytest.importorskip("ray", reason="Ray is an optional extra: pip install eventcoder[ray]")
+    src = tmp_path / "coded.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in REPORTS))
+    for engine in ("local", "ray"):
+        assert main(["incidents", "--input", str(src), "--output", str(tmp_path / f"{engine}.jsonl"),
+                     "--engine", engine]) == 0
+    local, ray = ([json.loads(line) for line in (tmp_path / f"{e}.jsonl").read_text().splitlines()]
+                  for e in ("local", "ray"))
+    assert sorted(sorted(i["members"]) for i in ray) == sorted(sorted(i["members"]) for i in local)
+    assert all(i["incident_id"].startswith("inc-NG-") for i in ray)
+
+
+def test_flat_table_has_the_event_date_and_place():
+    from eventcoder.tables import columns, flat_row
+
+    text = "A suicide bomber killed 12 people at a market in Maiduguri, Nigeria, on Wednesday."
+    record = {"id": "a", "row": 1, "event_type": "explosions_remote_violence", "score": 0.9, "killed": 12,
+              "injured": 0, "casualties": {"killed": {"civilians": 12}, "injured": {}}, "vague": [], "evidence": [],
+              "when": event_date(text, "2025-02-13"), "where": event_location(text)}
+    row = flat_row(record, columns(["killed:civilians"]))
+    assert (row["event_date"], row["date_precision"], row["country"], row["place"], row["geo_precision"]) == \
+        ("2025-02-12", "day", "Nigeria", "Maiduguri", 1)
+    assert row["latitude"] == pytest.approx(11.85, abs=0.1)
+
+
+def test_batch_prediction_reads_when_against_the_input_date(trained, tmp_path):
+    from eventcoder.batch import predict_file
+    from eventcoder.predictor import Predictor
+
+    src = tmp_path / "in.jsonl"
+    text = "Gunmen killed 12 villagers in Kano, Nigeria, yesterday, police said."
+    src.write_text(json.dumps({"id": "x", "text": text, "date": "2024-03-14"}) + "\n"
+                   + json.dumps({"id": "y", "text": text}) + "\n")
+    out = tmp_path / "out.jsonl"
+    predict_file(src, out, Predictor.from_pretrained(trained, backend="torch"), progress=False)
+    with_date, without = (json.loads(line) for line in out.read_text().splitlines())
+    assert with_date["when"]["date"] == "2024-03-13" and with_date["when"]["article_date"] == "2024-03-14"
+    assert without["when"] is None  # "yesterday" with no article date dates nothing
+    assert with_date["where"]["place"] == "Kano" and with_date["where"]["country"] == "Nigeria"
+
+
+def test_no_records_and_wordless_records_give_no_links():
+    assert group_incidents([], IncidentConfig.load()) == []
+    bare = [dict(REPORTS[0], id=k, text="", evidence=[], where={**REPORTS[0]["where"], "text": None},
+                 when={**REPORTS[0]["when"], "text": None}) for k in ("p", "q")]
+    assert len(group_incidents(bare, IncidentConfig.load())) == 2
