@@ -25,3 +25,13 @@ def test_version(capsys):
     with pytest.raises(SystemExit) as e:
         main(["--version"])
     assert e.value.code == 0 and capsys.readouterr().out.startswith("eventcoder ")
+
+
+def test_a_bad_device_is_one_usage_line_and_serve_takes_one_too(capsys):
+    from eventcoder.cli import build_parser
+
+    with pytest.raises(SystemExit) as e:
+        main(["predict", "--input", "in.jsonl", "--output", "o.jsonl", "--model", "m", "--device", "gpu0"])
+    err = capsys.readouterr().err
+    assert e.value.code == 2 and "'gpu0': cpu, cuda, cuda:N or auto" in err
+    assert build_parser().parse_args(["serve", "--model", "m", "--device", "cuda:1"]).device == "cuda:1"

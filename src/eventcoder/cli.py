@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import re
 import sys
 from collections.abc import Sequence
 
@@ -92,8 +93,15 @@ def _predict(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from eventcoder.serve import run
 
-    run(args.model, host=args.host, port=args.port, backend=args.backend)
+    run(args.model, host=args.host, port=args.port, backend=args.backend, device=args.device)
     return 0
+
+
+def _device(value: str) -> str:
+    """A --device value, checked when the command line is read (without importing torch)."""
+    if not re.fullmatch(r"cpu|auto|cuda(:\d+)?", value):
+        raise argparse.ArgumentTypeError(f"{value!r}: cpu, cuda, cuda:N or auto")
+    return value
 
 
 def _export(args: argparse.Namespace) -> int:
@@ -175,7 +183,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--chunk-size", type=int, default=256, help="rows per resumable chunk")
     p.add_argument("--backend", choices=BACKEND_CHOICES, default="auto")
     p.add_argument("--no-progress", action="store_true")
-    p.add_argument("--device", default="cpu", help="torch backends: cpu, cuda, cuda:N or auto (default: cpu)")
+    p.add_argument("--device", type=_device, default="cpu",
+                   help="torch backends: cpu, cuda, cuda:N or auto (default: cpu)")
     p.add_argument("--engine", choices=["local", "ray"], default="local",
                    help="ray: Ray Data over the cluster at RAY_ADDRESS (else a local Ray); pip install eventcoder[ray]")
     p.add_argument("--workers", type=int, default=None, help="Ray: predictor actors (default: one per CPU)")
@@ -193,6 +202,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--backend", choices=BACKEND_CHOICES, default="auto")
+    p.add_argument("--device", type=_device, default="cpu",
+                   help="torch backends: cpu, cuda, cuda:N or auto (default: cpu)")
     p.set_defaults(func=_serve)
     p = sub.add_parser("export", help="write model.onnx (and model.int8.onnx with --int8), time the backends, record the default")
     p.add_argument("--model", required=True)

@@ -113,7 +113,8 @@ class ModelInfo(BaseModel):
     card: str
 
 
-def create_app(model_dir: str | Path, backend: str = "auto", limits: Limits | None = None, predictor: Any = None):
+def create_app(model_dir: str | Path, backend: str = "auto", limits: Limits | None = None, predictor: Any = None,
+               device: str | None = None):
     from fastapi import HTTPException, Request
     from fastapi.encoders import jsonable_encoder
     from fastapi.exceptions import RequestValidationError
@@ -125,7 +126,7 @@ def create_app(model_dir: str | Path, backend: str = "auto", limits: Limits | No
 
     limits = limits or Limits()
     model_dir = Path(model_dir)
-    pred = predictor or Predictor.from_pretrained(model_dir, backend=backend)
+    pred = predictor or Predictor.from_pretrained(model_dir, backend=backend, device=device)
     lock = threading.Lock()  # one model call at a time; requests wait in worker threads
     app = FastAPIOffline(title="eventcoder", version=_version(),
                          description="Event type and casualty figures, with evidence, from news articles.")
@@ -185,7 +186,8 @@ def _version() -> str:
         return "0+unknown"
 
 
-def run(model_dir: str | Path, host: str = "127.0.0.1", port: int = 8000, backend: str = "auto") -> None:
+def run(model_dir: str | Path, host: str = "127.0.0.1", port: int = 8000, backend: str = "auto",
+        device: str | None = None) -> None:
     import uvicorn
 
-    uvicorn.run(create_app(model_dir, backend=backend), host=host, port=port, log_level="info")
+    uvicorn.run(create_app(model_dir, backend=backend, device=device), host=host, port=port, log_level="info")
