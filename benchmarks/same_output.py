@@ -67,9 +67,6 @@ def main() -> None:
     ap.add_argument("--model", default=None)
     ap.add_argument("--batch-sizes", nargs="*", type=int, default=[])
     ap.add_argument("--record-sets", nargs="+", default=["sample", "dev_articles"])
-    ap.add_argument("--without", nargs="*", default=[],
-                    help="record fields left out of the fingerprint, to compare with a version that predates them "
-                         "(e.g. --without when where)")
     args = ap.parse_args()
     from transformers import AutoTokenizer
 
@@ -86,10 +83,9 @@ def main() -> None:
 
         predictor = Predictor.from_pretrained(args.model)
         texts = [t for name in args.record_sets for t in texts_of(name, None)]
-        records = [{k: v for k, v in r.items() if k not in args.without} for r in predictor(texts)]
+        records = predictor(texts)
         digest = hashlib.sha256("\n".join(json.dumps(r, sort_keys=True) for r in records).encode()).hexdigest()[:16]
-        left_out = f" (without {', '.join(args.without)})" if args.without else ""
-        print(f"{args.model}, {len(texts)} texts of {', '.join(args.record_sets)}: records {digest}{left_out}")
+        print(f"{args.model}, {len(texts)} texts of {', '.join(args.record_sets)}: records {digest}")
     if args.model and len(args.batch_sizes) > 1:
         runs = {size: predictor(texts, batch_size=size) for size in args.batch_sizes}
         first, *others = args.batch_sizes

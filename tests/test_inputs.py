@@ -9,7 +9,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from eventcoder.cli import main
-from eventcoder.inputs import InputColumns, article_text, count_rows, iter_inputs
+from eventcoder.data.labels import headline_text
+from eventcoder.inputs import InputColumns, count_rows, iter_inputs
 from eventcoder.schema import RecordError
 
 ACLED_ROWS = [["event_id_cnty", "event_date", "event_type", "notes", "fatalities"],
@@ -52,7 +53,7 @@ def test_the_headline_goes_first_as_in_training(tmp_path):
     items = [it for _, it in iter_inputs(f)]
     assert items[0] == {"id": "1", "text": "Blast kills 4 in Quetta\n\nA bomb went off.", "date": None}
     assert items[1]["text"] == "Same start of the body."  # a body that starts with its headline is not doubled
-    assert article_text("Body.", None) == "Body."
+    assert headline_text("Body.", None) == "Body."
 
 
 @pytest.mark.parametrize("kind", ["csv", "parquet"])

@@ -29,8 +29,9 @@ def test_prediction_contract_and_evidence(predictor):
         assert text[e["start"]:e["end"]] == e["text"]
         assert e["text"] in e["sentence"] and e["sentence"] in text
     from eventcoder import predict
+    from eventcoder.incidents.annotate import when_where
 
-    assert predict([text], model=predictor)[0] == {"id": "row-1", "row": 1, **out}
+    assert predict([text], model=predictor)[0] == {"id": "row-1", "row": 1, **out, **when_where(text)}
 
 
 def test_predict_the_cli_the_server_and_ray_emit_one_validated_record(trained, predictor, client, tmp_path):

@@ -18,7 +18,7 @@ from typing import Any
 
 from tqdm.auto import tqdm
 
-from eventcoder.inputs import InputColumns, count_rows, iter_inputs
+from eventcoder.inputs import InputColumns, checked_inputs, count_rows
 from eventcoder.io import atomic_open, atomic_write_jsonl
 from eventcoder.schema import RecordError, prediction_record
 
@@ -27,19 +27,6 @@ from eventcoder.schema import RecordError, prediction_record
 # cache) and a little faster than 4, with the same records (README "Prediction throughput":
 # `benchmarks/predict_throughput.py --batch-sizes 4 16` and `benchmarks/same_output.py --batch-sizes 16 8`).
 DEFAULT_BATCH_SIZE = 8
-
-
-def check_text(item: dict[str, Any], name: str, row: int, max_chars: int, field: str = "text") -> RecordError | None:
-    """The error of an input row whose text cannot be coded (missing, empty, too long), else None;
-    `field` is the input's text column, named in the error."""
-    text = item.get("text")
-    if not isinstance(text, str):
-        return RecordError(name, row, field, "missing or not a string", item.get("id"))
-    if not text.strip():
-        return RecordError(name, row, field, "empty text", item.get("id"))
-    if len(text) > max_chars:
-        return RecordError(name, row, field, f"longer than {max_chars} characters", item.get("id"))
-    return None
 
 
 @contextmanager
@@ -56,13 +43,13 @@ def _clear_write_errors(path: Path, partial: Path) -> Iterator[None]:
 def code_rows(predictor: Any, rows: list[tuple[int, Any]], batch_size: int = DEFAULT_BATCH_SIZE) -> list[dict[str, Any] | None]:
     """The coding step shared by the batch CLI and the Ray workers: predict every row whose item is
     an {"id", "text", "date"} dict in one call (the Predictor sorts them by length) and return, in
-    input order, its record (`schema.prediction_record`; its `when` read against the article's date
-    when the row gives one), or None for a row that holds an error instead."""
-    from eventcoder.incidents.annotate import with_article_date
+    input order, its record (`schema.prediction_record`, with the event's `when`, read against the
+    article's date when the row gives one, and `where`), or None for a row that holds an error."""
+    from eventcoder.incidents.annotate import when_where
 
     good = [(r, it) for r, it in rows if isinstance(it, dict)]
     results = iter(predictor([it["text"] for _, it in good], batch_size=batch_size) if good else [])
-    return [prediction_record(with_article_date(next(results), it["text"], it.get("date")), it["id"], r)
+    return [prediction_record({**next(results), **when_where(it["text"], it.get("date"))}, it["id"], r)
             if isinstance(it, dict) else None for r, it in rows]
 
 
@@ -90,7 +77,6 @@ def predict_file(input_path: str | Path, output_path: str | Path, predictor: Any
         shutil.rmtree(partial)  # another input or chunking: the saved chunks do not apply
         partial.mkdir(parents=True)
     meta.write_text(json.dumps(want))
-    name = str(input_path)
     counts = {"rows": 0, "predictions": 0, "errors": 0, "chunks_resumed": 0}
     chunk: list[tuple[int, dict[str, Any] | RecordError]] = []
     chunk_no = 0
@@ -110,11 +96,8 @@ def predict_file(input_path: str | Path, output_path: str | Path, predictor: Any
 
     bar = tqdm(desc="predict", unit="article", total=count_rows(input_path) if progress else None,
                disable=not progress)
-    for row, item in iter_inputs(input_path, cols):
+    for row, item in checked_inputs(input_path, cols, max_chars):
         counts["rows"] += 1
-        if isinstance(item, dict):
-            err = check_text(item, name, row, max_chars, cols.text)
-            item = err or item
         chunk.append((row, item))
         if len(chunk) >= chunk_size:
             flush()

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from eventcoder.data.labels import headline_text
 from eventcoder.schema import RecordError, default_id
 
 Item = tuple[int, "dict[str, Any] | RecordError"]
@@ -47,17 +48,6 @@ class InputColumns:
                    cleanup=tuple(spec.get("text_cleanup") or ()))
 
 
-def article_text(text: str, title: str | None) -> str:
-    """The text as the model reads it: the headline, a blank line, the body (unless the body
-    already starts with its headline). The same rule as `labels.headline_first` in training."""
-    from eventcoder.data.labels import HEADLINE_SEPARATOR
-
-    title = (title or "").strip()
-    if not title or text.lstrip().startswith(title):
-        return text
-    return title + HEADLINE_SEPARATOR + text
-
-
 def _item(row: int, rec: Mapping[str, Any], cols: InputColumns, name: str) -> dict[str, Any] | RecordError:
     rid = rec.get(cols.id)
     rid = default_id(row) if rid is None or rid == "" else str(rid)
@@ -70,7 +60,7 @@ def _item(row: int, rec: Mapping[str, Any], cols: InputColumns, name: str) -> di
         text = clean_text(text, list(cols.cleanup))
     title = rec.get(cols.title) if cols.title else None
     date = rec.get(cols.date) if cols.date else None
-    return {"id": rid, "text": article_text(text, title if isinstance(title, str) else None) if text.strip() else text,
+    return {"id": rid, "text": headline_text(text, title if isinstance(title, str) else None) if text.strip() else text,
             "date": None if date is None or date == "" else str(date)}
 
 
@@ -136,6 +126,26 @@ def iter_inputs(path: str | Path, columns: InputColumns | None = None) -> Iterat
                 yield row, RecordError(name, row, None, f"expected a JSON object, got {type(obj).__name__}")
             else:
                 yield row, _item(row, obj, cols, name)
+
+
+def checked_inputs(path: str | Path, columns: InputColumns | None = None,
+                   max_chars: int = 1_000_000) -> Iterator[Item]:
+    """`iter_inputs`, with a text that cannot be coded (empty, too long) turned into its error
+    record: what the batch CLI and the Ray engine both code."""
+    cols = columns or InputColumns()
+    for row, item in iter_inputs(path, cols):
+        yield row, (check_text(item, str(path), row, max_chars, cols.text) or item) if isinstance(item, dict) else item
+
+
+def check_text(item: dict[str, Any], name: str, row: int, max_chars: int, field: str = "text") -> RecordError | None:
+    """The error of an input row whose text cannot be coded (empty, too long), else None; `field` is
+    the input's text column, named in the error. (A missing text is already `iter_inputs`' error.)"""
+    text = item["text"]
+    if not text.strip():
+        return RecordError(name, row, field, "empty text", item.get("id"))
+    if len(text) > max_chars:
+        return RecordError(name, row, field, f"longer than {max_chars} characters", item.get("id"))
+    return None
 
 
 def _iter_parquet(path: Path, cols: InputColumns) -> Iterator[Item]:

@@ -116,13 +116,10 @@ class Predictor:
         return predictor
 
     def __call__(self, texts: str | Sequence[str], batch_size: int = DEFAULT_BATCH_SIZE) -> list[dict[str, Any]]:
-        """Code articles: one prediction dict per text (the contract in DESIGN.md), with the event's
-        `when` (read without an article date; `batch.prediction_record` re-reads it with one) and `where`."""
-        from eventcoder.incidents.annotate import when_where
-
+        """Code articles: one prediction dict per text, as evaluation scores it; the output record
+        (with id, row, `when` and `where`) is built by `batch.code_rows`."""
         texts = [texts] if isinstance(texts, str) else texts
-        return [{**self.decode(text, sc), **when_where(text)}
-                for text, sc in zip(texts, self.score(texts, batch_size), strict=True)]
+        return [self.decode(text, sc) for text, sc in zip(texts, self.score(texts, batch_size), strict=True)]
 
     @torch.inference_mode()
     def score(self, texts: Sequence[str], batch_size: int = DEFAULT_BATCH_SIZE, headlines: bool | None = None,
@@ -272,7 +269,7 @@ def predict(articles: str | dict[str, Any] | Sequence[str | dict[str, Any]], mod
     built as the CLI's and the server's are (`batch.code_rows`, `schema.Prediction`): its id
     (`row-N` when none is given), its 1-based row, then the prediction."""
     from eventcoder.batch import code_rows
-    from eventcoder.inputs import article_text
+    from eventcoder.data.labels import headline_text
     from eventcoder.schema import default_id
 
     predictor = model if isinstance(model, Predictor) else _cached(str(Path(model).resolve()))
@@ -283,5 +280,5 @@ def predict(articles: str | dict[str, Any] | Sequence[str | dict[str, Any]], mod
         if not isinstance(it, dict) or not isinstance(it.get("text"), str):
             raise ValueError(f"article {row}: a text or an object with a 'text' string")
         rows.append((row, {"id": default_id(row) if it.get("id") is None else str(it["id"]),
-                           "text": article_text(it["text"], it.get("title")), "date": it.get("date")}))
+                           "text": headline_text(it["text"], it.get("title")), "date": it.get("date")}))
     return code_rows(predictor, rows, batch_size)

@@ -22,8 +22,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from eventcoder.batch import DEFAULT_BATCH_SIZE, check_text, code_rows
-from eventcoder.inputs import InputColumns, check_columns, iter_inputs
+from eventcoder.batch import DEFAULT_BATCH_SIZE, code_rows
+from eventcoder.inputs import InputColumns, check_columns, checked_inputs
 from eventcoder.schema import RecordError, prediction_record
 
 SHARD_SUFFIXES = (".jsonl", ".json", ".csv", ".csv.gz", ".parquet")
@@ -48,9 +48,7 @@ def read_shard(item: dict[str, Any], max_chars: int = 1_000_000,
     """`flat_map` function: one shard → its rows, each either a text or an error record (JSON)."""
     path = item["path"]
     rows = []
-    for row, it in iter_inputs(path, columns):
-        if isinstance(it, dict):
-            it = check_text(it, path, row, max_chars, (columns or InputColumns()).text) or it
+    for row, it in checked_inputs(path, columns, max_chars):
         if isinstance(it, RecordError):
             rows.append({"file": path, "row": row, "id": it.record_id or "", "text": "", "date": "",
                          "error": json.dumps(it.to_dict(), ensure_ascii=False)})
@@ -130,19 +128,16 @@ def _write_part(table: Any, stem: Path, fmt: str, table_columns: list[str]) -> N
         with open(str(stem) + ".jsonl", "w", encoding="utf-8") as fh:
             fh.writelines(line + "\n" for line in table["record"].to_pylist())
         return
-    import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from eventcoder.tables import write_table
+    from eventcoder.tables import arrow_table, flat_row, write_table
 
     records = [json.loads(line) for line in table["record"].to_pylist()]
     if fmt == "csv":
         with open(str(stem) + ".csv", "w", encoding="utf-8", newline="") as fh:
             write_table(records, table_columns, fh, "csv")
         return
-    sink = pa.BufferOutputStream()
-    write_table(records, table_columns, sink, "parquet")
-    flat = pq.read_table(pa.BufferReader(sink.getvalue()))
+    flat = arrow_table([flat_row(r, table_columns) for r in records], table_columns)
     flat = flat.append_column("file", table["file"]).append_column("record", table["record"])
     pq.write_table(flat, str(stem) + ".parquet")
 

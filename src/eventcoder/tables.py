@@ -50,6 +50,22 @@ def flat_row(record: dict[str, Any], cols: list[str]) -> dict[str, Any]:
     return {c: row.get(c) for c in cols}
 
 
+def arrow_schema(cols: list[str]) -> Any:
+    """The Parquet table's column types: text, floats for score and coordinates, integers for the rest."""
+    import pyarrow as pa
+
+    text = {"id", "event_type", "vague", "evidence", "event_date", "date_precision", "country", "admin1", "place"}
+    floats = {"score", "latitude", "longitude"}
+    return pa.schema([(c, pa.string() if c in text else pa.float64() if c in floats else pa.int64()) for c in cols])
+
+
+def arrow_table(rows: list[dict[str, Any]], cols: list[str]) -> Any:
+    """Flat rows (`flat_row`) as an Arrow table of `arrow_schema`."""
+    import pyarrow as pa
+
+    return pa.Table.from_pylist(rows, schema=arrow_schema(cols))
+
+
 class TableWriter:
     """Writes records as flat rows to an open file (text for CSV, binary for Parquet) as they come:
     CSV line by line, Parquet a row group per `rows_per_group`, so an archive is never held whole."""
@@ -66,15 +82,9 @@ class TableWriter:
             self._csv = csv.DictWriter(fh, fieldnames=cols)
             self._csv.writeheader()
         else:
-            import pyarrow as pa
             import pyarrow.parquet as pq
 
-            types = {"id": pa.string(), "row": pa.int64(), "event_type": pa.string(), "score": pa.float64(),
-                     "vague": pa.string(), "evidence": pa.string(), "event_date": pa.string(),
-                     "date_precision": pa.string(), "country": pa.string(), "admin1": pa.string(),
-                     "place": pa.string(), "latitude": pa.float64(), "longitude": pa.float64()}
-            self.schema = pa.schema([(c, types.get(c, pa.int64())) for c in cols])
-            self._parquet = pq.ParquetWriter(fh, self.schema)
+            self._parquet = pq.ParquetWriter(fh, arrow_schema(cols))
 
     def write(self, record: dict[str, Any]) -> None:
         row = flat_row(record, self.cols)
@@ -87,10 +97,8 @@ class TableWriter:
                 self._flush()
 
     def _flush(self) -> None:
-        import pyarrow as pa
-
         if self.pending:
-            self._parquet.write_table(pa.Table.from_pylist(self.pending, schema=self.schema))
+            self._parquet.write_table(arrow_table(self.pending, self.cols))
             self.pending = []
 
     def close(self) -> None:

@@ -61,6 +61,15 @@ def resolve_quotes(article: Article, file: str | None = None, row: int | None = 
 HEADLINE_SEPARATOR = "\n\n"
 
 
+def headline_text(text: str, title: str | None) -> str:
+    """The text as the model reads it: the headline, a blank line, the body (unless the body already
+    starts with its headline). `headline_first` applies it to a labelled article; users' inputs too."""
+    title = (title or "").strip()
+    if not title or text.lstrip().startswith(title):
+        return text
+    return title + HEADLINE_SEPARATOR + text
+
+
 def headline_first(article: Article) -> Article:
     """The article as the model reads it: its headline, a blank line, then its body.
 
@@ -70,14 +79,14 @@ def headline_first(article: Article) -> Article:
     with every casualty offset shifted, so training, evaluation and gold spans all see one text. The
     headline itself was not annotated, so `labelled_from` moves past it: its numbers are unknown.
     """
-    title = (article.title or "").strip()
-    if not title or article.text.lstrip().startswith(title):
+    text = headline_text(article.text, article.title)
+    shift = len(text) - len(article.text)
+    if not shift:
         return article
-    shift = len(title) + len(HEADLINE_SEPARATOR)
     casualties = None if article.casualties is None else [
         c if c.start is None else c.model_copy(update={"start": c.start + shift, "end": c.end + shift})
         for c in article.casualties]
-    return article.model_copy(update={"text": title + HEADLINE_SEPARATOR + article.text, "casualties": casualties,
+    return article.model_copy(update={"text": text, "casualties": casualties,
                                       "labelled_from": article.labelled_from + shift})
 
 

@@ -20,10 +20,3 @@ def when_where(text: str, article_date: Any = None) -> dict[str, Any]:
     """{"when": ..., "where": ...} for one article."""
     return {"when": when_of(text, article_date), "where": event_location(text)}
 
-
-def with_article_date(prediction: dict[str, Any], text: str, article_date: Any = None) -> dict[str, Any]:
-    """The prediction with its `when` read against the article's date, when the input gives one
-    ("yesterday" then resolves to a day); unchanged otherwise."""
-    if not article_date or "when" not in prediction:
-        return prediction
-    return {**prediction, "when": when_of(text, article_date)}
