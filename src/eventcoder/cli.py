@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from eventcoder.batch import DEFAULT_BATCH_SIZE
+from eventcoder.inputs import export_sources
 from eventcoder.model_dir import BACKENDS
 from eventcoder.schema import RecordError
 
@@ -120,14 +121,6 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _export_sources() -> list[str]:
-    """The export sources the dataset builder knows (their YAML names the columns)."""
-    from eventcoder.paths import CONFIG_DIR
-
-    return sorted(p.stem for p in (CONFIG_DIR / "data" / "source").glob("*.yaml")
-                  if "format: export" in p.read_text(encoding="utf-8"))
-
-
 def _version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
@@ -194,7 +187,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--text-column", help="column (JSONL key) holding the article text (default: text)")
     p.add_argument("--title-column", help="column holding the headline, put first as in training (default: title)")
     p.add_argument("--id-column", help="column holding the id echoed in every record and error (default: id)")
-    p.add_argument("--source", choices=_export_sources(),
+    p.add_argument("--source", choices=export_sources(),
                    help="an analysts' export: its text, id and cleanup from configs/data/source/<source>.yaml")
     p.set_defaults(func=_predict)
     p = sub.add_parser("serve", help="HTTP server: POST /predict, GET /health, GET /model")

@@ -20,6 +20,17 @@ from eventcoder.schema import RecordError, default_id
 Item = tuple[int, "dict[str, Any] | RecordError"]
 
 
+def export_sources() -> list[str]:
+    """The analysts' exports the dataset builder knows: the `format: export` sources of
+    `configs/data/source/`, whose YAML names their columns."""
+    from omegaconf import OmegaConf
+
+    from eventcoder.paths import CONFIG_DIR
+
+    return sorted(p.stem for p in (CONFIG_DIR / "data" / "source").glob("*.yaml")
+                  if OmegaConf.load(p).get("format") == "export")
+
+
 @dataclass(frozen=True)
 class InputColumns:
     """Where a row keeps its text, headline (optional) and id, and the source's text cleanup steps."""
@@ -37,12 +48,10 @@ class InputColumns:
 
         from eventcoder.paths import CONFIG_DIR
 
-        path = CONFIG_DIR / "data" / "source" / f"{name}.yaml"
-        known = sorted(p.stem for p in path.parent.glob("*.yaml")
-                       if OmegaConf.load(p).get("format") == "export")
+        known = export_sources()
         if name not in known:
             raise ValueError(f"unknown --source {name!r}: export sources are {', '.join(known)}")
-        spec = OmegaConf.load(path)
+        spec = OmegaConf.load(CONFIG_DIR / "data" / "source" / f"{name}.yaml")
         cols = spec.columns
         return cls(text=cols.text, title=cols.get("title"), id=cols.get("id") or "id", date=cols.get("date"),
                    cleanup=tuple(spec.get("text_cleanup") or ()))
