@@ -1,4 +1,4 @@
-"""Which hand rules and fitted decoding settings pay on a set they were not fitted on.
+"""Which decoding switches and fitted settings pay on a set they were not fitted on.
 
     .venv/bin/python scripts/rule_ablation.py --model models/minilm-real-articles \
         --sets dev_articles dev_world --out reports/ablation-real
@@ -6,11 +6,12 @@
 Two labelled sets, each scored by the model once. The decoding settings (`fitting.fit_decode_settings`)
 are fitted on each set and the other set is decoded with them, beside the class defaults (no fit
 at all): the settings fit in both directions. Then, under the settings fitted on the *other* set,
-each hand rule (the `rules` group of `eventcoder.settings`) is flipped and each fitted setting is put back to its
-default, one at a time, and what that costs or gains is counted on each set in articles: event
-types right plus killed and injured totals exact. The hand rules were written on `dev_articles`
-and the training articles, so a rule stays only when it gains on the other set; a fitted setting
-stays only when its gain, summed over both directions, is above 0.
+each switch (the `casualties` group of `eventcoder.settings`: the learned toll step, fitted on
+neither set) is flipped and each fitted setting is put back to its default, one at a time, and
+what that costs or gains is counted on each set in articles: event types right plus killed and
+injured totals exact. A switch stays only when it gains on the second set (`dev_world`: nothing
+was developed on it); a fitted setting only when its gain, summed over both directions, is above
+0. Every hand rule once here was removed by this measurement (`docs/experiments.md`).
 Writes `<out>/report.md` and `<out>/metrics.json`.
 """
 from __future__ import annotations
@@ -25,29 +26,10 @@ SETTING_GROUPS = (("lead and headline weights", ("lead_weight", "headline_weight
           ("lexical weight", ("lexical_weight",)))
 
 
-def figures(rows: list[dict], preds: list[dict]) -> dict[str, Any]:
-    """The figures a change is judged by, over one set's articles."""
-    from eventcoder import metrics as M
-    from eventcoder.metrics import gold_groups
-
-    out: dict[str, Any] = {"articles": len(rows)}
-    ev = [(r["event_type"], p["event_type"]) for r, p in zip(rows, preds, strict=True) if r["event_type"]]
-    out["event right"] = sum(g == p for g, p in ev)
-    out["event macro-F1"] = round(M.macro_f1([g for g, _ in ev], [p for _, p in ev]), 4)
-    for o in ("killed", "injured"):
-        pairs = [(r[f"{o}_total"], p[o]) for r, p in zip(rows, preds, strict=True) if r[f"{o}_total"] >= 0]
-        out[f"{o} exact"] = sum(g == p for g, p in pairs)
-        out[f"{o} exact, reported"] = sum(g == p for g, p in pairs if g > 0)
-        out[f"{o} reported"] = sum(1 for g, _ in pairs if g > 0)
-    spans = [(r, p) for r, p in zip(rows, preds, strict=True) if r["gold_casualties"] is not None]
-    out["by-group exact"] = round(M.by_group_exact([gold_groups(r["gold_casualties"]) for r, _ in spans],
-                                                   [p["casualties"] for _, p in spans]) * len(spans))
-    out["articles gained"] = out["event right"] + out["killed exact"] + out["injured exact"]
-    return out
-
-
 def decode(predictor: Any, rows: list[dict], raw: list) -> dict[str, Any]:
-    return figures(rows, [predictor.decode(r["text"], sc) for r, sc in zip(rows, raw, strict=True)])
+    from eventcoder.scoring import article_counts
+
+    return article_counts(rows, [predictor.decode(r["text"], sc) for r, sc in zip(rows, raw, strict=True)])
 
 
 def set_all(predictor: Any, settings: dict[str, Any]) -> None:
@@ -65,7 +47,7 @@ def run(model: str, specs: list[str]) -> dict[str, Any]:
     predictor, cfg = scoring_context(model)
     rows = {s: [r for r in load_set(s, cfg) if r["event_type"]] for s in specs}
     raw = {s: predictor.score([r["text"] for r in rows[s]], headlines=True, lexical=True) for s in specs}
-    hand = DecodeSettings().flat("rules")
+    hand = DecodeSettings().flat("casualties")  # the switches: each flipped
     defaults = {n: default(n) for n in FITTED}
     fitted: dict[str, dict[str, Any]] = {}
     for s in specs:
@@ -125,9 +107,11 @@ def render(result: dict[str, Any], command: str) -> str:
             lines.append(f"| {s} | {label} | {f['articles']} | " + " | ".join(str(x) for x in cells) + " |")
     gains = ("articles gained", "event right", "killed exact", "injured exact", "by-group exact")
     for title, key, rule in (
-            ("## Hand rules", "rules",
-             f"Each rule's gain (its state, on or off, under the settings fitted on the other set, minus its flip), "
-             f"in articles. Written on {a} and the training articles: it pays when it gains on {b}."),
+            ("## Switches: the learned toll step", "rules",
+             f"Each switch's gain (its state, on or off, under the settings fitted on the other set, minus its flip), "
+             f"in articles; one pays when it gains on {b}. `learned_toll` is the learned step of `eventcoder.toll` "
+             "(on: the model dir's `toll_step.json` picks the figures; off: every count mention whose likeliest "
+             "label is a casualty label), fitted on neither set."),
             ("## Fitted settings", "settings",
              "Each fitted setting's gain over its default, under the settings fitted on the other set: "
              f"on {b} fitted on {a}, and on {a} fitted on {b}. It pays when the sum is above 0.")):

@@ -107,9 +107,13 @@ def test_predictor_refuses_empty_texts_by_index(tiny_predictor, bad):
 def test_predictor_on_a_one_megabyte_text(tiny_predictor):
     text = ("Police said 3 people were hurt in the clash near the market on Friday. A suicide bomber "
             "detonated a vest and killed Karim Dost. " * 8000)[:1_000_000]
-    tiny_predictor.drop_background = True
+    from eventcoder.toll import FEATURES, TollStep
+
+    n = len(FEATURES)  # a toll step that counts every candidate: each figure's sentence and time words are read
+    tiny_predictor.toll_step = TollStep(features=list(FEATURES), mean=[0.0] * n, scale=[1.0] * n, coef=[0.0] * n,
+                                        intercept=50.0)
     try:
         out = tiny_predictor([text])[0]
     finally:
-        tiny_predictor.drop_background = False
+        tiny_predictor.toll_step = None
     assert out["event_type"] in tiny_predictor.event_labels

@@ -17,7 +17,7 @@ from eventcoder.eval_sets import rewrite_argv
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG_OF = {"eventcoder.data.build": "build_data", "eventcoder.train": "train",
-             "eventcoder.evaluate": "evaluate", "eventcoder.crosstune": "evaluate"}
+             "eventcoder.evaluate": "evaluate", "eventcoder.crosstune": "evaluate", "eventcoder.fit_toll": "toll"}
 RECIPES = ["run_real_articles.sh"]
 
 
@@ -36,7 +36,7 @@ def test_every_step_of_a_recipe_composes(script):
     for argv in commands:
         assert argv[1] == "-m" and argv[2] in CONFIG_OF, argv
         overrides = argv[3:]
-        if CONFIG_OF[argv[2]] == "evaluate":
+        if CONFIG_OF[argv[2]] in ("evaluate", "toll"):
             overrides = rewrite_argv(overrides)
         cfg = compose_config(CONFIG_OF[argv[2]], overrides)
         for item in overrides:  # each top-level text setting reaches the composed config as given
@@ -52,7 +52,7 @@ def test_the_adopted_recipe_evaluates_the_model_it_trains():
     stage1 = [a for a in commands if a[2] == "eventcoder.train"][0]
     assert f"run_name={Path(stage2.init_from).name}" in stage1  # stage 2 continues from stage 1
     for argv in commands:
-        if argv[2] in ("eventcoder.evaluate", "eventcoder.crosstune"):
+        if argv[2] in ("eventcoder.evaluate", "eventcoder.crosstune", "eventcoder.fit_toll"):
             assert f"model=models/{stage2.run_name}" in argv
 
 
@@ -73,10 +73,31 @@ def test_the_rule_ablation_scores_each_rule_and_setting_on_both_sets(trained, tm
     ablation.main()
     report = (tmp_path / "ablation" / "report.md").read_text()
     result = json.loads((tmp_path / "ablation" / "metrics.json").read_text())
-    assert set(result["rules"]) == set(names("rules"))
+    assert set(result["rules"]) == set(names("casualties")) == {"learned_toll"}
     assert {g for g, _ in ablation.SETTING_GROUPS} == set(result["settings"])
     for by_set in (*result["rules"].values(), *result["settings"].values()):
         assert {"sample", "sample@validation"} <= set(by_set) and isinstance(by_set["pays"], bool)
     assert set(result["directions"]["sample"]) == {"defaults, no fit", "fitted on sample@validation",
                                                    "fitted on sample (in sample)"}
-    assert "python scripts/rule_ablation.py --model" in report and "## Hand rules" in report
+    assert "python scripts/rule_ablation.py --model" in report and "## Switches" in report
+
+
+def test_toll_pools_fits_a_step_per_pool_and_never_scores_a_set_it_was_fitted_on(trained, tmp_path, monkeypatch):
+    """scripts/toll_pools.py on the tiny model: each scored set gets a row without a step and one per
+    pool that does not hold it, and the report names the command."""
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location("toll_pools", ROOT / "scripts" / "toll_pools.py")
+    pools = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(pools)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "argv", ["toll_pools.py", "--model", str(trained), "--held", "sample@validation",
+                                      "--score", "sample", "--out", str(tmp_path / "pools")])
+    pools.main()
+    result = json.loads((tmp_path / "pools" / "metrics.json").read_text())
+    rows = result["scored"]["sample"]
+    assert list(rows)[0] == "no step" and any(name.startswith("held-out (") for name in rows)
+    assert not any(name.startswith("sample (") or "+ sample" in name for name in rows)  # in sample: left out
+    assert all(f["articles"] == rows["no step"]["articles"] and "killed exact, reported" in f for f in rows.values())
+    assert "python scripts/toll_pools.py --model" in (tmp_path / "pools" / "report.md").read_text()

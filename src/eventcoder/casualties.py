@@ -13,8 +13,8 @@ One function, `aggregate`, used for gold labels, for predictions, in reports and
    vaguely is reported with its word. With `count_vague=True` the vague table's value is used
    (ACLED's conservative practice) when a group has no number.
 
-`told_of_another_time` and `without_background` are the one hand rule that pays on a dev set it was
-not written on (`Rules.drop_background`): figures dated to another time than the event are dropped.
+`told_of_another_time` finds the time words that date a figure to another time than the event; the
+learned toll step (`eventcoder.toll`) reads them as one of its features.
 """
 from __future__ import annotations
 
@@ -91,16 +91,6 @@ def told_of_another_time(sentence: str, start: int, end: int) -> str | None:
     before = ANOTHER_TIME_BEFORE.search(sentence, 0, start)
     after = ANOTHER_TIME_AFTER.search(re.split(r"[,;:]", sentence[end:], maxsplit=1)[0])
     return (before or after).group(0) if before or after else None
-
-
-def without_background(mentions: list[dict]) -> list[dict]:
-    """Drop the figures dated to another time (their `another_time` cue, `told_of_another_time`):
-    a running count's always ("over the past seven months, 189 were killed"), another's where its
-    outcome also has a figure not so dated: an article about last week's attack gives its toll with
-    "last week", and then that toll is the event's."""
-    plain = {m["outcome"] for m in mentions if not m.get("another_time")}
-    return [m for m in mentions if not (m.get("another_time") and (m["outcome"] in plain
-                                                                   or RUNNING_COUNT.fullmatch(m["another_time"])))]
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """`eventcoder` command: one tool for the whole path, each subcommand calling one library function.
 
-`eventcoder build|train|evaluate|crosstune|crossfit|indicators|ensemble|soup|lexical [OVERRIDES]`
+`eventcoder build|train|evaluate|crosstune|crossfit|indicators|ensemble|soup|lexical|toll [OVERRIDES]`
 compose their Hydra config (`key=value` overrides after the subcommand, as with
 `python -m eventcoder.<module>`); `predict`, `serve`, `export`, `schema` and `numbers` take options.
 """
@@ -28,6 +28,7 @@ HYDRA_COMMANDS = {
     "ensemble": ("eventcoder.ensemble", "a model directory averaging several models"),
     "soup": ("eventcoder.soup", "a model directory averaging several models' weights"),
     "lexical": ("eventcoder.lexical", "the word-rate event model beside the encoder"),
+    "toll": ("eventcoder.fit_toll", "fit the learned step that picks the event's toll (configs/toll.yaml)"),
 }
 
 BACKEND_CHOICES = ["auto", *BACKENDS]  # model_dir imports no torch: building the parser stays fast

@@ -43,7 +43,7 @@ def cross_tune(cfg: DictConfig) -> Path:
     from eventcoder.baselines import MajorityBaseline, TfidfLogReg
     from eventcoder.data.split import fold_index
     from eventcoder.eval_sets import load_eval_set
-    from eventcoder.fitting import CASUALTY_SCORE, FITTED, fit_decode_settings, store_fit
+    from eventcoder.fitting import FITTED, fit_decode_settings, store_fit
     from eventcoder.io import atomic_dir
     from eventcoder.predictor import Predictor
     from eventcoder.scoring import baseline_predictions, baseline_training_texts, judge_targets, score_set
@@ -81,7 +81,7 @@ def cross_tune(cfg: DictConfig) -> Path:
     in_sample = [predictor.decode(r["text"], sc) for r, sc in zip(rows, raw, strict=True)]
     labels = predictor.event_labels
     result = {"model": str(cfg.model_dir), "tune_set": str(cfg.tune_set), "folds": folds,
-              "event_objective": str(cfg.event_objective), "casualty_objective": CASUALTY_SCORE,
+              "event_objective": str(cfg.event_objective),
               "command": " ".join(["python -m eventcoder.crosstune", *sys.argv[1:]]), "fixed": fixed or {},
               "out_of_fold": score_set(rows, out_of_fold, labels, base),
               "in_sample": score_set(rows, in_sample, labels, base),
@@ -103,16 +103,13 @@ def cross_tune(cfg: DictConfig) -> Path:
 
 def render(result: dict[str, Any]) -> Any:
     """The report: out-of-fold against in-sample figures, then each fold's settings."""
-    from eventcoder.fitting import CASUALTY_SCORE
     from eventcoder.report.render import Doc, intervals_table, targets_section
 
     doc = Doc()
     doc.heading(f"Decoding settings tuned on `{result['tune_set']}`: `{result['model']}`", 1)
     doc.para(f"Produced by: {result['command']}. {result['folds']} folds by a stable hash of the article id; "
              "each fold is decoded with settings tuned on the others (out of fold); in sample: settings "
-             f"tuned on the whole set. Event settings maximise {result.get('event_objective', 'macro_f1')}"
-             + ("; the casualty rule's switch maximises killed + injured total exact match, ties "
-                "broken by by-group exact + mention F1." if result.get("casualty_objective") == CASUALTY_SCORE else ".")
+             f"tuned on the whole set. Event settings maximise {result.get('event_objective', 'macro_f1')}."
              + (f" Held fixed, not tuned: {result['fixed']}." if result.get("fixed") else ""))
     doc.table(["", *(name for name, _ in SUMMARY)],
               [[key.replace("_", " "), *(_get(result[key], path) for _, path in SUMMARY)]

@@ -7,7 +7,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from eventcoder.metrics import annotated_figures, gold_groups
 from eventcoder.settings import default as default_setting
 from eventcoder.settings import names as setting_names
 
@@ -35,8 +34,9 @@ def apply_decode_settings(predictor: Any, settings: Any) -> dict[str, Any]:
     return plain
 
 
-# what fitting chooses (and resets to the defaults first): every setting
-FITTED = setting_names()
+# what fitting chooses (and resets to the defaults first): the event settings; the toll is learned
+# (`eventcoder.toll`), and its switch stays as set
+FITTED = setting_names("event")
 FIXABLE = ("lead_weight", "headline_weight", "lexical_weight")
 EVENT_OBJECTIVES = ("log_likelihood", "macro_f1")
 
@@ -81,10 +81,6 @@ def fit_decode_settings(predictor: Any, rows: list[dict], raw: list, fixed: dict
         [max(sc) for sc in scores], [max(range(len(sc)), key=sc.__getitem__) == g
                                      for sc, g in zip(scores, gold, strict=True)])["ece"]
     predictor.temperature = info["temperature"]
-    counted = [k for k, r in enumerate(rows) if r["killed_total"] >= 0]
-    c_rows, c_raw = [rows[k] for k in counted], [raw[k] for k in counted]
-    info["drop_background"], info[f"validation_{CASUALTY_SCORE}_by_drop_background"] = _grid_search(
-        predictor, "drop_background", (False, True), lambda: _casualty_score(predictor, c_rows, c_raw))
     return info
 
 
@@ -160,24 +156,3 @@ def fit_lexical_weight(predictor: Any, raw: list, gold: list[int], grid: tuple[f
     return _grid_search(predictor, "lexical_weight", grid, lambda: score(predictor, raw, gold))
 
 
-def _casualty_score(predictor: Any, rows: list[dict], raw: list) -> tuple[float, float]:
-    """(killed + injured total exact matches per article, by-group exact + mention F1 over the rows
-    with gold spans) under the predictor's current settings: the totals decide; where settings tie
-    on them (a few dozen articles leave many ties), the ones that also put each figure in the
-    right group and on the right span win."""
-    from eventcoder import metrics as M
-
-    preds = [predictor.decode(r["text"], sc) for r, sc in zip(rows, raw, strict=True)]
-    hits = sum(p["killed"] == r["killed_total"] for p, r in zip(preds, rows, strict=True))
-    hits += sum(p["injured"] == r["injured_total"] for p, r in zip(preds, rows, strict=True)
-                if r["injured_total"] >= 0)
-    spans = [(r, p) for r, p in zip(rows, preds, strict=True) if r.get("gold_casualties") is not None]
-    detail = 0.0
-    if spans:
-        detail = M.by_group_exact([gold_groups(r["gold_casualties"]) for r, _ in spans], [p["casualties"] for _, p in spans])
-        detail += M.mention_prf([r["gold_casualties"] for r, _ in spans],
-                                [annotated_figures(r, p) for r, p in spans])["f1"]
-    return round(hits / max(1, len(rows)), 6), round(detail, 6)
-
-
-CASUALTY_SCORE = "totals_exact_then_groups_and_mentions"

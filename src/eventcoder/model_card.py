@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from eventcoder.io import atomic_write_text
+from eventcoder.model_dir import TOLL_STEP_FILE
 from eventcoder.paths import repo_path
 
 TRAINING_DATA = "training_data.json"  # the dataset's stats.json as training read it, kept beside the weights
@@ -113,6 +114,12 @@ def _stage_lines(model_dir: Path, cfg: dict[str, Any], stats: dict[str, Any] | N
     if (model_dir / "lexical.json").is_file():
         lines.append("- With a lexical event-type model (`lexical.json`, `lexical.npz`: TF-IDF + logistic regression "
                      "on the train split of every source); `lexical_weight` in `decoding.json` says how much it counts.")
+    step = model_dir / TOLL_STEP_FILE
+    if step.is_file():
+        fitted_on = json.loads(step.read_text()).get("fitted_on", "")
+        lines.append(f"- With a learned toll step (`{TOLL_STEP_FILE}`: logistic regression over each figure's "
+                     f"pooled mention scores, place and rank) that picks the figures of the event's toll, fitted on "
+                     f"{fitted_on}; `learned_toll` in `decoding.json` switches it.")
     runtime = ""
     if (model_dir / "metrics.json").is_file():
         seconds = json.loads((model_dir / "metrics.json").read_text()).get("train", {}).get("train_runtime")

@@ -35,6 +35,7 @@ LABEL_MAPS_FILE = "label_maps.json"
 SETTINGS_FILE = "decoding.json"
 LEGACY_SETTINGS_FILE = "calibration.json"  # flat fitted values only, as older model directories hold them
 LEXICAL_FILES = ("lexical.json", "lexical.npz")
+TOLL_STEP_FILE = "toll_step.json"  # the learned article-level toll step (eventcoder.toll)
 ENSEMBLE_FILE = "ensemble.json"  # an ensemble directory names its members (`eventcoder.ensemble`), no weights
 BACKEND_FILE = "backend.json"
 CARD_FILE = "README.md"

@@ -4,8 +4,9 @@ Every window of every article is read (length-sorted batches, dynamic padding); 
 merged per article (event: weighted mean of log-probabilities, the lead window weighing
 `lead_weight` and the headline, read on its own as one more short window, `headline_weight`;
 mention: mean over the windows that hold it; with a lexical model in the model dir, its reading of
-the whole text weighs `lexical_weight`, see `eventcoder.lexical`), and article figures come from
-`casualties.aggregate`, so each figure points to its evidence. An article coded `none` reports no
+the whole text weighs `lexical_weight`, see `eventcoder.lexical`); the learned toll step
+(`eventcoder.toll`) picks the figures of the event's toll from the mention scores, and the article's
+totals come from `casualties.aggregate`, so each figure points to its evidence. An article coded `none` reports no
 casualty figures (accidents and figurative "killed" are not events).
 """
 from __future__ import annotations
@@ -21,7 +22,6 @@ from eventcoder.batch import DEFAULT_BATCH_SIZE
 from eventcoder.casualties import aggregate, sentence_spans
 from eventcoder.model_dir import check_label_maps, check_model_dir, default_backend
 from eventcoder.numbers import NumbersConfig, find_mentions
-from eventcoder.rules import RULES, apply_rules
 from eventcoder.settings import DecodeSettings
 from eventcoder.settings import names as setting_names
 from eventcoder.taxonomy import OUTSIDE
@@ -78,6 +78,7 @@ class Predictor:
         self.numbers = numbers or NumbersConfig.load()
         self.count_vague = count_vague
         self.lexical: Any = None  # eventcoder.lexical.LexicalModel, when the model dir has one
+        self.toll_step: Any = None  # eventcoder.toll.TollStep, when the model dir has one
 
     def __getattr__(self, name: str) -> Any:  # only for names the instance and class lack
         settings = self.__dict__.get("settings")
@@ -101,6 +102,7 @@ class Predictor:
 
         from eventcoder.lexical import LexicalModel
         from eventcoder.runtimes import load_network
+        from eventcoder.toll import TollStep
 
         p = check_model_dir(path)
         backend = default_backend(p) if backend == "auto" else backend
@@ -112,6 +114,7 @@ class Predictor:
         predictor = cls(model, tokenizer, **kwargs)
         predictor.backend = backend
         predictor.lexical = LexicalModel.load(p)
+        predictor.toll_step = TollStep.load(p)
         predictor.settings = DecodeSettings.load(p)
         return predictor
 
@@ -211,11 +214,20 @@ class Predictor:
         probs = self.article_event_probs(scores)
         return self._article(text, probs, scores.mentions, scores.mention_probs, scores.mention_windows)
 
+    def _toll_figures(self, text: str, mentions: list, mprobs: torch.Tensor, seen: torch.Tensor) -> list:
+        """The counted figures the toll step keeps, as (mention, label index, sureness)."""
+        from eventcoder.toll import candidates
+
+        cands = candidates(text, mentions, mprobs.numpy(), seen.numpy(), self.mention_labels, self.outcomes)
+        return [(mentions[c.evidence], self.mention_labels.index(f"{c.outcome}:{c.group}"), sure)
+                for c, sure in self.toll_step.decide(cands)]
+
     def _article(self, text: str, probs: torch.Tensor, mentions: list, mprobs: torch.Tensor,
                  seen: torch.Tensor) -> dict[str, Any]:
-        """The likeliest event type, and the casualty figures: each count mention whose likeliest
-        label is a casualty label (one the windows read it whole in), then the hand rules whose
-        switch is on (`eventcoder.rules`); totals by `casualties.aggregate`.
+        """The likeliest event type, and the casualty figures: those the learned toll step picks
+        (`eventcoder.toll`) when the model dir has one and `learned_toll` is on, else each count
+        mention whose likeliest label is a casualty label (one the windows read it whole in); vague
+        words as the mention head reads them; totals by `casualties.aggregate`.
         An article coded none reports no casualty figures (accidents and figurative "killed" are
         not events)."""
         best = int(probs.argmax())
@@ -225,6 +237,8 @@ class Predictor:
         silent = self.event_labels[best] == (self.config.taxonomy or {}).get("none_label", "none")
         read = [(m, labels[k], sureness[k]) for k, m in enumerate([] if silent else mentions)
                 if seen[k] > 0 and labels[k] != outside]
+        if self.toll_step is not None and self.learned_toll and not silent:
+            read = [r for r in read if r[0].vague is not None] + self._toll_figures(text, mentions, mprobs, seen)
         labelled, span_of = [], sentence_spans(text) if read else None
         for m, lab, sure in read:
             outcome, group = self.mention_labels[lab].split(":", 1)
@@ -232,11 +246,9 @@ class Predictor:
             labelled.append(_figure(outcome, group, m.start, m.end, m.text, text[left:right].strip(), sure,
                                     count=m.value if m.vague is None else None, vague=m.vague,
                                     vague_value=m.value if m.vague else None))
-        if labelled:
-            labelled = apply_rules(text, labelled, span_of, {rule.name: getattr(self, rule.name) for rule in RULES})
         agg = aggregate(labelled, outcomes=self.outcomes, unknown_group=self.unknown_group,
                         count_vague=self.count_vague)
-        internal = ("vague_value", "another_time")
+        internal = ("vague_value",)
         evidence = [{k: v for k, v in e.items() if k not in internal} for e in labelled if e["count"] is not None]
         vague = [{k: v for k, v in e.items() if k not in internal} for e in labelled if e["count"] is None]
         return {"event_type": self.event_labels[best], "score": round(float(probs[best]), 4),
@@ -246,11 +258,10 @@ class Predictor:
 
 
 def _figure(outcome: str, group: str, start: int, end: int, text: str, sentence: str, score: float,
-            count: int | None = None, vague: str | None = None, vague_value: int | None = None,
-            another_time: str | None = None) -> dict[str, Any]:
-    """One labelled figure as `decode` builds them: the evidence fields, plus `vague_value` and
-    `another_time`, which decoding uses and the output leaves out."""
-    return {"another_time": another_time, "outcome": outcome, "group": group, "count": count, "vague": vague,
+            count: int | None = None, vague: str | None = None, vague_value: int | None = None) -> dict[str, Any]:
+    """One labelled figure as `decode` builds them: the evidence fields, plus `vague_value`, which
+    decoding uses and the output leaves out."""
+    return {"outcome": outcome, "group": group, "count": count, "vague": vague,
             "vague_value": vague_value, "start": start, "end": end, "text": text, "sentence": sentence,
             "score": round(score, 4)}
 

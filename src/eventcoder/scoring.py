@@ -161,3 +161,24 @@ def reference_results(predictor: Any) -> list[dict[str, Any]]:
                     "evidence": [{k: e[k] for k in ("outcome", "group", "count", "vague", "start", "end", "score")}
                                  for e in p["evidence"] + p["vague"]]})
     return out
+
+
+def article_counts(rows: list[dict], preds: list[dict]) -> dict[str, Any]:
+    """What a decoding change is judged by, over one set's articles, in articles: event types right,
+    killed and injured totals exact (also where gold reports any), by-group exact, and their sum."""
+    from eventcoder import metrics as M
+
+    out: dict[str, Any] = {"articles": len(rows)}
+    ev = [(r["event_type"], p["event_type"]) for r, p in zip(rows, preds, strict=True) if r["event_type"]]
+    out["event right"] = sum(g == p for g, p in ev)
+    out["event macro-F1"] = round(M.macro_f1([g for g, _ in ev], [p for _, p in ev]), 4)
+    for o in ("killed", "injured"):
+        pairs = [(r[f"{o}_total"], p[o]) for r, p in zip(rows, preds, strict=True) if r[f"{o}_total"] >= 0]
+        out[f"{o} exact"] = sum(g == p for g, p in pairs)
+        out[f"{o} exact, reported"] = sum(g == p for g, p in pairs if g > 0)
+        out[f"{o} reported"] = sum(1 for g, _ in pairs if g > 0)
+    spans = [(r, p) for r, p in zip(rows, preds, strict=True) if r["gold_casualties"] is not None]
+    out["by-group exact"] = round(M.by_group_exact([gold_groups(r["gold_casualties"]) for r, _ in spans],
+                                                   [p["casualties"] for _, p in spans]) * len(spans))
+    out["articles gained"] = out["event right"] + out["killed exact"] + out["injured exact"]
+    return out

@@ -1,9 +1,9 @@
 """Every decoding setting a model runs with: one typed object, its defaults stated once here.
 
 Two groups: how the article's event type is read from its windows' scores (`EventDecoding`), and
-which hand rules are on (`Rules`). A casualty figure is a count mention whose likeliest label is
-a casualty label: the thresholds once fitted on top of that did not pay on a dev set they were not
-fitted on (`docs/experiments.md`). A model directory stores the whole
+whether the learned toll step picks the figures (`CasualtyDecoding`). No hand rule is left: the
+thresholds and rules once fitted on top of the mention head did not pay on a dev set they were not
+fitted on (`docs/experiments.md`, `reports/ablation-real/`). A model directory stores the whole
 object in `decoding.json` (`save`, `load`), with what its fitted values were fitted on, so the
 directory states every setting it runs with; a directory without the file runs with the defaults.
 """
@@ -31,15 +31,16 @@ class EventDecoding(_Group):
     lexical_weight: float = 0.0  # weight of the lexical model's log-probabilities (0: not used)
 
 
-class Rules(_Group):
-    """Hand rules on or off. Each stays only while an ablation on a dev set it was not written on shows
-    it pays (`scripts/rule_ablation.py`, `reports/ablation-real/`)."""
+class CasualtyDecoding(_Group):
+    """How figures become the event's toll."""
 
-    drop_background: bool = False  # figures dated to another time than the event ("a day after a bomb
-    # killed 11") are dropped where the event has a figure of its own (`casualties.without_background`)
+    learned_toll: bool = True  # the model dir's learned toll step (`eventcoder.toll`) picks the figures
+    # of the event's toll and their groups; off, or without a step: every count mention whose likeliest
+    # label is a casualty label
 
 
-GROUPS = {"event": EventDecoding, "rules": Rules}
+GROUPS = {"event": EventDecoding, "casualties": CasualtyDecoding}
+REMOVED_GROUPS = ("rules",)  # the hand rules' switches, removed with the rules (`docs/experiments.md`)
 
 
 class DecodeSettings(BaseModel):
@@ -48,7 +49,7 @@ class DecodeSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
     event: EventDecoding = EventDecoding()
-    rules: Rules = Rules()
+    casualties: CasualtyDecoding = CasualtyDecoding()
     fitted_on: str | None = None  # where the fitted values were fitted (None: the defaults)
     fit: dict[str, Any] = {}  # what the fit measured (grids and their scores), for the record
 
@@ -85,7 +86,10 @@ class DecodeSettings(BaseModel):
         if not path.is_file():
             return cls._from_flat_file(Path(model_dir) / LEGACY_SETTINGS_FILE)
         try:
-            return cls.model_validate_json(path.read_text())
+            stored = json.loads(path.read_text())
+            for group in REMOVED_GROUPS:  # settings a directory may store that no longer exist: no effect
+                stored.pop(group, None)
+            return cls.model_validate(stored)
         except ValueError as e:
             raise ValueError(f"{path}: {e}") from None
 

@@ -84,10 +84,9 @@ def settings_appendix(doc: Doc, result: dict[str, Any]) -> None:
              + (f" and its headline read alone {cal['headline_weight']:g}×" if cal.get("headline_weight") else "")
              + (f", plus {cal['lexical_weight']:g}× the log-probabilities of the lexical model (TF-IDF + logistic "
                 f"regression on the training rows' words, stored with the model)" if cal.get("lexical_weight") else "")
-             + f"; event scores use temperature {cal.get('temperature', 1.0):.3f}; a number is a casualty figure "
-             "when the model's likeliest label for it is one"
-             + ("; figures dated to another time than the event (\"a day after a bomb killed 11\") are dropped"
-                " where the event has a figure of its own" if cal.get("drop_background") else "")
+             + f"; event scores use temperature {cal.get('temperature', 1.0):.3f}; "
+             + (f"the learned toll step picks the figures of the event's toll (fitted on {result['toll_step']})"
+                if result.get("toll_step") else "a number is a casualty figure when the model's likeliest label for it is one")
              + (f", fitted in this run on {cal['fitted_on']}" + (" except those set by hand below." if hand else ".")
                 if cal.get("fitted_now") else
                 f", stored with the model, fitted on {cal['fitted_on']}." if cal.get("fitted_on") else "."))
