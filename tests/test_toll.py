@@ -138,3 +138,31 @@ def test_fit_toll_step_scores_the_sets_and_stores_a_step_the_predictor_loads(tra
     assert stored["examples"] > 0 and "sample@validation" in stored["fitted_on"]
     assert Predictor.from_pretrained(model_dir).toll_step is not None
     assert Predictor.from_pretrained(trained).toll_step is None
+
+
+def test_a_figure_told_twice_with_two_groups_counts_once_with_every_telling_as_evidence(trained):
+    """The mention head reads the headline's 12 as militants and the body's as civilians: without the
+    step the two groups are added (24); a step that counts the civilians reading gives 12, and both places
+    the figure is told are its evidence."""
+    import torch
+
+    from eventcoder.predictor import ArticleScores, Predictor
+
+    p = Predictor.from_pretrained(trained)
+    p.lead_weight, p.headline_weight, p.lexical_weight = 1.0, 0.0, 0.0
+    mentions, probs, seen = _scores(TEXT, {"12#1": {"killed:militants": 0.5, "killed:civilians": 0.4},
+                                           "12#2": {"killed:civilians": 0.55, "killed:militants": 0.3}})
+    battles = torch.full((1, len(p.event_labels)), -5.0)
+    battles[0, p.event_labels.index("battles")] = -0.1
+    order = [p.mention_labels.index(label) for label in LABELS]  # the test's label order → the model's
+    table = torch.zeros(len(mentions), len(p.mention_labels))
+    table[:, order] = torch.tensor(probs, dtype=torch.float32)
+    sc = ArticleScores(battles, mentions, table, torch.tensor(seen, dtype=torch.float32))
+    p.toll_step = None
+    assert p.decode(TEXT, sc)["killed"] == 24  # militants 12 and civilians 12, read one number at a time
+    step = _step(-5.0)
+    step.coef[FEATURES.index("group civilians")] = 10.0  # counts the civilians candidates only
+    p.toll_step = step
+    out = p.decode(TEXT, sc)
+    assert out["killed"] == 12 and out["casualties"]["killed"] == {"civilians": 12}
+    assert sorted(e["start"] for e in out["evidence"]) == sorted(m.start for m in mentions if m.text == "12")

@@ -214,13 +214,20 @@ class Predictor:
         probs = self.article_event_probs(scores)
         return self._article(text, probs, scores.mentions, scores.mention_probs, scores.mention_windows)
 
-    def _toll_figures(self, text: str, mentions: list, mprobs: torch.Tensor, seen: torch.Tensor) -> list:
-        """The counted figures the toll step keeps, as (mention, label index, sureness)."""
+    def _toll_figures(self, text: str, mentions: list, mprobs: torch.Tensor, seen: torch.Tensor,
+                      labels: list[int]) -> list:
+        """The figures the toll step counts, as (mention, label index, sureness): each counted
+        candidate's mentions that the mention head reads as its outcome (every place the figure is
+        told is its evidence), or its surest mention when the head reads none so."""
         from eventcoder.toll import candidates
 
+        out = []
         cands = candidates(text, mentions, mprobs.numpy(), seen.numpy(), self.mention_labels, self.outcomes)
-        return [(mentions[c.evidence], self.mention_labels.index(f"{c.outcome}:{c.group}"), sure)
-                for c, sure in self.toll_step.decide(cands)]
+        for c, sure in self.toll_step.decide(cands):
+            told = [k for k in c.mentions if self.mention_labels[labels[k]].startswith(f"{c.outcome}:")]
+            label = self.mention_labels.index(f"{c.outcome}:{c.group}")
+            out += [(mentions[k], label, sure) for k in told or [c.evidence]]
+        return out
 
     def _article(self, text: str, probs: torch.Tensor, mentions: list, mprobs: torch.Tensor,
                  seen: torch.Tensor) -> dict[str, Any]:
@@ -238,7 +245,7 @@ class Predictor:
         read = [(m, labels[k], sureness[k]) for k, m in enumerate([] if silent else mentions)
                 if seen[k] > 0 and labels[k] != outside]
         if self.toll_step is not None and self.learned_toll and not silent:
-            read = [r for r in read if r[0].vague is not None] + self._toll_figures(text, mentions, mprobs, seen)
+            read = [r for r in read if r[0].vague is not None] + self._toll_figures(text, mentions, mprobs, seen, labels)
         labelled, span_of = [], sentence_spans(text) if read else None
         for m, lab, sure in read:
             outcome, group = self.mention_labels[lab].split(":", 1)
