@@ -3,13 +3,14 @@
 The mention head labels each number from its window. Article-level mistakes come from reading the
 numbers one at a time: one figure repeated in headline and body given two groups and counted twice,
 a toll of other fighting or of an earlier attack added to the event's. The toll step reads every
-figure of an article together. A candidate is one (outcome, value) pair among the article's count
-mentions; its features pool the mention head's probabilities over every mention of that value and
-add what only the whole article shows: how often and where the value is told (headline, lead), how
-it ranks among the article's other figures of that outcome, and whether time words date it to
-another time. A logistic regression (scikit-learn) says for each candidate whether it is a figure of
-the event's toll. It is fitted on articles the network did not train on
-(`eventcoder toll`, `eventcoder.fit_toll`), and stored in the model dir as `toll_step.json` (plain numbers, no pickle).
+figure of an article together. A candidate is one (outcome, group, value) of the article's count
+mentions; its features pool the mention head's probabilities for that group over the mentions of
+the value that may tell the outcome, and add what only the whole article shows: how often and
+where the value is told (headline, lead), how it ranks among the article's other figures of that
+outcome, and whether time words date it to another time. A logistic regression (scikit-learn) says
+for each candidate whether it is a figure of the event's toll; `casualties.aggregate` then gives
+the totals. It is fitted on articles the network did not train on (`eventcoder toll`,
+`eventcoder.fit_toll`) and stored in the model dir as `toll_step.json` (plain numbers, no pickle).
 """
 from __future__ import annotations
 
