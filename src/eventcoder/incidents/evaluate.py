@@ -3,7 +3,10 @@
 `python -m eventcoder.incidents.evaluate [--out reports/incidents] [--no-shared]` reads the original
 clusters of data/incidents/clusters.jsonl and, when ../shared is present, the real clusters named
 in data/incidents/shared_clusters.yaml; codes each article's `when` and `where` from its text and
-date; groups the articles with `group_incidents`; and writes report.md and metrics.json. Grouping
+date; groups the articles with `group_incidents`; and writes report.md and metrics.json. Both sets
+served to write the date and place rules; the held-out dates of data/incidents/heldout_dates.yaml
+(real articles of ../shared/data/dev_world, labelled before the rules they score were changed and
+never used to write one) are scored apart, per article (they are not clusters). Grouping
 reads each article's gold event type and gold figures (grouping is what is scored, not the model),
 and the predicted date and place. The baseline groups articles of the same event type, event date
 and country.
@@ -28,6 +31,7 @@ from eventcoder.paths import REPO_ROOT, SHARED_DIR
 
 CLUSTERS = REPO_ROOT / "data" / "incidents" / "clusters.jsonl"
 SHARED_CLUSTERS = REPO_ROOT / "data" / "incidents" / "shared_clusters.yaml"
+HELDOUT_DATES = REPO_ROOT / "data" / "incidents" / "heldout_dates.yaml"
 COMMAND = "python -m eventcoder.incidents.evaluate --out reports/incidents"
 
 
@@ -101,6 +105,42 @@ def load_shared(spec_path: Path = SHARED_CLUSTERS, shared: Path = SHARED_DIR) ->
     return articles, gold
 
 
+def load_heldout(spec_path: Path = HELDOUT_DATES, shared: Path = SHARED_DIR) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(articles, gold labels) of the held-out dates: each labelled id of the pool, in label order."""
+    spec = yaml.safe_load(spec_path.read_text(encoding="utf-8"))
+    labels = {a["id"]: a for a in spec["articles"]}
+    pool = {}
+    for line in (shared / spec["pool"]).read_text(encoding="utf-8").splitlines():
+        a = json.loads(line)
+        if a["id"] in labels:
+            pool[a["id"]] = a
+    missing = sorted(set(labels) - set(pool))
+    if missing:
+        raise ValueError(f"{spec_path}: ids not in {spec['pool']}: {missing}")
+    articles = [pool[i] for i in labels]
+    return articles, [{k: labels[a["id"]].get(k) for k in ("event_date", "date_precision", "country", "place")}
+                      for a in articles]
+
+
+def score_heldout(articles: list[dict[str, Any]], gold: list[dict[str, Any]]) -> dict[str, Any]:
+    """Event date exact, country and place per article, and event date exact on the day-labelled ones."""
+    records = [{"id": a["id"], **when_where(a["text"], a.get("date"))} for a in articles]
+    scores = location_scores(records, gold)
+    days = [(r, g) for r, g in zip(records, gold, strict=True) if g["date_precision"] == "day"]
+    day_scores = location_scores([r for r, _ in days], [g for _, g in days])
+    return {"articles": len(records), "event date exact": scores["event date exact"],
+            "event date exact (day labels)": day_scores["event date exact"],
+            "country": scores["country"], "place": scores["place"],
+            "errors": [{"id": r["id"], "gold": g, "when": (r["when"] or {}).get("date"),
+                        "evidence": (r["when"] or {}).get("text"),
+                        "where": {k: (r["where"] or {}).get(k) for k in ("country", "place")}}
+                       for r, g in zip(records, gold, strict=True)
+                       if (r["when"] or {}).get("date") != g["event_date"]
+                       or norm((r["where"] or {}).get("country")) != norm(g["country"])
+                       or (g.get("place") and norm(g["place"]) not in (norm((r["where"] or {}).get("place")),
+                                                                       norm((r["where"] or {}).get("text"))))]}
+
+
 def location_scores(records: Sequence[dict[str, Any]], gold: Sequence[dict[str, Any]]) -> dict[str, Any]:
     """Event date exact match and country, region and place accuracy over the labelled articles."""
     out: dict[str, Any] = {}
@@ -148,7 +188,25 @@ def score_set(articles: list[dict[str, Any]], gold: list[dict[str, Any]], config
                                                                            norm((r["where"] or {}).get("text")))))]}
 
 
-def render(results: dict[str, dict[str, Any]], config: IncidentConfig) -> str:
+def render_heldout(held: dict[str, Any]) -> list[str]:
+    """The held-out section of the report."""
+    cells = [f"{held[k]['accuracy']:.3f} (n={held[k]['n']})" for k in
+             ("event date exact", "event date exact (day labels)", "country", "place")]
+    lines = ["", "## Held out: event dates and places of dev_world articles", "",
+             f"{held['articles']} real articles of ../shared/data/dev_world (data/incidents/heldout_dates.yaml), "
+             "labelled before the date rules were last changed; no rule was written while looking at them. "
+             "Scored per article (they are not clusters); the day labels leave out the articles that name no "
+             "day for their event (labelled with the article's date at week precision).", "",
+             "| set | event date exact | of day labels | country | place |", "|---|---|---|---|---|",
+             "| held out (dev_world) | " + " | ".join(cells) + " |", "", "Held-out articles whose date, country or place is wrong:", ""]
+    for e in held["errors"]:
+        lines.append(f"- `{e['id']}`: date {e['when']} from {e['evidence']!r} (gold {e['gold']['event_date']}, "
+                     f"{e['gold']['date_precision']}), place {e['where']['place']}, {e['where']['country']} "
+                     f"(gold {e['gold'].get('place')}, {e['gold'].get('country')})")
+    return lines
+
+
+def render(results: dict[str, dict[str, Any]], config: IncidentConfig, held: dict[str, Any] | None = None) -> str:
     lines = ["# Incidents: grouping, event dates and locations", "",
              f"Written by `{COMMAND}` (settings: configs/incidents.yaml, window {config.window_days} days, "
              f"link threshold {config.link_threshold}). Grouping reads each article's gold event type and "
@@ -181,6 +239,8 @@ def render(results: dict[str, dict[str, Any]], config: IncidentConfig) -> str:
             lines.append(f"- {name} `{e['id']}`: date {e['when']} (gold {e['gold']['event_date']}), "
                          f"place {e['where']['place']}, {e['where']['country']} (gold {e['gold'].get('place')}, "
                          f"{e['gold'].get('country')})")
+    if held is not None:
+        lines += render_heldout(held)
     return "\n".join(lines) + "\n"
 
 
@@ -194,15 +254,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     results = {"original": score_set(*load_original(), config)}
     if not args.no_shared and SHARED_DIR.is_dir():
         results["real (shared)"] = score_set(*load_shared(), config)
+        held = score_heldout(*load_heldout())
+    else:
+        held = None
     articles = sum(r["articles"] for r in results.values())
     out = Path(args.out)
-    atomic_write_text(out / "metrics.json", json.dumps(results, indent=2, ensure_ascii=False) + "\n")
-    atomic_write_text(out / "report.md", render(results, config))
+    metrics = {**results, "held out (dev_world)": held} if held else results
+    atomic_write_text(out / "metrics.json", json.dumps(metrics, indent=2, ensure_ascii=False) + "\n")
+    atomic_write_text(out / "report.md", render(results, config, held))
     for name, r in results.items():
         print(f"{name}: {r['articles']} articles, B-cubed F1 {r['grouping']['f1']:.3f} (baseline "
               f"{r['baseline']['f1']:.3f}), date exact {r['event date exact']['accuracy']}, country "
               f"{r['country']['accuracy']}, place {r['place']['accuracy']}; by incident: date exact "
               f"{r['incident']['event date exact']['accuracy']}, place {r['incident']['place']['accuracy']}")
+    if held:
+        print(f"held out (dev_world): {held['articles']} articles, date exact {held['event date exact']['accuracy']} "
+              f"(day labels {held['event date exact (day labels)']['accuracy']}), country "
+              f"{held['country']['accuracy']}, place {held['place']['accuracy']}")
     print(f"{articles} articles -> {out / 'report.md'}")
     return 0
 
