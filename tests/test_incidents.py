@@ -38,43 +38,14 @@ def test_a_weekday_naming_a_market_is_not_a_date():
 
 
 @pytest.mark.parametrize(("text", "published", "expected", "words"), [
-    # a follow-up names the incident by its date; the bare date of what it reports that day gives way
-    ("Mourners gathered on Sunday, two weeks after the June 12 attack on the nightclub.", "2016-06-26",
-     "2016-06-12", "June 12"),
-    ("Police arrested two men on Tuesday over Sunday's bombing of a church in Kano.", "2024-03-13",
-     "2024-03-10", "Sunday"),
-    ("Three more died on Monday of wounds from the bombing of the cathedral in Jolo on 11 August.", "2024-08-13",
-     "2024-08-11", "11 August"),
-    # a comparison is not the incident: the first date stands
-    ("Gunmen killed five on Wednesday, the deadliest raid since the March 3 bombing.", "2024-03-20",
-     "2024-03-20", "Wednesday"),
-])
-def test_a_date_naming_the_incident_wins_over_a_bare_one(text, published, expected, words):
-    when = event_date(text, published)
-    assert (when["date"], when["precision"], when["text"]) == (expected, "day", words)
-
-
-def test_a_date_something_was_made_public_is_not_the_event_date():
-    when = event_date("The call transcripts, made public on Tuesday, describe the raid.", "2016-06-29")
-    assert when["text"] is None and when["precision"] == "week"
-
-
-@pytest.mark.parametrize(("text", "published", "expected", "words"), [
     # night events read in the next morning's paper (2024-03-17 is a Sunday)
     ("Gunmen attacked a bar late on Saturday, killing four.", "2024-03-17", "2024-03-16", "Saturday"),
-    ("Rebels shelled the town overnight, killing four.", "2024-03-17", "2024-03-16", "overnight"),
-    ("Rebels shelled the town overnight into Sunday, killing four.", "2024-03-18", "2024-03-16",
-     "overnight into Sunday"),
     ("A bomb exploded in the early hours of Sunday near the market.", "2024-03-17", "2024-03-17", "Sunday"),
     ("Protesters clashed with police on Saturday night in the capital.", "2024-03-17", "2024-03-16", "Saturday"),
 ])
 def test_night_events_are_dated_by_the_night(text, published, expected, words):
     when = event_date(text, published)
     assert (when["date"], when["precision"], when["text"]) == (expected, "day", words)
-
-
-def test_overnight_as_an_idiom_is_not_a_date():
-    assert event_date("Peace will not happen overnight, the envoy said.", "2024-03-17")["text"] is None
 
 
 def test_heldout_labels_are_well_formed():
