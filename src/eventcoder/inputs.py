@@ -124,8 +124,9 @@ def iter_inputs(path: str | Path, columns: InputColumns | None = None) -> Iterat
     elif p.suffix == ".parquet":
         yield from _iter_parquet(p, cols)
     elif p.suffix == ".csv" or p.name.endswith(".csv.gz"):
-        check_columns(p, cols)
-        for row, rec in iter_csv_rows(p, [cols.text], id_column=cols.id):
+        if not p.is_file():
+            raise FileNotFoundError(f"input {p} does not exist")
+        for row, rec in iter_csv_rows(p, [cols.text], id_column=cols.id):  # checks the header once
             yield row, rec if isinstance(rec, RecordError) else _item(row, rec, cols, name)
     else:
         for row, obj in iter_jsonl_rows(p):
