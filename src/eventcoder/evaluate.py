@@ -100,7 +100,7 @@ def evaluate_model(cfg: DictConfig) -> Path:
               "baseline_train": str(cfg.baseline_train), "sections": sections,
               "targets": judge_targets(sections, cfg),
               "vague_table": predictor.numbers.vague, "count_vague_in_totals": predictor.count_vague,
-              "toll_step": predictor.toll_step.fitted_on if predictor.toll_step and predictor.learned_toll else None}
+              "toll_step": predictor.toll_step_in_use.fitted_on if predictor.toll_step_in_use else None}
     with atomic_dir(out_dir) as tmp:
         (tmp / "metrics.json").write_text(json.dumps(result, indent=2) + "\n")
         atomic_write_jsonl(tmp / "errors.jsonl", error_rows)

@@ -94,14 +94,19 @@ def check_columns(path: str | Path, columns: InputColumns | None = None) -> None
         _missing(str(p), _csv_header(p), cols)
 
 
+def _existing(path: Path) -> Path:
+    """The input file, or FileNotFoundError naming it."""
+    if not path.is_file():
+        raise FileNotFoundError(f"input {path} does not exist")
+    return path
+
+
 def _csv_header(path: Path) -> list[str]:
     import csv
 
     from eventcoder.data.readers import open_text
 
-    if not path.is_file():
-        raise FileNotFoundError(f"input {path} does not exist")
-    with open_text(path) as fh:
+    with open_text(_existing(path)) as fh:
         try:
             return next(csv.reader(fh), [])
         except csv.Error as e:
@@ -124,9 +129,7 @@ def iter_inputs(path: str | Path, columns: InputColumns | None = None) -> Iterat
     elif p.suffix == ".parquet":
         yield from _iter_parquet(p, cols)
     elif p.suffix == ".csv" or p.name.endswith(".csv.gz"):
-        if not p.is_file():
-            raise FileNotFoundError(f"input {p} does not exist")
-        for row, rec in iter_csv_rows(p, [cols.text], id_column=cols.id):  # checks the header once
+        for row, rec in iter_csv_rows(_existing(p), [cols.text], id_column=cols.id):  # checks the header once
             yield row, rec if isinstance(rec, RecordError) else _item(row, rec, cols, name)
     else:
         for row, obj in iter_jsonl_rows(p):
@@ -162,8 +165,7 @@ def _iter_parquet(path: Path, cols: InputColumns) -> Iterator[Item]:
     """Rows of a Parquet file; a file that cannot be read is one error record."""
     import pyarrow.parquet as pq
 
-    if not path.is_file():
-        raise FileNotFoundError(f"input {path} does not exist")
+    _existing(path)  # before the try: a missing file is not a bad row
     try:
         schema = pq.read_schema(path)
     except (OSError, ValueError) as e:  # pyarrow raises ArrowInvalid (a ValueError) on a corrupt file

@@ -214,16 +214,21 @@ class Predictor:
         probs = self.article_event_probs(scores)
         return self._article(text, probs, scores.mentions, scores.mention_probs, scores.mention_windows)
 
-    def _toll_figures(self, text: str, mentions: list, mprobs: torch.Tensor, seen: torch.Tensor,
-                      labels: list[int]) -> list:
+    @property
+    def toll_step_in_use(self) -> Any:
+        """The model dir's learned toll step while the `learned_toll` setting is on, else None."""
+        return self.toll_step if self.toll_step is not None and self.learned_toll else None
+
+    def _toll_figures(self, step: Any, text: str, mentions: list, mprobs: torch.Tensor, seen: torch.Tensor,
+                      labels: list[int], span_of: Any) -> list:
         """The figures the toll step counts, as (mention, label index, sureness): each counted
         candidate's mentions that the mention head reads as its outcome (every place the figure is
         told is its evidence), or its surest mention when the head reads none so."""
         from eventcoder.toll import candidates
 
         out = []
-        cands = candidates(text, mentions, mprobs.numpy(), seen.numpy(), self.mention_labels, self.outcomes)
-        for c, sure in self.toll_step.decide(cands):
+        cands = candidates(text, mentions, mprobs.numpy(), seen.numpy(), self.mention_labels, self.outcomes, span_of)
+        for c, sure in step.decide(cands):
             told = [k for k in c.mentions if self.mention_labels[labels[k]].startswith(f"{c.outcome}:")]
             label = self.mention_labels.index(f"{c.outcome}:{c.group}")
             out += [(mentions[k], label, sure) for k in told or [c.evidence]]
@@ -244,9 +249,12 @@ class Predictor:
         silent = self.event_labels[best] == (self.config.taxonomy or {}).get("none_label", "none")
         read = [(m, labels[k], sureness[k]) for k, m in enumerate([] if silent else mentions)
                 if seen[k] > 0 and labels[k] != outside]
-        if self.toll_step is not None and self.learned_toll and not silent:
-            read = [r for r in read if r[0].vague is not None] + self._toll_figures(text, mentions, mprobs, seen, labels)
-        labelled, span_of = [], sentence_spans(text) if read else None
+        step = None if silent else self.toll_step_in_use
+        span_of = sentence_spans(text) if read or (step is not None and mentions) else None  # found once per article
+        if step is not None:
+            read = [r for r in read if r[0].vague is not None] + self._toll_figures(
+                step, text, mentions, mprobs, seen, labels, span_of)
+        labelled = []
         for m, lab, sure in read:
             outcome, group = self.mention_labels[lab].split(":", 1)
             left, right = span_of(m.start, m.end)

@@ -53,11 +53,12 @@ class Candidate:
 
 
 def candidates(text: str, mentions: Sequence[Any], mprobs: Any, seen: Any, mention_labels: Sequence[str],
-               outcomes: Sequence[str] = ("killed", "injured")) -> list[Candidate]:
+               outcomes: Sequence[str] = ("killed", "injured"), span_of: Any = None) -> list[Candidate]:
     """The article's candidates with their features (`FEATURES`, in order). `mentions` are count
     mentions (`numbers.NumberMention`), `mprobs` the mention head's probabilities [mentions, labels],
     `seen` how many windows read each whole (0: none, it is left out). Vague mentions are no
-    candidates: they carry no number to add."""
+    candidates: they carry no number to add. `span_of` is the text's `casualties.sentence_spans`, when
+    the caller has it already."""
     probs = np.asarray(mprobs, dtype=float)
     seen_n = np.asarray(seen, dtype=float)
     head = headline_of(text)
@@ -69,7 +70,7 @@ def candidates(text: str, mentions: Sequence[Any], mprobs: Any, seen: Any, menti
             by_value.setdefault(int(m.value), []).append(k)
     if not by_value:
         return []
-    span_of = sentence_spans(text)
+    span_of = span_of or sentence_spans(text)
     cols = {o: {g: label_index[f"{o}:{g}"] for g in GROUPS if f"{o}:{g}" in label_index} for o in outcomes}
     mass = {o: probs[:, list(cols[o].values())].sum(1) for o in outcomes}
     another: dict[int, bool] = {}

@@ -137,8 +137,13 @@ def score_heldout(articles: list[dict[str, Any]], gold: list[dict[str, Any]]) ->
                        for r, g in zip(records, gold, strict=True)
                        if (r["when"] or {}).get("date") != g["event_date"]
                        or norm((r["where"] or {}).get("country")) != norm(g["country"])
-                       or (g.get("place") and norm(g["place"]) not in (norm((r["where"] or {}).get("place")),
-                                                                       norm((r["where"] or {}).get("text"))))]}
+                       or (g.get("place") and not place_right(r["where"], g["place"]))]}
+
+
+def place_right(where: dict[str, Any] | None, gold_place: str) -> bool:
+    """A place is right by its gazetteer name or by the words the text names it with."""
+    where = where or {}
+    return norm(gold_place) in (norm(where.get("place")), norm(where.get("text")))
 
 
 def location_scores(records: Sequence[dict[str, Any]], gold: Sequence[dict[str, Any]]) -> dict[str, Any]:
@@ -184,8 +189,7 @@ def score_set(articles: list[dict[str, Any]], gold: list[dict[str, Any]], config
                         "where": {k: (r["where"] or {}).get(k) for k in ("country", "admin1", "place")}}
                        for r, g in zip(records, gold, strict=True) if g.get("event_date") and (
                            (r["when"] or {}).get("date") != g["event_date"]
-                           or (g.get("place") and norm(g["place"]) not in (norm((r["where"] or {}).get("place")),
-                                                                           norm((r["where"] or {}).get("text")))))]}
+                           or (g.get("place") and not place_right(r["where"], g["place"])))]}
 
 
 def render_heldout(held: dict[str, Any]) -> list[str]:
