@@ -10,7 +10,7 @@ from eventcoder.incidents import IncidentConfig, group_incidents
 from eventcoder.incidents.evaluate import bcubed
 from eventcoder.incidents.reconcile import reconcile, roles
 from eventcoder.incidents.when import event_date
-from eventcoder.incidents.where import event_location
+from eventcoder.incidents.where import event_location, filed_from
 
 
 @pytest.mark.parametrize(("text", "published", "expected", "precision", "words"), [
@@ -91,6 +91,16 @@ def test_region_or_country_only_gives_a_coarser_precision():
 def test_a_capital_dateline_gives_way_to_the_place_the_lead_names():
     where = event_location("BOGOTA – Six soldiers were killed in a clash south of Popayán in Colombia, the army said.")
     assert where["place"] == "Popayán"
+
+
+def test_the_region_of_an_outlets_dateline_is_not_the_events():
+    text = ("Car bomb kills four in Tikrit\n\nA car bomb killed four people in Tikrit on Monday.\n\n"
+            "SULAYMANIYAH, Kurdistan Region (Outlet 9) – A car bomb exploded at a checkpoint in Tikrit, "
+            "in Salahuddin province, killing four people, police said.")
+    assert text[slice(*filed_from(text))] == "SULAYMANIYAH, Kurdistan Region (Outlet 9) –"
+    where = event_location(text)
+    assert (text[where["start"]:where["end"]], where["admin1"]) == ("Tikrit", "Salahuddin")
+    assert filed_from("Six soldiers were killed (army) - in a clash, BOGOTA said.") is None
 
 
 def _report(id_, date, text, killed, event_type="explosions_remote_violence", place=None):

@@ -163,6 +163,17 @@ def _regions(text: str, gaz: Gazetteer) -> list[tuple[int, int, str, str | None]
     return sorted(found, key=lambda r: (r[0], r[1]))
 
 
+_FILED_FROM = re.compile(r"(?m)^[ \t]*[A-Z][A-Z .'’-]{2,}(?:,[^\n()–—]{1,40}?)?\s*\([^()\n]{1,40}\)\s*[–—-]")
+
+
+def filed_from(text: str, paragraphs: int = 3) -> tuple[int, int] | None:
+    """The span of a dateline with its outlet, "ERBIL, Kurdistan Region (Kurdistan 24) –", when one
+    of the first paragraphs opens with it: where the story was filed, which the event need not be."""
+    first = re.match(r"(?:[^\n]*(?:\n[ \t]*)*){%d}" % paragraphs, text)
+    m = _FILED_FROM.search(text, 0, first.end() if first else len(text))
+    return (m.start(), m.end()) if m else None
+
+
 def event_location(text: str, lead_chars: int = 600) -> dict[str, Any] | None:
     """The event's country, region and place with coordinates, precision and evidence, or None."""
     gaz = gazetteer()
@@ -187,6 +198,8 @@ def event_location(text: str, lead_chars: int = 600) -> dict[str, Any] | None:
     in_country = [(s, e, next(p for p in cands if p.country == country)) for s, e, cands in places
                   if any(p.country == country for p in cands)]
     dateline = re.match(r"\s*(?:[^\n]*\n\s*\n)?\s*([A-Z][A-Z .'’-]+)\b", text)
+    filed = filed_from(text)
+    regions = [r for r in regions if not (filed and filed[0] <= r[0] < filed[1])]  # the outlet's region, not the event's
     if dateline and len(in_country) > 1 and in_country[0][0] == dateline.start(1) and \
             _plain(in_country[0][2].name) == _plain(gaz.capitals.get(country)) and in_country[1][0] < lead_chars and \
             in_country[1][2] != in_country[0][2]:
