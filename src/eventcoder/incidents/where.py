@@ -169,7 +169,7 @@ _FILED_FROM = re.compile(r"(?m)^[ \t]*[A-Z][A-Z .'’-]{2,}(?:,[^\n()–—]{1,4
 def filed_from(text: str, paragraphs: int = 3) -> tuple[int, int] | None:
     """The span of a dateline with its outlet, "ERBIL, Kurdistan Region (Kurdistan 24) –", when one
     of the first paragraphs opens with it: where the story was filed, which the event need not be."""
-    first = re.match(r"(?:[^\n]*(?:\n[ \t]*)*){%d}" % paragraphs, text)
+    first = re.match(rf"(?:[^\n]*(?:\n[ \t]*)*){{{paragraphs}}}", text)
     m = _FILED_FROM.search(text, 0, first.end() if first else len(text))
     return (m.start(), m.end()) if m else None
 
