@@ -38,7 +38,7 @@ def request_model(limits: Limits) -> type[BaseModel]:
     """The POST /predict body, with the server's limits written into its JSON Schema."""
     from typing import Annotated
 
-    from pydantic import StringConstraints, create_model
+    from pydantic import Discriminator, StringConstraints, Tag, create_model
 
     text = Annotated[str, StringConstraints(min_length=1, max_length=limits.max_text_chars,
                                             pattern=NON_BLANK)]
@@ -49,35 +49,34 @@ def request_model(limits: Limits) -> type[BaseModel]:
                         text=(text, Field(description="the article (non-blank)")),
                         date=(str | None, Field(default=None, max_length=40,
                                                 description="the article's date: \"yesterday\" is read against it")))
+    # the shape is chosen before validation, by the project's own tags: each item's errors are those
+    # of the shape it has, and a value of neither shape gets one plain error
+    entry = Annotated[Annotated[text, Tag("text")] | Annotated[item, Tag("item")],
+                      Discriminator(_shape, custom_error_type="item_type", custom_error_message=ITEM_SHAPES)]
     return create_model(
         "PredictRequest", __config__=ConfigDict(extra="forbid"),
-        texts=(list[text | item], Field(min_length=1, max_length=limits.max_texts,
-                                        description="articles to code: texts, or {id, title, text} items")),
+        texts=(list[entry], Field(min_length=1, max_length=limits.max_texts,
+                                  description="articles to code: texts, or {id, title, text} items")),
         batch_size=(int, Field(default=DEFAULT_BATCH_SIZE, ge=1, le=64)))
 
 
-BRANCHES = ("constrained-str", "ArticleItem")  # the two shapes an item may take, as pydantic names them
+ITEM_SHAPES = "expected a text or an object with 'text' (and 'id', 'title')"
+
+
+def _shape(value: Any) -> str | None:
+    """Which shape an item of `texts` has: "text", "item" (an object) or neither (None)."""
+    return "text" if isinstance(value, str) else "item" if isinstance(value, dict | BaseModel) else None
 
 
 def plain_errors(errors: list[dict[str, Any]], limits: Limits) -> list[dict[str, Any]]:
-    """Validation errors as a reader would say them, one per item, naming it: no regular
-    expressions, and not the complaint of the shape the item did not take (a text is not an object)."""
-    mismatch = {("constrained-str", "string_type"), ("ArticleItem", "model_type"), ("ArticleItem", "model_attributes_type"),
-                ("ArticleItem", "dict_type")}
-    by_item: dict[tuple, list[dict[str, Any]]] = {}
-    for e in errors:
-        loc = tuple(p for p in e.get("loc", ()) if p != "body")
-        branch = next((p for p in loc if p in BRANCHES), None)
-        key = tuple(p for p in loc if p not in BRANCHES)[:2] if branch else loc
-        by_item.setdefault(key, []).append({**e, "loc": [p for p in loc if p not in BRANCHES], "branch": branch})
+    """Validation errors as a reader would say them, naming the item: no regular expressions,
+    and without the shape's tag in the location (`texts.2.item.text` is item 3's text)."""
     out = []
-    for key, errs in by_item.items():
-        relevant = [e for e in errs if (e["branch"], e.get("type")) not in mismatch]
-        if not relevant:
-            out.append({"loc": ["body", *key], "type": "item_type",
-                        "msg": f"{_where(list(key))}: expected a text or an object with 'text' (and 'id', 'title')"})
-            continue
-        out += [{"loc": ["body", *e["loc"]], "type": e.get("type", ""), "msg": _plain(e, limits)} for e in relevant]
+    for e in errors:
+        loc = [p for p in e.get("loc", ()) if p != "body"]
+        if len(loc) > 2 and loc[0] == "texts" and isinstance(loc[1], int) and loc[2] in ("text", "item"):
+            del loc[2]
+        out.append({"loc": ["body", *loc], "type": e.get("type", ""), "msg": _plain({**e, "loc": loc}, limits)})
     return out
 
 
