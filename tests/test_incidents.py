@@ -93,6 +93,15 @@ def test_a_capital_dateline_gives_way_to_the_place_the_lead_names():
     assert where["place"] == "Popayán"
 
 
+def test_the_region_a_place_lies_in_comes_from_the_region_tables_spelt_as_the_text_names_it():
+    assert event_location("A bomb exploded in Quetta on Monday, police said.")["admin1"] == "Balochistan"
+    named = event_location("Gunmen killed five people in Goma, in North Kivu province, on Sunday.")
+    assert (named["admin1"], event_location("Gunmen killed five people in Goma on Sunday.")["admin1"]) == \
+        ("North Kivu", "Nord-Kivu")
+    elsewhere = event_location("Gunmen killed five people in Goma on Sunday, the Ituri province governor said.")
+    assert elsewhere["admin1"] == "Nord-Kivu"  # a region the place does not lie in is not its region
+
+
 def test_the_region_of_an_outlets_dateline_is_not_the_events():
     text = ("Car bomb kills four in Tikrit\n\nA car bomb killed four people in Tikrit on Monday.\n\n"
             "SULAYMANIYAH, Kurdistan Region (Outlet 9) – A car bomb exploded at a checkpoint in Tikrit, "

