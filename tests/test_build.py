@@ -115,25 +115,6 @@ def test_ucdp_reader_groups_by_side(tmp_path):
     assert rows["12"]["casualty_status"].startswith("masked:")  # no number in the headline
 
 
-def test_an_untaught_event_type_is_masked_after_the_split(tmp_path):
-    """UCDP's type says who fought, not how (`teach_event_type: false`): its rows teach no event type
-    but keep it as their gold for reports, and every row keeps the split the mapped type gave it."""
-    f = write_csv(tmp_path / "ucdp.csv", UCDP_HEADER, UCDP_ROWS * 10)
-    built = {}
-    for teach in (True, False):
-        out = build_dataset(compose_build("ucdp", [*source_override("ucdp", f),
-                                                   f"data.sources.ucdp.teach_event_type={teach}"]),
-                            output_dir=tmp_path / f"out-{teach}")
-        dd = datasets.load_from_disk(str(out / "dataset"))
-        built[teach] = [(s, r["id"], r["event_type"], r["event_label"]) for s in dd for r in dd[s]]
-        stats = json.loads((out / "stats.json").read_text())
-    assert {label for *_, label in built[True]} >= {TAX.event_labels.index("battles"),
-                                                     TAX.event_labels.index("violence_against_civilians")}
-    assert {label for *_, label in built[False]} == {-100}
-    assert [row[:3] for row in built[True]] == [row[:3] for row in built[False]]
-    assert stats["sources"]["ucdp"]["event_label_masked"] == 30
-
-
 def test_records_jsonl_csv_and_txt_folder(tmp_path):
     from eventcoder.data.readers import read_records, split_items
 

@@ -120,13 +120,3 @@ def test_training_without_a_lexical_model_leaves_none_behind(trained, tmp_path):
     assert not any((out / name).exists() for name in LEXICAL_FILES)
     assert "lexical" not in (out / "README.md").read_text()
     assert "lexical" in (trained / "README.md").read_text()  # the default run has one, and its card says so
-
-
-def test_the_lexical_model_learns_only_the_event_types_the_network_is_taught():
-    """A source whose type teaches nothing (`teach_event_type: false`: masked label, gold type kept for
-    reports) is left out of the lexical model's rows, like rows without a type."""
-    from eventcoder.lexical import training_rows
-
-    split = {"text": ["Airstrikes hit Idlib.", "Troops clashed with rebels.", "A quiet day."],
-             "event_type": ["battles", "battles", ""], "event_label": [-100, 0, -100]}
-    assert training_rows(split) == (["Troops clashed with rebels."], ["battles"])

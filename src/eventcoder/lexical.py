@@ -21,7 +21,6 @@ from typing import Any
 import numpy as np
 from omegaconf import DictConfig
 
-from eventcoder.data.labels import IGNORE
 from eventcoder.io import atomic_open, atomic_write_text
 from eventcoder.model_dir import LEXICAL_FILES, check_model_dir
 from eventcoder.paths import repo_path
@@ -108,9 +107,9 @@ class LexicalModel:
 
 def training_rows(train_split: Any) -> tuple[list[str], list[str]]:
     """Texts and event types of a built dataset's train split (every source: the rows the model's
-    stages learned from), rows whose event type teaches nothing (masked label) left out."""
-    types, taught = train_split["event_type"], train_split["event_label"]
-    keep = [i for i, (e, label) in enumerate(zip(types, taught, strict=True)) if e and label != IGNORE]
+    stages learned from), rows without an event type left out."""
+    types = train_split["event_type"]
+    keep = [i for i, e in enumerate(types) if e]
     texts = train_split["text"]
     return [texts[i] for i in keep], [types[i] for i in keep]
 

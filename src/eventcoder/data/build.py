@@ -117,7 +117,6 @@ def build_dataset(cfg: DictConfig | dict, output_dir: str | Path | None = None,
     rows: list[dict[str, Any]] = []
     errors: list[dict[str, Any]] = []
     fixed: dict[str, Any] = {}
-    untaught: set[str] = set()  # sources whose event type teaches nothing (`teach_event_type: false`)
     for name, source in data.sources.items():
         src = OmegaConf.to_container(source, resolve=True)
         src["name"] = src.get("name") or name
@@ -159,16 +158,10 @@ def build_dataset(cfg: DictConfig | dict, output_dir: str | Path | None = None,
             if kind == "masked":
                 st.casualty_status["reason: " + status.partition(":")[2]] += 1
         fixed[src["name"]] = src.get("fixed_split", False)
-        if not src.get("teach_event_type", True):
-            untaught.add(src["name"])
-            st.event_masked += sum(ex["event_label"] != IGNORE for ex in kept)
         for ex in kept:
             ex["_weight"] = float(src.get("weight", 1.0))
         rows.extend(kept)
     _split(rows, data, fixed, float(cfg.build.near_duplicate_threshold), seed)
-    for r in rows:  # after the split, which stratifies by the source's own type mapped
-        if r["source"] in untaught:
-            r["event_label"] = IGNORE
     rows = _apply_weights(rows, seed)
     out_root = Path(output_dir) if output_dir else Path(_resolve_path(cfg.output_dir))
     target = Path(target_dir) if target_dir else out_root / str(data.name)
