@@ -152,14 +152,13 @@ def location_scores(records: Sequence[dict[str, Any]], gold: Sequence[dict[str, 
     fields = {"event date exact": ("when", "date", "event_date"), "country": ("where", "country", "country"),
               "admin1": ("where", "admin1", "admin1"), "place": ("where", "place", "place")}
     for name, (field, key, label) in fields.items():
-        pairs = [((r.get(field) or {}).get(key), g.get(label)) for r, g in zip(records, gold, strict=True)
-                 if g.get(label)]
+        pairs = [(r.get(field) or {}, g[label]) for r, g in zip(records, gold, strict=True) if g.get(label)]
         if name == "event date exact":
-            right = sum(p == g for p, g in pairs)
-        else:  # a place is right by its gazetteer name or by the words the text names it with
-            spelt = [(r.get(field) or {}).get("text") if name == "place" else None
-                     for r, g in zip(records, gold, strict=True) if g.get(label)]
-            right = sum(norm(g) in (norm(p), norm(t)) for (p, g), t in zip(pairs, spelt, strict=True))
+            right = sum(got.get(key) == g for got, g in pairs)
+        elif name == "place":
+            right = sum(place_right(got, g) for got, g in pairs)
+        else:
+            right = sum(norm(got.get(key)) == norm(g) for got, g in pairs)
         out[name] = {"accuracy": round(right / len(pairs), 4) if pairs else None, "n": len(pairs)}
     return out
 

