@@ -42,35 +42,48 @@ def test_a_weekday_naming_a_market_is_not_a_date():
     ("Gunmen attacked a bar late on Saturday, killing four.", "2024-03-17", "2024-03-16", "Saturday"),
     ("A bomb exploded in the early hours of Sunday near the market.", "2024-03-17", "2024-03-17", "Sunday"),
     ("Protesters clashed with police on Saturday night in the capital.", "2024-03-17", "2024-03-16", "Saturday"),
+    ("Drones struck the capital overnight, killing three, officials said on Sunday.", "2024-03-17", "2024-03-16",
+     "overnight"),  # the night just past
+    ("Drones struck the capital overnight into Friday, killing three.", "2024-03-17", "2024-03-15", "Friday"),
 ])
 def test_night_events_are_dated_by_the_night(text, published, expected, words):
     when = event_date(text, published)
     assert (when["date"], when["precision"], when["text"]) == (expected, "day", words)
 
 
-def test_heldout_labels_are_well_formed():
+@pytest.mark.parametrize(("labels_file", "count"), [("heldout_dates.yaml", 40), ("dev_dates.yaml", 45)])
+def test_date_set_labels_are_well_formed(labels_file, count):
     import yaml
 
-    from eventcoder.incidents.evaluate import HELDOUT_DATES
+    from eventcoder.incidents.evaluate import DATE_SETS
 
-    labels = yaml.safe_load(HELDOUT_DATES.read_text(encoding="utf-8"))["articles"]
-    assert len(labels) == len({a["id"] for a in labels}) == 40
+    path = next(p for p, _ in DATE_SETS.values() if p.name == labels_file)
+    labels = yaml.safe_load(path.read_text(encoding="utf-8"))["articles"]
+    assert len(labels) == len({a["id"] for a in labels}) == count
     for a in labels:
         assert a["date_precision"] in ("day", "week", "month") and a["country"]
         assert event_date("", a["event_date"])["date"] == a["event_date"]  # an ISO day
 
 
 @pytest.mark.shared
-def test_heldout_articles_are_found_and_scored():
-    from eventcoder.incidents.evaluate import load_heldout, score_heldout
+def test_date_set_articles_are_found_and_scored():
+    from eventcoder.incidents.evaluate import DATE_SETS, load_heldout, score_heldout
     from eventcoder.paths import SHARED_DIR
 
-    if not (SHARED_DIR / "data" / "dev_world").is_dir():
-        pytest.skip("../shared/data/dev_world not present")
-    articles, gold = load_heldout()
-    assert len(articles) == len(gold) == 40 and all("text" in a for a in articles)
-    scores = score_heldout(articles, gold)
-    assert scores["event date exact"]["n"] == 40 and scores["event date exact (day labels)"]["n"] < 40
+    for path, _ in DATE_SETS.values():
+        pool = SHARED_DIR / yaml_pool(path)
+        if not pool.is_file():
+            pytest.skip(f"{pool} not present")
+        articles, gold = load_heldout(path)
+        assert len(articles) == len(gold) and all("text" in a for a in articles)
+        scores = score_heldout(articles, gold)
+        assert scores["event date exact"]["n"] == len(gold) > scores["event date exact (day labels)"]["n"]
+
+
+def yaml_pool(path):
+    import yaml
+
+    return yaml.safe_load(path.read_text(encoding="utf-8"))["pool"]
 
 
 def test_place_lookup_gives_country_region_and_coordinates():
@@ -88,9 +101,14 @@ def test_region_or_country_only_gives_a_coarser_precision():
     assert (country["country"], country["place"], country["precision_code"]) == ("Syria", None, 6)
 
 
-def test_a_capital_dateline_gives_way_to_the_place_the_lead_names():
+def test_a_dateline_gives_way_to_the_place_the_lead_names():
     where = event_location("BOGOTA – Six soldiers were killed in a clash south of Popayán in Colombia, the army said.")
     assert where["place"] == "Popayán"
+    bureau = "Kano, Nigeria (Outlet)A bomb killed five people at a bus station in Gombe on Thursday."
+    assert bureau[slice(*filed_from(bureau))] == "Kano, Nigeria (Outlet)"
+    assert event_location(bureau)["place"] == "Gombe"
+    there = "KABUL (Outlet) – A suicide bomber killed five people near the parliament on Monday, police said."
+    assert event_location(there)["place"] == "Kabul"  # no other place named: the dateline's stands
 
 
 def test_the_region_a_place_lies_in_comes_from_the_region_tables_spelt_as_the_text_names_it():

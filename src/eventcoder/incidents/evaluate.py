@@ -4,9 +4,11 @@
 clusters of data/incidents/clusters.jsonl and, when ../shared is present, the real clusters named
 in data/incidents/shared_clusters.yaml; codes each article's `when` and `where` from its text and
 date; groups the articles with `group_incidents`; and writes report.md and metrics.json. Both sets
-served to write the date and place rules; the held-out dates of data/incidents/heldout_dates.yaml
-(real articles of ../shared/data/dev_world, labelled before the rules they score were changed and
-never used to write one) are scored apart, per article (they are not clusters). Grouping
+served to write the date and place rules. Two sets of single articles are scored apart, per article
+(they are not clusters): the development dates of data/incidents/dev_dates.yaml (real articles of
+../shared/data/train_articles, free to write rules against) and the held-out dates of
+data/incidents/heldout_dates.yaml (real articles of ../shared/data/dev_world, labelled before the
+rules they score were changed and never used to write one). Grouping
 reads each article's gold event type and gold figures (grouping is what is scored, not the model),
 and the predicted date and place. The baseline groups articles of the same event type, event date
 and country.
@@ -32,6 +34,16 @@ from eventcoder.paths import REPO_ROOT, SHARED_DIR
 CLUSTERS = REPO_ROOT / "data" / "incidents" / "clusters.jsonl"
 SHARED_CLUSTERS = REPO_ROOT / "data" / "incidents" / "shared_clusters.yaml"
 HELDOUT_DATES = REPO_ROOT / "data" / "incidents" / "heldout_dates.yaml"
+DEV_DATES = REPO_ROOT / "data" / "incidents" / "dev_dates.yaml"
+# per-article date sets: name -> (labels, what the report says of them)
+DATE_SETS = {
+    "development (train_articles)": (DEV_DATES, "real articles of ../shared/data/train_articles (data/incidents/"
+                                     "dev_dates.yaml), labelled before the rules' output on them was read; the "
+                                     "date and place rules may be written against them."),
+    "held out (dev_world)": (HELDOUT_DATES, "real articles of ../shared/data/dev_world (data/incidents/"
+                             "heldout_dates.yaml), labelled before the date rules were last changed; no rule "
+                             "was written while looking at them."),
+}
 COMMAND = "python -m eventcoder.incidents.evaluate --out reports/incidents"
 
 
@@ -106,7 +118,8 @@ def load_shared(spec_path: Path = SHARED_CLUSTERS, shared: Path = SHARED_DIR) ->
 
 
 def load_heldout(spec_path: Path = HELDOUT_DATES, shared: Path = SHARED_DIR) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """(articles, gold labels) of the held-out dates: each labelled id of the pool, in label order."""
+    """(articles, gold labels) of a per-article date set (the held-out one by default): each labelled
+    id of the pool, in label order."""
     spec = yaml.safe_load(spec_path.read_text(encoding="utf-8"))
     labels = {a["id"]: a for a in spec["articles"]}
     pool = {}
@@ -191,25 +204,28 @@ def score_set(articles: list[dict[str, Any]], gold: list[dict[str, Any]], config
                            or (g.get("place") and not place_right(r["where"], g["place"])))]}
 
 
-def render_heldout(held: dict[str, Any]) -> list[str]:
-    """The held-out section of the report."""
-    cells = [f"{held[k]['accuracy']:.3f} (n={held[k]['n']})" for k in
-             ("event date exact", "event date exact (day labels)", "country", "place")]
-    lines = ["", "## Held out: event dates and places of dev_world articles", "",
-             f"{held['articles']} real articles of ../shared/data/dev_world (data/incidents/heldout_dates.yaml), "
-             "labelled before the date rules were last changed; no rule was written while looking at them. "
+def render_date_sets(sets: dict[str, dict[str, Any]]) -> list[str]:
+    """The section of the per-article date sets: one table, then each set's wrong articles."""
+    lines = ["", "## Single articles: event dates and places", "",
              "Scored per article (they are not clusters); the day labels leave out the articles that name no "
-             "day for their event (labelled with the article's date at week precision).", "",
-             "| set | event date exact | of day labels | country | place |", "|---|---|---|---|---|",
-             "| held out (dev_world) | " + " | ".join(cells) + " |", "", "Held-out articles whose date, country or place is wrong:", ""]
-    for e in held["errors"]:
-        lines.append(f"- `{e['id']}`: date {e['when']} from {e['evidence']!r} (gold {e['gold']['event_date']}, "
-                     f"{e['gold']['date_precision']}), place {e['where']['place']}, {e['where']['country']} "
-                     f"(gold {e['gold'].get('place')}, {e['gold'].get('country')})")
+             "day for their event (labelled with the article's date at week precision).", ""]
+    lines += [f"- **{name}**: {held['articles']} {DATE_SETS[name][1]}" for name, held in sets.items()]
+    lines += ["", "| set | event date exact | of day labels | country | place |", "|---|---|---|---|---|"]
+    for name, held in sets.items():
+        cells = [f"{held[k]['accuracy']:.3f} (n={held[k]['n']})" for k in
+                 ("event date exact", "event date exact (day labels)", "country", "place")]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    for name, held in sets.items():
+        lines += ["", f"Articles of {name} whose date, country or place is wrong:", ""]
+        for e in held["errors"]:
+            lines.append(f"- `{e['id']}`: date {e['when']} from {e['evidence']!r} (gold {e['gold']['event_date']}, "
+                         f"{e['gold']['date_precision']}), place {e['where']['place']}, {e['where']['country']} "
+                         f"(gold {e['gold'].get('place')}, {e['gold'].get('country')})")
     return lines
 
 
-def render(results: dict[str, dict[str, Any]], config: IncidentConfig, held: dict[str, Any] | None = None) -> str:
+def render(results: dict[str, dict[str, Any]], config: IncidentConfig,
+           date_sets: dict[str, dict[str, Any]] | None = None) -> str:
     lines = ["# Incidents: grouping, event dates and locations", "",
              f"Written by `{COMMAND}` (settings: configs/incidents.yaml, window {config.window_days} days, "
              f"link threshold {config.link_threshold}). Grouping reads each article's gold event type and "
@@ -242,8 +258,8 @@ def render(results: dict[str, dict[str, Any]], config: IncidentConfig, held: dic
             lines.append(f"- {name} `{e['id']}`: date {e['when']} (gold {e['gold']['event_date']}), "
                          f"place {e['where']['place']}, {e['where']['country']} (gold {e['gold'].get('place')}, "
                          f"{e['gold'].get('country')})")
-    if held is not None:
-        lines += render_heldout(held)
+    if date_sets:
+        lines += render_date_sets(date_sets)
     return "\n".join(lines) + "\n"
 
 
@@ -257,21 +273,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     results = {"original": score_set(*load_original(), config)}
     if not args.no_shared and SHARED_DIR.is_dir():
         results["real (shared)"] = score_set(*load_shared(), config)
-        held = score_heldout(*load_heldout())
+        date_sets = {name: score_heldout(*load_heldout(path)) for name, (path, _) in DATE_SETS.items()}
     else:
-        held = None
+        date_sets = {}
     articles = sum(r["articles"] for r in results.values())
     out = Path(args.out)
-    metrics = {**results, "held out (dev_world)": held} if held else results
+    metrics = {**results, **date_sets}
     atomic_write_text(out / "metrics.json", json.dumps(metrics, indent=2, ensure_ascii=False) + "\n")
-    atomic_write_text(out / "report.md", render(results, config, held))
+    atomic_write_text(out / "report.md", render(results, config, date_sets))
     for name, r in results.items():
         print(f"{name}: {r['articles']} articles, B-cubed F1 {r['grouping']['f1']:.3f} (baseline "
               f"{r['baseline']['f1']:.3f}), date exact {r['event date exact']['accuracy']}, country "
               f"{r['country']['accuracy']}, place {r['place']['accuracy']}; by incident: date exact "
               f"{r['incident']['event date exact']['accuracy']}, place {r['incident']['place']['accuracy']}")
-    if held:
-        print(f"held out (dev_world): {held['articles']} articles, date exact {held['event date exact']['accuracy']} "
+    for name, held in date_sets.items():
+        print(f"{name}: {held['articles']} articles, date exact {held['event date exact']['accuracy']} "
               f"(day labels {held['event date exact (day labels)']['accuracy']}), country "
               f"{held['country']['accuracy']}, place {held['place']['accuracy']}")
     print(f"{articles} articles -> {out / 'report.md'}")

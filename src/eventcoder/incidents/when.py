@@ -1,6 +1,6 @@
 """When an event happened: its date from what the text says, read against the article's date.
 
-News reports date events relative to publication ("yesterday", "on Wednesday", "last week") or
+News reports date events relative to publication ("yesterday", "overnight", "on Wednesday", "last week") or
 absolutely ("on 3 March", "March 3, 2016"). The first such expression of the headline and first
 paragraphs (`lead_chars`: 1,500 characters, where a night event's day or a follow-up's "on 12 June"
 is still found; 400 missed a sixth of the real labelled dates) is taken as the event's date: the
@@ -31,7 +31,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [(kind, re.compile(p, re.IGNORECAS
     ("dmy", rf"\b{_DAY}\s+(?:of\s+)?{_MON}{_YEAR}\b"),
     ("mdy", rf"\b{_MON}\s+{_DAY}\b{_YEAR}"),
     ("iso", r"\b(?P<year>(?:19|20)\d\d)-(?P<mon>[01]\d)-(?P<day>[0-3]\d)\b"),
-    ("yesterday", r"\b(?:yesterday|last night)\b"),
+    ("yesterday", rf"\b(?:yesterday|last night|overnight(?!\s+(?:into|on|to|{'|'.join(WEEKDAYS)})\b))\b"),  # the night just past
     ("today", r"\b(?:today|this (?:morning|afternoon|evening)|tonight)\b"),
     ("weekday", rf"\b(?:on|late|early|last|since|until|from)?\s*{_WD}\b(?!\s+(?-i:[A-Z]))"),  # not "Monday Market"
     ("week", r"\b(?:last week|earlier this week|this week|over the weekend|last weekend)\b"),

@@ -197,12 +197,15 @@ def _regions(text: str, gaz: Gazetteer) -> list[tuple[int, int, str, str | None]
     return sorted(found, key=lambda r: (r[0], r[1]))
 
 
-_FILED_FROM = re.compile(r"(?m)^[ \t]*[A-Z][A-Z .'’-]{2,}(?:,[^\n()–—]{1,40}?)?\s*\([^()\n]{1,40}\)\s*[–—-]")
+_FILED_FROM = re.compile(  # "BOGOTA –", "ERBIL, Kurdistan Region (Kurdistan 24) –", "Kano, Nigeria (CNN)"
+    r"(?m)^[ \t]*(?:[A-Z][A-Z .'’-]{2,}(?:,[^\n()–—]{1,40}?)?\s*(?:\([^()\n]{1,40}\))?\s*[–—-]"
+    r"|[A-Z][\w.'’-]*(?:[ \t][A-Z][\w.'’-]*){0,3}(?:,[^\n()–—]{1,40}?)?[ \t]*\([A-Z][^()\n]{0,39}\)(?:\s*[–—-])?)")
 
 
 def filed_from(text: str, paragraphs: int = 3) -> tuple[int, int] | None:
-    """The span of a dateline with its outlet, "ERBIL, Kurdistan Region (Kurdistan 24) –", when one
-    of the first paragraphs opens with it: where the story was filed, which the event need not be."""
+    """The span of a dateline ("BOGOTA –", "ERBIL, Kurdistan Region (Kurdistan 24) –", "Kano, Nigeria
+    (CNN)") when one of the first paragraphs opens with it: where the story was filed, which the event
+    need not be."""
     first = re.match(rf"(?:[^\n]*(?:\n[ \t]*)*){{{paragraphs}}}", text)
     m = _FILED_FROM.search(text, 0, first.end() if first else len(text))
     return (m.start(), m.end()) if m else None
@@ -231,13 +234,12 @@ def event_location(text: str, lead_chars: int = 600) -> dict[str, Any] | None:
     country = max(score, key=lambda c: (score[c], -min([s for s, _, k, _ in countries if k == c] or [len(text)])))
     in_country = [(s, e, next(p for p in cands if p.country == country)) for s, e, cands in places
                   if any(p.country == country for p in cands)]
-    dateline = re.match(r"\s*(?:[^\n]*\n\s*\n)?\s*([A-Z][A-Z .'’-]+)\b", text)
     filed = filed_from(text)
-    regions = [r for r in regions if not (filed and filed[0] <= r[0] < filed[1])]  # the outlet's region, not the event's
-    if dateline and len(in_country) > 1 and in_country[0][0] == dateline.start(1) and \
-            _plain(in_country[0][2].name) == _plain(gaz.capitals.get(country)) and in_country[1][0] < lead_chars and \
-            in_country[1][2] != in_country[0][2]:
-        in_country = in_country[1:]  # a capital's bureau ("BOGOTA –") reporting a place the lead names
+    if filed:  # where the story was filed gives way to the places the text itself names ("Kano, Nigeria (CNN)")
+        regions = [r for r in regions if not filed[0] <= r[0] < filed[1]]
+        outside = [m for m in in_country if not filed[0] <= m[0] < filed[1]]
+        if any(m[0] < lead_chars for m in outside) or any(r[0] < lead_chars and r[3] in (None, country) for r in regions):
+            in_country = outside
     for s, e, place in in_country:
         if place is not None:
             # the region the place lies in, spelt as the text names it where it does ("North Kivu province")
