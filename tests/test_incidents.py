@@ -67,16 +67,16 @@ def test_date_set_labels_are_well_formed(labels_file, count):
 
 @pytest.mark.shared
 def test_date_set_articles_are_found_and_scored():
-    from eventcoder.incidents.evaluate import DATE_SETS, load_heldout, score_heldout
+    from eventcoder.incidents.evaluate import DATE_SETS, load_date_set, score_date_set
     from eventcoder.paths import SHARED_DIR
 
     for path, _ in DATE_SETS.values():
         pool = SHARED_DIR / yaml_pool(path)
         if not pool.is_file():
             pytest.skip(f"{pool} not present")
-        articles, gold = load_heldout(path)
+        articles, gold = load_date_set(path)
         assert len(articles) == len(gold) and all("text" in a for a in articles)
-        scores = score_heldout(articles, gold)
+        scores = score_date_set(articles, gold)
         assert scores["event date exact"]["n"] == len(gold) > scores["event date exact (day labels)"]["n"]
 
 

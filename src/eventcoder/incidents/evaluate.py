@@ -117,7 +117,7 @@ def load_shared(spec_path: Path = SHARED_CLUSTERS, shared: Path = SHARED_DIR) ->
     return articles, gold
 
 
-def load_heldout(spec_path: Path = HELDOUT_DATES, shared: Path = SHARED_DIR) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def load_date_set(spec_path: Path = HELDOUT_DATES, shared: Path = SHARED_DIR) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(articles, gold labels) of a per-article date set (the held-out one by default): each labelled
     id of the pool, in label order."""
     spec = yaml.safe_load(spec_path.read_text(encoding="utf-8"))
@@ -135,7 +135,7 @@ def load_heldout(spec_path: Path = HELDOUT_DATES, shared: Path = SHARED_DIR) -> 
                       for a in articles]
 
 
-def score_heldout(articles: list[dict[str, Any]], gold: list[dict[str, Any]]) -> dict[str, Any]:
+def score_date_set(articles: list[dict[str, Any]], gold: list[dict[str, Any]]) -> dict[str, Any]:
     """Event date exact, country and place per article, and event date exact on the day-labelled ones."""
     records = [{"id": a["id"], **when_where(a["text"], a.get("date"))} for a in articles]
     scores = location_scores(records, gold)
@@ -273,7 +273,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     results = {"original": score_set(*load_original(), config)}
     if not args.no_shared and SHARED_DIR.is_dir():
         results["real (shared)"] = score_set(*load_shared(), config)
-        date_sets = {name: score_heldout(*load_heldout(path)) for name, (path, _) in DATE_SETS.items()}
+        date_sets = {name: score_date_set(*load_date_set(path)) for name, (path, _) in DATE_SETS.items()}
     else:
         date_sets = {}
     articles = sum(r["articles"] for r in results.values())
