@@ -66,24 +66,21 @@ def test_date_set_labels_are_well_formed(labels_file, count):
 
 
 @pytest.mark.shared
-def test_date_set_articles_are_found_and_scored():
+@pytest.mark.parametrize("labels_file", ["heldout_dates.yaml", "dev_dates.yaml"])
+def test_date_set_articles_are_found_and_scored(labels_file):
+    import yaml
+
     from eventcoder.incidents.evaluate import DATE_SETS, load_date_set, score_date_set
     from eventcoder.paths import SHARED_DIR
 
-    for path, _ in DATE_SETS.values():
-        pool = SHARED_DIR / yaml_pool(path)
-        if not pool.is_file():
-            pytest.skip(f"{pool} not present")
-        articles, gold = load_date_set(path)
-        assert len(articles) == len(gold) and all("text" in a for a in articles)
-        scores = score_date_set(articles, gold)
-        assert scores["event date exact"]["n"] == len(gold) > scores["event date exact (day labels)"]["n"]
-
-
-def yaml_pool(path):
-    import yaml
-
-    return yaml.safe_load(path.read_text(encoding="utf-8"))["pool"]
+    path = next(p for p, _ in DATE_SETS.values() if p.name == labels_file)
+    pool = SHARED_DIR / yaml.safe_load(path.read_text(encoding="utf-8"))["pool"]
+    if not pool.is_file():
+        pytest.skip(f"{pool} not present")
+    articles, gold = load_date_set(path)
+    assert len(articles) == len(gold) and all("text" in a for a in articles)
+    scores = score_date_set(articles, gold)
+    assert scores["event date exact"]["n"] == len(gold) > scores["event date exact (day labels)"]["n"]
 
 
 def test_place_lookup_gives_country_region_and_coordinates():

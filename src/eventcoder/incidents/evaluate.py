@@ -117,9 +117,9 @@ def load_shared(spec_path: Path = SHARED_CLUSTERS, shared: Path = SHARED_DIR) ->
     return articles, gold
 
 
-def load_date_set(spec_path: Path = HELDOUT_DATES, shared: Path = SHARED_DIR) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """(articles, gold labels) of a per-article date set (the held-out one by default): each labelled
-    id of the pool, in label order."""
+def load_date_set(spec_path: Path, shared: Path = SHARED_DIR) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(articles, gold labels) of a per-article date set (`DATE_SETS`): each labelled id of the pool,
+    in label order."""
     spec = yaml.safe_load(spec_path.read_text(encoding="utf-8"))
     labels = {a["id"]: a for a in spec["articles"]}
     pool = {}
