@@ -38,18 +38,11 @@ def _get(d: dict, path: tuple[str, ...]) -> float | None:
     return d
 
 
-def tune_specs(tune_set: Any) -> list[str]:
-    """The eval-set specs of `tune_set`: one name or a list, each with an optional @split
-    ("dev_articles", "[dev_articles,real_quick_cues_heads_hard:train_articles@validation]")."""
-    specs = [tune_set] if isinstance(tune_set, str) else list(tune_set)
-    return [str(s) for s in specs]
-
-
 def cross_tune(cfg: DictConfig) -> Path:
     """Tune on k−1 folds, decode the k-th, for each fold; score out of fold and in sample; return the report dir."""
     from eventcoder.baselines import MajorityBaseline, TfidfLogReg
     from eventcoder.data.split import fold_index
-    from eventcoder.eval_sets import load_set
+    from eventcoder.eval_sets import load_eval_set
     from eventcoder.fitting import FITTED, fit_decode_settings, store_fit
     from eventcoder.io import atomic_dir
     from eventcoder.predictor import Predictor
@@ -62,12 +55,11 @@ def cross_tune(cfg: DictConfig) -> Path:
         raise ValueError(f"tune_folds={folds}: needs at least 2 folds")
     model_dir = repo_path(cfg.model_dir)
     predictor = Predictor.from_pretrained(model_dir)
-    specs = tune_specs(cfg.tune_set)
-    tune_name = " + ".join(specs)
-    rows = [r for spec in specs for r in load_set(spec, cfg, str(cfg.split)) if r["event_type"]]
+    rows, _ = load_eval_set(str(cfg.tune_set), cfg, str(cfg.split))
+    rows = [r for r in rows if r["event_type"]]
     fold_of = [fold_index(r["id"], folds) for r in rows]
     if len(set(fold_of)) < folds:
-        raise ValueError(f"{tune_name}: {len(rows)} labelled articles do not fill {folds} folds")
+        raise ValueError(f"{cfg.tune_set}: {len(rows)} labelled articles do not fill {folds} folds")
     raw = predictor.score([r["text"] for r in rows], batch_size=int(cfg.batch_size), headlines=True, lexical=True)
     train_texts, train_labels = baseline_training_texts(cfg)
     base = baseline_predictions([r["text"] for r in rows], MajorityBaseline().fit(train_labels),
@@ -88,13 +80,13 @@ def cross_tune(cfg: DictConfig) -> Path:
     tuned = fit_decode_settings(predictor, rows, raw, fixed, objective=str(cfg.event_objective))
     in_sample = [predictor.decode(r["text"], sc) for r, sc in zip(rows, raw, strict=True)]
     labels = predictor.event_labels
-    result = {"model": str(cfg.model_dir), "tune_set": tune_name, "folds": folds,
+    result = {"model": str(cfg.model_dir), "tune_set": str(cfg.tune_set), "folds": folds,
               "event_objective": str(cfg.event_objective),
               "command": " ".join(["python -m eventcoder.crosstune", *sys.argv[1:]]), "fixed": fixed or {},
               "out_of_fold": score_set(rows, out_of_fold, labels, base),
               "in_sample": score_set(rows, in_sample, labels, base),
               "per_fold": per_fold, "tuned_on_all": {n: getattr(predictor, n) for n in settings_of}}
-    result["targets"] = judge_targets({f"{tune_name} {key.replace('_', ' ')}": result[key]
+    result["targets"] = judge_targets({f"{cfg.tune_set} {key.replace('_', ' ')}": result[key]
                                        for key in ("out_of_fold", "in_sample")}, cfg)
     out_dir = repo_path(cfg.output_dir)
     with atomic_dir(out_dir) as tmp:
@@ -102,7 +94,7 @@ def cross_tune(cfg: DictConfig) -> Path:
         render(result).write(tmp, f"crosstune {result['tune_set']}")
     if cfg.get("tune_store"):
         store_fit(predictor, model_dir, {
-            "fitted_on": f"{tune_name} ({cfg.split} unless named; all {len(rows)} articles; python -m eventcoder.crosstune)",
+            "fitted_on": f"{cfg.tune_set} {cfg.split} (all {len(rows)} articles; python -m eventcoder.crosstune)",
             "fitted_now": True, **tuned,
             "crosstune": {"report": str(cfg.output_dir), "folds": folds,
                           "out_of_fold": {name: _get(result["out_of_fold"], path) for name, path in SUMMARY}}})

@@ -70,10 +70,10 @@ def eval_row(r: dict[str, Any]) -> dict[str, Any]:
             "gold_casualties": gold, "labelled_from": r.get("labelled_from", 0)}
 
 
-def load_set(spec: str, cfg: DictConfig, split: str = "test") -> list[dict[str, Any]]:
-    """The rows of an eval-set spec with an optional @split ("real_quick:gtd@validation"; default `split`)."""
-    name, _, own_split = spec.partition("@")
-    return load_eval_set(name, cfg, own_split or split)[0]
+def load_set(spec: str, cfg: DictConfig) -> list[dict[str, Any]]:
+    """The rows of an eval-set spec with an optional @split ("real_quick:gtd@validation"; default test)."""
+    name, _, split = spec.partition("@")
+    return load_eval_set(name, cfg, split or "test")[0]
 
 
 def scoring_context(model_dir: str | Path) -> tuple[Any, DictConfig]:
