@@ -115,34 +115,6 @@ def test_ucdp_reader_groups_by_side(tmp_path):
     assert rows["12"]["casualty_status"].startswith("masked:")  # no number in the headline
 
 
-def test_a_type_that_stands_for_a_set_is_labelled_with_the_set_after_the_split(tmp_path):
-    """UCDP's state-based type is battles or explosions by how it was fought
-    (`event_type_alternatives`): its rows get a set label, keep their type for reports and the split
-    the mapped type gave them; the other types keep their plain label."""
-    from eventcoder.data.labels import event_set_members
-
-    f = write_csv(tmp_path / "ucdp.csv", UCDP_HEADER, UCDP_ROWS * 10)
-    built = {}
-    for name, extra in (("plain", []), ("sets", [
-            "+data.sources.ucdp.event_type_alternatives={battles: [explosions_remote_violence]}"])):
-        out = build_dataset(compose_build("ucdp", [*source_override("ucdp", f), *extra]),
-                            output_dir=tmp_path / name)
-        dd = datasets.load_from_disk(str(out / "dataset"))
-        built[name] = [(s, r["id"], r["event_type"], r["event_label"]) for s in dd for r in dd[s]]
-        stats = json.loads((out / "stats.json").read_text())
-    assert [row[:3] for row in built["plain"]] == [row[:3] for row in built["sets"]]
-    battles = [label for *_, t, label in built["sets"] if t == "battles"]
-    assert battles and {tuple(event_set_members(x)) for x in battles} == {
-        (TAX.event_labels.index("battles"), TAX.event_labels.index("explosions_remote_violence"))}
-    assert {label for *_, t, label in built["sets"] if t == "violence_against_civilians"} == {
-        TAX.event_labels.index("violence_against_civilians")}
-    assert stats["sources"]["ucdp"]["event_label_sets"] == len(battles)
-    with pytest.raises(ValueError, match="'airstrike' is not one of"):
-        build_dataset(compose_build("ucdp", [*source_override("ucdp", f),
-                                             "+data.sources.ucdp.event_type_alternatives={battles: [airstrike]}"]),
-                      output_dir=tmp_path / "bad")
-
-
 def test_records_jsonl_csv_and_txt_folder(tmp_path):
     from eventcoder.data.readers import read_records, split_items
 

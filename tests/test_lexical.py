@@ -120,14 +120,3 @@ def test_training_without_a_lexical_model_leaves_none_behind(trained, tmp_path):
     assert not any((out / name).exists() for name in LEXICAL_FILES)
     assert "lexical" not in (out / "README.md").read_text()
     assert "lexical" in (trained / "README.md").read_text()  # the default run has one, and its card says so
-
-
-def test_the_lexical_model_learns_only_rows_with_one_event_type():
-    """Rows without a type, or whose type stands for a set (`event_type_alternatives`), are left out
-    of the lexical model's rows: a linear model over words takes one type per row."""
-    from eventcoder.data.labels import event_set_label
-    from eventcoder.lexical import training_rows
-
-    split = {"text": ["Airstrikes hit Idlib.", "Troops clashed with rebels.", "A quiet day."],
-             "event_type": ["battles", "battles", ""], "event_label": [event_set_label([0, 1]), 0, -100]}
-    assert training_rows(split) == (["Troops clashed with rebels."], ["battles"])

@@ -56,27 +56,6 @@ def test_masked_mentions_do_not_contribute_to_the_loss(tiny_backbone):
     assert not torch.allclose(one, only_event) and not torch.allclose(one, changed)
 
 
-def test_event_loss_is_cross_entropy_for_plain_labels_and_the_sets_probability_for_a_set():
-    """A set label ("battles or explosions") costs -log of the set's total probability: nothing
-    for moving mass inside the set, the same as cross-entropy once the set is one type."""
-    from eventcoder.data.labels import event_set_label
-    from eventcoder.model import event_loss
-
-    torch.manual_seed(0)
-    logits, weight = torch.randn(5, 7), torch.rand(7) + 0.5
-    plain = torch.tensor([0, 3, -100, 2, 6])
-    assert torch.allclose(event_loss(logits, plain, weight),
-                          torch.nn.functional.cross_entropy(logits, plain, weight=weight, ignore_index=-100))
-    pair = event_set_label([0, 1])
-    probs = logits[:1].softmax(-1)[0]
-    assert torch.allclose(event_loss(logits[:1], torch.tensor([pair]), weight), -(probs[0] + probs[1]).log())
-    assert torch.allclose(event_loss(logits[:1], torch.tensor([event_set_label([4])])),
-                          torch.nn.functional.cross_entropy(logits[:1], torch.tensor([4])))
-    moved = logits[:1].clone()
-    moved[0, 0], moved[0, 1] = torch.logsumexp(logits[0, :2], 0), float("-inf")
-    assert torch.allclose(event_loss(moved, torch.tensor([pair])), event_loss(logits[:1], torch.tensor([pair])))
-
-
 def test_mention_context_uses_nearby_tokens_and_ignores_padding(tiny_backbone):
     torch.manual_seed(0)
     model = EventCoderModel.from_backbone(tiny_backbone, TAX.event_labels, TAX.mention_labels,

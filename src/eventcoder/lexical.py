@@ -107,9 +107,9 @@ class LexicalModel:
 
 def training_rows(train_split: Any) -> tuple[list[str], list[str]]:
     """Texts and event types of a built dataset's train split (every source: the rows the model's
-    stages learned from), rows without one event type (none, or a set of them) left out."""
-    types, taught = train_split["event_type"], train_split["event_label"]
-    keep = [i for i, (e, label) in enumerate(zip(types, taught, strict=True)) if e and label >= 0]
+    stages learned from), rows without an event type left out."""
+    types = train_split["event_type"]
+    keep = [i for i, e in enumerate(types) if e]
     texts = train_split["text"]
     return [texts[i] for i in keep], [types[i] for i in keep]
 

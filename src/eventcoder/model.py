@@ -18,28 +18,6 @@ from torch import nn
 from transformers import AutoConfig, AutoModel, PretrainedConfig, PreTrainedModel
 from transformers.utils import ModelOutput
 
-from eventcoder.data.labels import EVENT_SET_BASE, IGNORE
-
-
-def event_loss(logits: torch.Tensor, labels: torch.Tensor, weight: torch.Tensor | None = None) -> torch.Tensor:
-    """Cross-entropy over the windows with an event label (IGNORE skipped), class-weighted as
-    `nn.functional.cross_entropy` weighs it. A set label (`event_set_label`) scores the log of the
-    set's total probability, with weight 1: the row says which types it may be, not which one."""
-    log_probs = logits.log_softmax(-1)
-    n = logits.shape[-1]
-    bits = torch.arange(n, device=labels.device)
-    single = labels >= 0
-    in_set = labels <= EVENT_SET_BASE
-    allowed = torch.where(single[:, None], bits[None, :] == labels.clamp(min=0)[:, None],
-                          ((EVENT_SET_BASE - labels)[:, None] >> bits[None, :]) & 1 == 1)
-    nll = -log_probs.masked_fill(~allowed, float("-inf")).logsumexp(-1)
-    row_w = torch.ones_like(nll)
-    if weight is not None:
-        row_w = torch.where(single, weight[labels.clamp(min=0)], row_w)
-    row_w = row_w * (single | in_set).to(nll.dtype)
-    nll = torch.where(single | in_set, nll, torch.zeros_like(nll))
-    return (nll * row_w).sum() / row_w.sum().clamp(min=1e-12)
-
 
 class EventCoderConfig(PretrainedConfig):
     model_type = "eventcoder"
@@ -141,9 +119,10 @@ class EventCoderModel(PreTrainedModel):
         loss = None
         if event_labels is not None or mention_labels is not None:
             loss = torch.zeros((), device=states.device)
-            if event_labels is not None and (event_labels != IGNORE).any():
+            if event_labels is not None and (event_labels != -100).any():
                 w = self._weights(self.config.event_class_weights, states)
-                loss = loss + event_loss(event_logits, event_labels, w)
+                loss = loss + nn.functional.cross_entropy(event_logits, event_labels, weight=w,
+                                                          ignore_index=-100)
             if mention_logits is not None and mention_labels is not None and (mention_labels != -100).any():
                 w = self._weights(self.config.mention_class_weights, states)
                 loss = loss + self.config.mention_loss_weight * nn.functional.cross_entropy(

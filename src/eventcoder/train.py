@@ -121,7 +121,7 @@ def make_compute_metrics(num_mention_labels: int):
         preds, labels = eval_pred.predictions, eval_pred.label_ids
         event_logits, mention_logits = preds[0], preds[1]
         event_labels, mention_labels = labels[0], labels[1]
-        keep = event_labels >= 0  # plain labels: ignored and set labels (`event_set_label`) left out
+        keep = event_labels != -100
         ev_pred = event_logits.argmax(-1)[keep]
         ev_gold = event_labels[keep]
         out = {"event_accuracy": float(accuracy_score(ev_gold, ev_pred)) if keep.any() else 0.0,

@@ -18,7 +18,7 @@ from omegaconf import DictConfig, OmegaConf
 from tqdm.auto import tqdm
 
 from eventcoder.data.exports import read_source
-from eventcoder.data.labels import IGNORE, align_counts, event_set_label, gold_mention_labels
+from eventcoder.data.labels import IGNORE, align_counts, gold_mention_labels
 from eventcoder.data.split import assign_splits, near_duplicate_groups
 from eventcoder.io import atomic_dir, atomic_write_jsonl
 from eventcoder.numbers import NumbersConfig, find_mentions
@@ -37,7 +37,6 @@ class SourceStats:
     rows_capped: int = 0
     rows_excluded: int = 0
     event_masked: int = 0
-    event_sets: int = 0  # rows whose type stands for a set (`event_type_alternatives`)
     casualty_status: Counter = field(default_factory=Counter)
     gold_mentions: int = 0
     gold_mentions_unmatched: int = 0
@@ -118,7 +117,6 @@ def build_dataset(cfg: DictConfig | dict, output_dir: str | Path | None = None,
     rows: list[dict[str, Any]] = []
     errors: list[dict[str, Any]] = []
     fixed: dict[str, Any] = {}
-    alternatives: dict[str, dict[str, list[str]]] = {}  # per source: its type -> the types it may also be
     for name, source in data.sources.items():
         src = OmegaConf.to_container(source, resolve=True)
         src["name"] = src.get("name") or name
@@ -160,17 +158,10 @@ def build_dataset(cfg: DictConfig | dict, output_dir: str | Path | None = None,
             if kind == "masked":
                 st.casualty_status["reason: " + status.partition(":")[2]] += 1
         fixed[src["name"]] = src.get("fixed_split", False)
-        if src.get("event_type_alternatives"):
-            alternatives[src["name"]] = _check_alternatives(src, taxonomy)
-            st.event_sets += sum(ex["event_type"] in alternatives[src["name"]] for ex in kept)
         for ex in kept:
             ex["_weight"] = float(src.get("weight", 1.0))
         rows.extend(kept)
     _split(rows, data, fixed, float(cfg.build.near_duplicate_threshold), seed)
-    for r in rows:  # after the split, which stratifies by the source's own type mapped
-        alt = alternatives.get(r["source"], {}).get(r["event_type"])
-        if alt:
-            r["event_label"] = event_set_label([taxonomy.event_labels.index(t) for t in [r["event_type"], *alt]])
     rows = _apply_weights(rows, seed)
     out_root = Path(output_dir) if output_dir else Path(_resolve_path(cfg.output_dir))
     target = Path(target_dir) if target_dir else out_root / str(data.name)
@@ -186,16 +177,6 @@ def build_dataset(cfg: DictConfig | dict, output_dir: str | Path | None = None,
         (tmp / "stats.json").write_text(json.dumps(summary, indent=2) + "\n")
         (tmp / "README.md").write_text(render_card(summary))
     return target
-
-
-def _check_alternatives(src: dict[str, Any], taxonomy: Taxonomy) -> dict[str, list[str]]:
-    """A source's `event_type_alternatives` ({its type: [the other types it may be]}), checked."""
-    alt = {str(k): [str(t) for t in v] for k, v in src["event_type_alternatives"].items()}
-    for t in [*alt, *(t for v in alt.values() for t in v)]:
-        if t not in taxonomy.event_labels:
-            raise ValueError(f"source {src['name']}: event_type_alternatives: {t!r} is not one of "
-                             f"{taxonomy.event_labels}")
-    return alt
 
 
 def _split(rows: list[dict[str, Any]], data: DictConfig, fixed: dict[str, Any], threshold: float,
@@ -282,7 +263,7 @@ def _summary(rows, stats, errors, taxonomy, cfg) -> dict[str, Any]:
         sources[name] = {
             "rows_read": st.rows_read, "rows_kept": st.rows_kept, "rows_rejected": st.rows_rejected,
             "rows_capped": st.rows_capped, "rows_excluded": st.rows_excluded,
-            "event_label_masked": st.event_masked, "event_label_sets": st.event_sets,
+            "event_label_masked": st.event_masked,
             "casualty_gold": cs["gold"], "casualty_gold_partial": cs["gold:partial"],
             "casualty_aligned": cs["aligned"], "casualty_masked": cs["masked"],
             "alignment_rate": round(cs["aligned"] / max(1, cs["aligned"] + cs["masked"]), 4)
@@ -311,13 +292,13 @@ def render_card(s: dict[str, Any]) -> str:
              f"Rows: {s['rows']} ({', '.join(f'{k} {v}' for k, v in s['rows_per_split'].items())}); "
              f"rejected input rows: {s['errors']} (see errors.jsonl).", "",
              "## Sources", "",
-             "| source | read | kept | rejected | capped | event label masked | event label a set | gold spans | "
-             "aligned | masked | alignment rate | gold mentions without candidate |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+             "| source | read | kept | rejected | capped | event label masked | gold spans | aligned | "
+             "masked | alignment rate | gold mentions without candidate |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
     for name, st in s["sources"].items():
         rate = "n/a" if st["alignment_rate"] is None else f"{st['alignment_rate']:.1%}"
         lines.append(f"| {name} | {st['rows_read']} | {st['rows_kept']} | {st['rows_rejected']} | "
-                     f"{st['rows_capped']} | {st['event_label_masked']} | {st.get('event_label_sets', 0)} | "
+                     f"{st['rows_capped']} | {st['event_label_masked']} | "
                      f"{st['casualty_gold'] + st['casualty_gold_partial']} | {st['casualty_aligned']} | "
                      f"{st['casualty_masked']} | {rate} | {st['gold_mentions_without_candidate']}"
                      f"/{st['gold_mentions']} |")

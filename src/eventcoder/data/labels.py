@@ -9,7 +9,6 @@ matched against them, and an outcome the export does not count is taken from the
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from typing import Any
 
 from eventcoder.schema import Article, RecordError
@@ -117,24 +116,6 @@ def gold_mention_labels(article: Article, candidates: list, taxonomy) -> tuple[l
 
 
 IGNORE = -100  # label id of a candidate whose label is unknown (masked in the loss)
-EVENT_SET_BASE = -1000  # event labels at or below it name a set of types, one of which is right
-
-
-def event_set_label(ids: Sequence[int]) -> int:
-    """One event label for "one of these types" (a bitmask below EVENT_SET_BASE): a source whose
-    type says less than ours, like UCDP's state-based conflict, which ACLED splits into battles and
-    explosions/remote violence by how it was fought. The loss credits the set's total probability."""
-    if not ids or min(ids) < 0:
-        raise ValueError(f"an event type set needs label ids >= 0, got {list(ids)}")
-    return EVENT_SET_BASE - sum(1 << i for i in set(ids))
-
-
-def event_set_members(label: int) -> list[int]:
-    """The label ids of a set label (see event_set_label); a plain label id is its own set."""
-    if label > EVENT_SET_BASE:
-        return [label] if label >= 0 else []
-    mask = EVENT_SET_BASE - label
-    return [i for i in range(mask.bit_length()) if mask >> i & 1]
 
 OUTCOME_WORDS = {
     "killed": re.compile(r"(?:killed|killing|kills?|dead|deaths?|died|dies|die|fatalit(?:y|ies)|fatally|slain|"
