@@ -101,3 +101,33 @@ def test_toll_pools_fits_a_step_per_pool_and_never_scores_a_set_it_was_fitted_on
     assert not any(name.startswith("sample (") or "+ sample" in name for name in rows)  # in sample: left out
     assert all(f["articles"] == rows["no step"]["articles"] and "killed exact, reported" in f for f in rows.values())
     assert "python scripts/toll_pools.py --model" in (tmp_path / "pools" / "report.md").read_text()
+
+
+def test_the_encoder_probe_reads_each_article_once_and_embeds_its_first_windows(tmp_path):
+    """scripts/encoder_probe.py: a weighted source's repeated rows count once, other sources are left
+    out, and each text becomes one unit-length mean of its first windows (a longer text's later
+    windows change it only when asked for)."""
+    import importlib.util
+
+    import datasets
+    import numpy as np
+
+    from eventcoder.backbones import tiny_encoder_dir
+
+    spec = importlib.util.spec_from_file_location("encoder_probe", ROOT / "scripts" / "encoder_probe.py")
+    probe = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(probe)
+    rows = {"id": ["a", "a", "b", "g"], "source": ["train_articles", "train_articles", "train_articles", "gtd"],
+            "text": ["Troops clashed.", "Troops clashed.", "A protest.", "A bomb."],
+            "event_type": ["battles", "battles", "protests", "explosions_remote_violence"]}
+    datasets.DatasetDict({"train": datasets.Dataset.from_dict(rows)}).save_to_disk(str(tmp_path / "ds"))
+    assert probe._articles(str(tmp_path / "ds"), "train", "train_articles") == (
+        ["Troops clashed.", "A protest."], ["battles", "protests"])
+    assert len(probe._articles(str(tmp_path / "ds"), "train", None)[0]) == 3
+
+    backbone = tiny_encoder_dir(str(tmp_path / "tiny"))
+    short, long = "Two soldiers were killed.", " ".join(f"word{i} fell in town{i}." for i in range(120))
+    one = probe.embed(backbone, [short, long], 64, 1)
+    four = probe.embed(backbone, [short, long], 64, 4)
+    assert one.shape[0] == 2 and np.allclose(np.linalg.norm(one, axis=1), 1.0, atol=1e-5)
+    assert np.allclose(one[0], four[0], atol=1e-6) and not np.allclose(one[1], four[1], atol=1e-4)
