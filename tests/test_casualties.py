@@ -46,6 +46,25 @@ def test_sentence_spans_finds_what_sentence_span_finds_for_every_word():
     assert text[slice(*span(text.index("Two"), text.index("Two") + 3))] == '"Two guards died!'
 
 
+def test_a_text_without_full_stops_is_read_a_reach_either_side_of_a_figure():
+    """Scraped copy that lost its full stops is not one sentence: a time word far before a figure
+    ("last year" three sentences back) no longer dates it, while an ordinary sentence is whole."""
+    from eventcoder.casualties import SENTENCE_REACH
+
+    filler = " ".join(["the ministry said the talks would go on"] * 12)
+    text = f"Last year the war killed 400 people {filler} On Sunday gunmen killed 12 villagers in Kauru {filler}"
+    k = text.index("12")
+    span = sentence_spans(text)
+    left, right = span(k, k + 2)
+    assert (left, right) == sentence_span(text, k, k + 2)
+    assert k - left <= SENTENCE_REACH and right - (k + 2) <= SENTENCE_REACH
+    assert text[left - 1] == " " and text[right] == " "  # cut on word boundaries
+    assert told_of_another_time(text[left:right], k - left, k + 2 - left) is None
+    assert told_of_another_time(text, k, k + 2) == "Last year"  # what reading it whole did
+    ordinary = "Gunmen killed 12 villagers in Kauru on Sunday. Last year the war killed 400."
+    assert sentence_span(ordinary, 14, 16) == (0, ordinary.index(".") + 1)
+
+
 def test_smaller_unknown_figure_is_a_separate_group():
     out = aggregate([m("killed", "security_forces", 5), m("killed", "unknown", 2)])
     assert out["totals"]["killed"] == 7

@@ -131,3 +131,16 @@ def test_the_encoder_probe_reads_each_article_once_and_embeds_its_first_windows(
     four = probe.embed(backbone, [short, long], 64, 4)
     assert one.shape[0] == 2 and np.allclose(np.linalg.norm(one, axis=1), 1.0, atol=1e-5)
     assert np.allclose(one[0], four[0], atol=1e-6) and not np.allclose(one[1], four[1], atol=1e-4)
+
+
+def test_the_stripped_text_check_strips_the_body_the_way_scraped_copy_comes():
+    """scripts/stripped_text_check.py: the body loses its sentence full stops, commas, apostrophes,
+    quotation marks and paragraph breaks; the headline, its blank line and decimal points stay."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("stripped_text_check", ROOT / "scripts" / "stripped_text_check.py")
+    check = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(check)
+    text = 'Blast kills 4 in Kano\n\nA bomb killed 4 people, police said. "It was 2.5 km away," he said.\n\nThe group\'s leader fled.'
+    assert check.strip_punctuation(text) == (
+        "Blast kills 4 in Kano\n\nA bomb killed 4 people police said It was 2.5 km away he said The groups leader fled.")
