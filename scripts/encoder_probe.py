@@ -79,6 +79,8 @@ def main() -> None:
 
     print("| features | dev_world macro-F1 / accuracy | dev_articles macro-F1 / accuracy | seconds |")
     print("|---|---|---|---|")
+    # the same classifier as the embedding rows, so only the features differ (the reports' baseline,
+    # baselines.TfidfLogReg, tunes its own C for TF-IDF and answers another question)
     tfidf = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True).fit(train_x)
     print(f"| TF-IDF words+bigrams | {score(tfidf.transform(train_x), {k: tfidf.transform(v[0]) for k, v in evals.items()})} | – |")
     for backbone in args.backbones:
