@@ -9,6 +9,7 @@ import os
 import shlex
 import subprocess
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -103,20 +104,26 @@ def test_toll_pools_fits_a_step_per_pool_and_never_scores_a_set_it_was_fitted_on
     assert "python scripts/toll_pools.py --model" in (tmp_path / "pools" / "report.md").read_text()
 
 
+def _load_script(name: str) -> ModuleType:
+    """scripts/<name>.py as a module (the scripts are not a package)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def test_the_encoder_probe_reads_each_article_once_and_embeds_its_first_windows(tmp_path):
     """scripts/encoder_probe.py: a weighted source's repeated rows count once, other sources are left
     out, and each text becomes one unit-length mean of its first windows (a longer text's later
     windows change it only when asked for)."""
-    import importlib.util
-
     import datasets
     import numpy as np
 
     from eventcoder.backbones import tiny_encoder_dir
 
-    spec = importlib.util.spec_from_file_location("encoder_probe", ROOT / "scripts" / "encoder_probe.py")
-    probe = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(probe)
+    probe = _load_script("encoder_probe")
     rows = {"id": ["a", "a", "b", "g"], "source": ["train_articles", "train_articles", "train_articles", "gtd"],
             "text": ["Troops clashed.", "Troops clashed.", "A protest.", "A bomb."],
             "event_type": ["battles", "battles", "protests", "explosions_remote_violence"]}
@@ -136,11 +143,7 @@ def test_the_encoder_probe_reads_each_article_once_and_embeds_its_first_windows(
 def test_the_stripped_text_check_strips_the_body_the_way_scraped_copy_comes():
     """scripts/stripped_text_check.py: the body loses its sentence full stops, commas, apostrophes,
     quotation marks and paragraph breaks; the headline, its blank line and decimal points stay."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("stripped_text_check", ROOT / "scripts" / "stripped_text_check.py")
-    check = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(check)
+    check = _load_script("stripped_text_check")
     text = 'Blast kills 4 in Kano\n\nA bomb killed 4 people, police said. "It was 2.5 km away," he said.\n\nThe group\'s leader fled.'
     assert check.strip_punctuation(text) == (
         "Blast kills 4 in Kano\n\nA bomb killed 4 people police said It was 2.5 km away he said The groups leader fled.")
