@@ -133,6 +133,14 @@ def test_csv_and_folder_inputs(predictor, tmp_path):
     (folder / "b.txt").write_bytes(b"\xff\xfe bad")
     counts = predict_file(folder, tmp_path / "o2.jsonl", predictor, progress=False)
     assert (counts["predictions"], counts["errors"]) == (1, 1)
+    # one .txt file is one article, however many lines it has, named by its file
+    one = tmp_path / "ramadi.txt"
+    one.write_text("Headline\n\nA bomb killed 3 people.\n\nTwo more were hurt.\n")
+    counts = predict_file(one, tmp_path / "o3.jsonl", predictor, progress=False)
+    assert (counts["predictions"], counts["errors"]) == (1, 0)
+    assert json.loads((tmp_path / "o3.jsonl").read_text())["id"] == "ramadi"
+    with pytest.raises(FileNotFoundError, match="missing.txt"):
+        predict_file(tmp_path / "missing.txt", tmp_path / "o4.jsonl", predictor, progress=False)
 
 
 def test_cli_predict(trained, tmp_path):

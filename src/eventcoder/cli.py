@@ -168,7 +168,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("numbers", help="print the number mentions of a text file (or stdin) as JSONL")
     p.add_argument("file", nargs="?")
     p.set_defaults(func=_numbers)
-    p = sub.add_parser("predict", help="code a JSONL/CSV/Parquet file or a folder of .txt articles")
+    p = sub.add_parser("predict", help="code a JSONL/CSV/Parquet file, a .txt article or a folder of .txt articles")
     p.add_argument("--input", required=True, nargs="+",
                    help="input file (with --engine ray: files or folders of shards)")
     p.add_argument("--output", required=True, help="output JSONL (with --engine ray: a new folder)")

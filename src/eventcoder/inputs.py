@@ -1,5 +1,5 @@
-"""Users' files as the Predictor reads them: every row of a JSONL, CSV or Parquet file, or every
-`.txt` of a folder, becomes `{"id", "text", "date"}` (the headline first, as training reads it; the
+"""Users' files as the Predictor reads them: every row of a JSONL, CSV or Parquet file, a `.txt` file
+(one article), or every `.txt` of a folder, becomes `{"id", "text", "date"}` (the headline first, as training reads it; the
 article's date or None) or a `RecordError` naming the file, row and field.
 
 Which columns hold the text, the headline and the id is an `InputColumns`: given on the command line
@@ -123,8 +123,8 @@ def iter_inputs(path: str | Path, columns: InputColumns | None = None) -> Iterat
 
     cols = columns or InputColumns()
     p, name = Path(path), str(path)
-    if p.is_dir():
-        for row, f, text in iter_txt_files(p):
+    if p.is_dir() or p.suffix == ".txt":  # a .txt file is one article, as each .txt of a folder is
+        for row, f, text in iter_txt_files(p if p.is_dir() else _existing(p)):
             yield row, text if isinstance(text, RecordError) else {"id": f.stem, "text": text, "date": None}
     elif p.suffix == ".parquet":
         yield from _iter_parquet(p, cols)
@@ -191,6 +191,8 @@ def count_rows(path: str | Path) -> int | None:
     try:
         if p.is_dir():
             return sum(1 for f in p.iterdir() if f.suffix == ".txt")
+        if p.suffix == ".txt":
+            return 1
         if p.suffix == ".parquet":
             import pyarrow.parquet as pq
 

@@ -141,8 +141,10 @@ def read_csv(path: str | Path, taxonomy: Taxonomy | None = None) -> Iterator[Ite
 
 
 def iter_txt_files(path: str | Path) -> Iterator[tuple[int, Path, str | RecordError]]:
-    """(row, file, text or RecordError) for each `.txt` of a folder, in name order."""
-    for row, p in enumerate(sorted(Path(path).glob("*.txt")), 1):
+    """(row, file, text or RecordError) for each `.txt` of a folder, in name order (a file: itself)."""
+    path = Path(path)
+    files = [path] if path.is_file() else sorted(path.glob("*.txt"))
+    for row, p in enumerate(files, 1):
         try:
             yield row, p, p.read_text(encoding="utf-8")
         except UnicodeDecodeError as e:
