@@ -132,6 +132,14 @@ class WindowCollator:
         if "event_labels" in batch[0]:
             out["event_labels"] = torch.tensor([b["event_labels"] for b in batch], dtype=torch.long)
             out["mention_labels"] = mlabels
+        if "teacher_event" in batch[0]:  # a teacher's scores read before training (eventcoder.teacher)
+            out["teacher_event"] = torch.tensor([b["teacher_event"] for b in batch], dtype=torch.float)
+            width = next((len(b["teacher_mentions"][0]) for b in batch if b["teacher_mentions"]), 1)
+            tm = torch.zeros((len(batch), m, width))
+            for i, b in enumerate(batch):
+                if b["teacher_mentions"]:
+                    tm[i, :len(b["teacher_mentions"])] = torch.tensor(b["teacher_mentions"], dtype=torch.float)
+            out["teacher_mentions"] = tm
         return out
 
 
@@ -150,7 +158,8 @@ def windows_for_training(tokenizer: Any, batch: dict[str, list], max_length: int
     """`datasets.map(batched=True)` function: dataset rows → window rows with labels. With
     `headline_windows` each headline is also a window of its own, labelled with its article's event
     type and no mentions: the Predictor reads the headline alone (`headline_weight`), so the model
-    learns that input too."""
+    learns that input too. Rows with a teacher's scores (`eventcoder.teacher`) pass them on: each
+    window its article's event scores, each of its mentions that candidate's."""
     spans = [list(zip(s, e, strict=True)) for s, e in zip(batch["mention_start"], batch["mention_end"],
                                                           strict=True)]
     wins = article_windows(tokenizer, batch["text"], spans, max_length, stride, headline_context)
@@ -166,4 +175,7 @@ def windows_for_training(tokenizer: Any, batch: dict[str, list], max_length: int
         out["mention_token_end"].append([e for _, _, e in w["mentions"]])
         out["mention_labels"].append([batch["mention_label"][a][mi] for mi, _, _ in w["mentions"]])
         out["article_id"].append(batch["id"][a])
+        if "teacher_event" in batch:
+            out.setdefault("teacher_event", []).append(batch["teacher_event"][a])
+            out.setdefault("teacher_mentions", []).append([batch["teacher_mentions"][a][mi] for mi, _, _ in w["mentions"]])
     return out

@@ -126,18 +126,25 @@ class Predictor:
 
     @torch.inference_mode()
     def score(self, texts: Sequence[str], batch_size: int = DEFAULT_BATCH_SIZE, headlines: bool | None = None,
-              lexical: bool | None = None) -> list[ArticleScores]:
+              lexical: bool | None = None, spans: Sequence[Sequence[tuple[int, int]]] | None = None,
+              ) -> list[ArticleScores]:
         """Run the model once over every window; the raw scores `decode` turns into predictions
         (calibration tries its settings on these without running the model again). Headlines are
         read alone when `headlines` is true, and the lexical model reads the texts when `lexical`
-        is true and the model dir has one (default for each: when its weight uses it)."""
+        is true and the model dir has one (default for each: when its weight uses it). `spans`
+        gives each text's candidate mentions as character spans instead of finding them (a
+        teacher's scores for a dataset's own candidates); the scores' `mentions` are then those spans."""
         from eventcoder.features import WindowCollator, article_windows, headline_only_windows
 
         for i, t in enumerate(texts):
             if not isinstance(t, str) or not t.strip():
                 raise ValueError(f"text {i} is empty or not a string")
-        mentions = [[m for m in find_mentions(t, self.numbers) if m.is_count] for t in texts]
-        windows = article_windows(self.tokenizer, texts, [[(m.start, m.end) for m in ms] for ms in mentions],
+        if spans is None:
+            mentions: list[list] = [[m for m in find_mentions(t, self.numbers) if m.is_count] for t in texts]
+            spans = [[(m.start, m.end) for m in ms] for ms in mentions]
+        else:
+            mentions = [[tuple(s) for s in ss] for ss in spans]
+        windows = article_windows(self.tokenizer, texts, spans,
                                   int(self.config.window_length), int(self.config.window_stride),
                                   bool(getattr(self.config, "headline_context", False)))
         read_heads = self.headline_weight > 0 if headlines is None else headlines
