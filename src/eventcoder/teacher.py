@@ -27,20 +27,41 @@ def same_tokenizer(a: Any, b: Any) -> bool:
 
 def teacher_scores(teacher_dir: str | Path, texts: list[str], spans: list[list[tuple[int, int]]],
                    batch_size: int = 32, chunk: int = 64) -> tuple[list[list[float]], list[list[list[float]]]]:
-    """(event log-probabilities per article, mention log-probabilities per candidate of each article)."""
+    """(event log-probabilities per article, mention log-probabilities per candidate of each article).
+
+    The event's are the teacher's windows merged with its own decoding settings' lead weight and
+    temperature (`decoding.json`), as its predictions merge them."""
     from tqdm.auto import tqdm
+    from transformers import AutoTokenizer
 
-    from eventcoder.predictor import Predictor
+    from eventcoder.features import article_windows, merge_window_log_probs, read_windows
+    from eventcoder.model_dir import check_model_dir
+    from eventcoder.runtimes import load_network
+    from eventcoder.settings import DecodeSettings
 
-    teacher = Predictor.from_pretrained(teacher_dir, backend="torch")
+    path = check_model_dir(teacher_dir)
+    model = load_network(path, "torch").eval()
+    tokenizer = AutoTokenizer.from_pretrained(str(path))
+    settings = DecodeSettings.load(path)
+    cfg = model.config
     events: list[list[float]] = []
     mentions: list[list[list[float]]] = []
     for i in tqdm(range(0, len(texts), chunk), desc="teacher scores", unit="chunk"):
-        scores = teacher.score(texts[i:i + chunk], batch_size, headlines=False, lexical=False, spans=spans[i:i + chunk])
-        for sc in scores:
-            events.append(teacher.event_probs(sc.window_event_log_probs).clamp_min(1e-8).log().tolist())
-            read = (sc.mention_windows > 0)[:, None]
-            mentions.append(torch.where(read, sc.mention_probs.clamp_min(1e-8).log(), 0.0).tolist())
+        part = spans[i:i + chunk]
+        windows = article_windows(tokenizer, texts[i:i + chunk], part, int(cfg.window_length),
+                                  int(cfg.window_stride), bool(getattr(cfg, "headline_context", False)))
+        with torch.inference_mode():
+            window_ev, probs, reads = read_windows(model, windows, [len(p) for p in part], tokenizer.pad_token_id,
+                                                   len(cfg.mention_labels), batch_size)
+        per_article: list[list[torch.Tensor]] = [[] for _ in part]
+        for w, ev in zip(windows, window_ev, strict=True):  # in reading order within each article
+            per_article[w["article"]].append(ev)
+        for a in range(len(part)):
+            read_ev = torch.stack(per_article[a]) if per_article[a] else torch.zeros(1, len(cfg.event_labels))
+            logits = merge_window_log_probs(read_ev, settings.get("lead_weight"))
+            events.append(torch.log_softmax(logits / settings.get("temperature"), -1).tolist())
+            read = (reads[a] > 0)[:, None]
+            mentions.append(torch.where(read, probs[a].clamp_min(1e-8).log(), 0.0).tolist())
     return events, mentions
 
 
