@@ -16,6 +16,9 @@ from typing import Any
 import torch
 
 HEADLINE_MAX_CHARS = 250
+TEACHER_EVENT = "teacher_event"  # per article, then per window: a teacher's event log-probabilities
+TEACHER_MENTIONS = "teacher_mentions"  # per candidate: its mention log-probabilities; zeros where no teacher window held it
+TEACHER_COLUMNS = (TEACHER_EVENT, TEACHER_MENTIONS)
 
 
 def headline_of(text: str) -> str | None:
@@ -132,14 +135,14 @@ class WindowCollator:
         if "event_labels" in batch[0]:
             out["event_labels"] = torch.tensor([b["event_labels"] for b in batch], dtype=torch.long)
             out["mention_labels"] = mlabels
-        if "teacher_event" in batch[0]:  # a teacher's scores read before training (eventcoder.teacher)
-            out["teacher_event"] = torch.tensor([b["teacher_event"] for b in batch], dtype=torch.float)
-            width = next((len(b["teacher_mentions"][0]) for b in batch if b["teacher_mentions"]), 1)
+        if TEACHER_EVENT in batch[0]:  # a teacher's scores read before training (eventcoder.teacher)
+            out[TEACHER_EVENT] = torch.tensor([b[TEACHER_EVENT] for b in batch], dtype=torch.float)
+            width = next((len(b[TEACHER_MENTIONS][0]) for b in batch if b[TEACHER_MENTIONS]), 1)
             tm = torch.zeros((len(batch), m, width))
             for i, b in enumerate(batch):
-                if b["teacher_mentions"]:
-                    tm[i, :len(b["teacher_mentions"])] = torch.tensor(b["teacher_mentions"], dtype=torch.float)
-            out["teacher_mentions"] = tm
+                if b[TEACHER_MENTIONS]:
+                    tm[i, :len(b[TEACHER_MENTIONS])] = torch.tensor(b[TEACHER_MENTIONS], dtype=torch.float)
+            out[TEACHER_MENTIONS] = tm
         return out
 
 
@@ -228,7 +231,7 @@ def windows_for_training(tokenizer: Any, batch: dict[str, list], max_length: int
         out["mention_token_end"].append([e for _, _, e in w["mentions"]])
         out["mention_labels"].append([batch["mention_label"][a][mi] for mi, _, _ in w["mentions"]])
         out["article_id"].append(batch["id"][a])
-        if "teacher_event" in batch:
-            out.setdefault("teacher_event", []).append(batch["teacher_event"][a])
-            out.setdefault("teacher_mentions", []).append([batch["teacher_mentions"][a][mi] for mi, _, _ in w["mentions"]])
+        if TEACHER_EVENT in batch:
+            out.setdefault(TEACHER_EVENT, []).append(batch[TEACHER_EVENT][a])
+            out.setdefault(TEACHER_MENTIONS, []).append([batch[TEACHER_MENTIONS][a][mi] for mi, _, _ in w["mentions"]])
     return out

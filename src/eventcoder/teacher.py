@@ -15,9 +15,7 @@ from typing import Any
 
 import torch
 
-TEACHER_EVENT = "teacher_event"  # per article / window: event log-probabilities
-TEACHER_MENTIONS = "teacher_mentions"  # per candidate: mention log-probabilities; zeros where no teacher window held it
-TEACHER_COLUMNS = (TEACHER_EVENT, TEACHER_MENTIONS)
+from eventcoder.features import TEACHER_EVENT, TEACHER_MENTIONS
 
 
 def same_tokenizer(a: Any, b: Any) -> bool:

@@ -141,7 +141,7 @@ def make_compute_metrics(num_mention_labels: int):
 def _trainer_class():
     from transformers import Trainer
 
-    from eventcoder.teacher import TEACHER_COLUMNS, TEACHER_EVENT, TEACHER_MENTIONS
+    from eventcoder.features import TEACHER_COLUMNS, TEACHER_EVENT, TEACHER_MENTIONS
 
     class EventCoderTrainer(Trainer):
         """The Trainer with one change: the freshly initialised heads learn at their own rate."""
