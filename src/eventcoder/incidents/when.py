@@ -93,6 +93,67 @@ def _of_a_statement(text: str, start: int, end: int) -> bool:
     return bool(_SAID_BEFORE.search(text[max(0, start - 30):start]) or _SAID_AFTER.match(text[end:end + 25]))
 
 
+# Expressions that do not date the main event, each a switch (`scripts/date_rule_check.py` measures them):
+SKIP_DATELINE = True  # the printed date line of a page ("10 Jul 2016 ...", "July 26 (UPI) --"): when it was published
+SKIP_FUTURE = True  # a day after the article's date: what the report looks ahead to ("the election on February 26")
+RECENT_DAYS: int | None = 14  # a date further back than this: a background event ("since the 7 October attacks")
+BACKGROUND_LAST = True  # ... unless the lead dates nothing more recent: then the background date stands
+SKIP_QUOTED = True  # "today", "yesterday", a weekday inside quotation marks: the speaker's day, not the report's
+_RELATIVE = ("yesterday", "today", "weekday", "week")
+
+
+_AGENCY_DASH = re.compile(r"\s*\([A-Za-z]+\)\s*(?:--|[-\u2013\u2014])")
+
+
+def _date_lines(text: str, end: int, published: date | None) -> list[tuple[int, int]]:
+    """The spans (line start to the date's end) of printed date lines: an absolute date at most 40
+    characters into one of the first lines, no sentence before it, that is the article's date or
+    the day before, with its year or an agency's dash ("AFP Sunday 29 Jun 2014", "Date of
+    publication 10 July 2016", "July 26 (UPI) --")."""
+    if published is None:
+        return []
+    spans = []
+    for kind, pattern in PATTERNS:
+        if kind not in ("dmy", "mdy", "iso"):
+            continue
+        for m in pattern.finditer(text, 0, min(end, 450)):
+            line = text.rfind("\n", 0, m.start()) + 1
+            if line >= 400 or m.start() - line > 40 or "." in text[line:m.start()]:
+                continue
+            if not m.groupdict().get("year") and not _AGENCY_DASH.match(text, m.end()):
+                continue  # "Monday 13th November" opens a lead; a printed date has its year or an agency's dash
+            resolved = _resolve(kind, m, published)
+            if resolved and timedelta(0) <= published - resolved[0] <= timedelta(days=1):
+                spans.append((line, m.end()))
+    return spans
+
+
+def _quoted(text: str, start: int) -> bool:
+    """Inside a quotation of its paragraph: an odd number of straight quotes before it, or more “ than ”."""
+    before = text[text.rfind("\n", 0, start) + 1:start]
+    return before.count('"') % 2 == 1 or before.count("\u201c") > before.count("\u201d")
+
+
+def _passed_over(text: str, kind: str, start: int, when: date, precision: str, published: date | None,
+                 date_lines: list[tuple[int, int]]) -> bool:
+    """Whether a resolved expression is not the main event's date (the switches above)."""
+    if SKIP_DATELINE and any(lo <= start < hi for lo, hi in date_lines):
+        return True
+    if published is None:
+        return False
+    if SKIP_FUTURE and when > published:
+        return True
+    return SKIP_QUOTED and kind in _RELATIVE and _quoted(text, start)
+
+
+def _background(when: date, precision: str, published: date | None) -> bool:
+    """Further back than RECENT_DAYS (a month: from its last days)."""
+    if RECENT_DAYS is None or published is None:
+        return False
+    last = when.replace(day=28) + timedelta(days=4) if precision == "month" else when
+    return (published - last).days > RECENT_DAYS
+
+
 def _lead_end(text: str, lead_chars: int) -> int:
     """Where the lead ends: the end of the sentence that crosses `lead_chars`."""
     if len(text) <= lead_chars:
@@ -110,7 +171,10 @@ def event_date(text: str, article_date: Any = None, lead_chars: int = 1500) -> d
     published = parse_date(article_date)
     end = _lead_end(text, lead_chars)
     found: list[tuple[int, int, date, str]] = []
+    background: list[tuple[int, int, date, str]] = []  # the first of each kind that lies further back
+    date_lines = _date_lines(text, end, published)
     for kind, pattern in PATTERNS:
+        old = len(background)
         for m in pattern.finditer(text, 0, end):
             s, e = m.span("wd") if kind == "weekday" else m.span()
             if _of_a_statement(text, s, e):
@@ -119,9 +183,16 @@ def event_date(text: str, article_date: Any = None, lead_chars: int = 1500) -> d
                 resolved = _resolve(kind, m, published)
             except (OverflowError, ValueError):  # a date at the calendar's edge (year 1 or 9999)
                 resolved = None
-            if resolved is not None:
-                found.append((s, e, *resolved))
-                break
+            if resolved is None or _passed_over(text, kind, s, *resolved, published, date_lines):
+                continue
+            if _background(*resolved, published):
+                if len(background) == old:
+                    background.append((s, e, *resolved))
+                continue
+            found.append((s, e, *resolved))
+            break
+    if not found and BACKGROUND_LAST:
+        found = background
     if found:  # the finest expression, the first of those
         start, stop, when, precision = min(found, key=lambda f: (PRECISIONS.index(f[3]), f[0], -(f[1] - f[0])))
         return {"date": when.isoformat(), "precision": precision, "text": text[start:stop],
