@@ -23,15 +23,12 @@ SETS = {
     "heldout2": lambda: evaluate.load_date_set(evaluate.HELDOUT2_DATES),
 }
 ARMS: dict[str, dict[str, object]] = {
-    "all rules": {},
+    "both rules": {},
     "no printed date line": {"SKIP_DATELINE": False},
-    "no future day": {"SKIP_FUTURE": False},
-    "no recency (RECENT_DAYS None)": {"RECENT_DAYS": None},
+    "no background dates (RECENT_DAYS None)": {"RECENT_DAYS": None},
     "RECENT_DAYS 7": {"RECENT_DAYS": 7},
     "RECENT_DAYS 30": {"RECENT_DAYS": 30},
-    "background dates skipped, never a last resort": {"BACKGROUND_LAST": False},
-    "no quotation": {"SKIP_QUOTED": False},
-    "none of the four": {"SKIP_DATELINE": False, "SKIP_FUTURE": False, "RECENT_DAYS": None, "SKIP_QUOTED": False},
+    "neither": {"SKIP_DATELINE": False, "RECENT_DAYS": None},
 }
 
 

@@ -59,14 +59,10 @@ def test_night_events_are_dated_by_the_night(text, published, expected, words):
      "2019-06-10", "2019-06-09", "Sunday"),
     ("Rebels lose a hill\n\nJune 10 (UPI) -- Four fighters died when rebels lost a hill on Saturday.",
      "2019-06-10", "2019-06-08", "Saturday"),
-    # a day after the article's date is what the report looks ahead to
-    ("Police fired tear gas at marchers ahead of the vote on June 23.", "2019-06-10", "2019-06-10", None),
     # a date more than RECENT_DAYS back is a background event when the lead dates the new one
     ("Since the 2 March bombing, the town has been tense. On Tuesday gunmen shot two guards.",
      "2019-06-13", "2019-06-11", "Tuesday"),
-    # "today" inside a quotation is the speaker's day; the narrator's "yesterday" dates the event
-    ('The mayor said: "Today we bury our dead." Gunmen killed nine villagers yesterday.',
-     "2019-06-13", "2019-06-12", "yesterday"),
+    ("Since the 2 March bombing, the town has been tense.", "2019-06-13", "2019-03-02", "2 March"),  # nothing newer
 ])
 def test_expressions_that_do_not_date_the_main_event_are_passed_over(text, published, expected, words):
     when = event_date(text, published)

@@ -4,7 +4,9 @@ News reports date events relative to publication ("yesterday", "overnight", "on 
 absolutely ("on 3 March", "March 3, 2016"). The first such expression of the headline and first
 paragraphs (`lead_chars`: 1,500 characters, where a night event's day or a follow-up's "on 12 June"
 is still found; 400 missed a sixth of the real labelled dates) is taken as the event's date: the
-finest one (a day before a week or a month), and not the day something was said. The main event is
+finest one (a day before a week or a month), and not the day something was said, nor a page's
+printed date line (when it was published), nor a date further back than two weeks while a more
+recent one is named (a background event: "since the 7 October attacks"). The main event is
 reported first. The expression is kept as evidence (text, start, end) like a casualty figure. Precision follows the expression: a day, a
 week or a month. With no expression the article's date stands in, at week precision (reports
 mostly follow an event within days), and without either there is no date.
@@ -95,11 +97,7 @@ def _of_a_statement(text: str, start: int, end: int) -> bool:
 
 # Expressions that do not date the main event, each a switch (`scripts/date_rule_check.py` measures them):
 SKIP_DATELINE = True  # the printed date line of a page ("10 Jul 2016 ...", "July 26 (UPI) --"): when it was published
-SKIP_FUTURE = True  # a day after the article's date: what the report looks ahead to ("the election on February 26")
-RECENT_DAYS: int | None = 14  # a date further back than this: a background event ("since the 7 October attacks")
-BACKGROUND_LAST = True  # ... unless the lead dates nothing more recent: then the background date stands
-SKIP_QUOTED = True  # "today", "yesterday", a weekday inside quotation marks: the speaker's day, not the report's
-_RELATIVE = ("yesterday", "today", "weekday", "week")
+RECENT_DAYS: int | None = 14  # a date further back dates a background event, unless the lead names nothing more recent
 
 
 _AGENCY_DASH = re.compile(r"\s*\([A-Za-z]+\)\s*(?:--|[-\u2013\u2014])")
@@ -128,24 +126,6 @@ def _date_lines(text: str, end: int, published: date | None) -> list[tuple[int, 
     return spans
 
 
-def _quoted(text: str, start: int) -> bool:
-    """Inside a quotation of its paragraph: an odd number of straight quotes before it, or more “ than ”."""
-    before = text[text.rfind("\n", 0, start) + 1:start]
-    return before.count('"') % 2 == 1 or before.count("\u201c") > before.count("\u201d")
-
-
-def _passed_over(text: str, kind: str, start: int, when: date, precision: str, published: date | None,
-                 date_lines: list[tuple[int, int]]) -> bool:
-    """Whether a resolved expression is not the main event's date (the switches above)."""
-    if SKIP_DATELINE and any(lo <= start < hi for lo, hi in date_lines):
-        return True
-    if published is None:
-        return False
-    if SKIP_FUTURE and when > published:
-        return True
-    return SKIP_QUOTED and kind in _RELATIVE and _quoted(text, start)
-
-
 def _background(when: date, precision: str, published: date | None) -> bool:
     """Further back than RECENT_DAYS (a month: from its last days)."""
     if RECENT_DAYS is None or published is None:
@@ -172,9 +152,9 @@ def event_date(text: str, article_date: Any = None, lead_chars: int = 1500) -> d
     end = _lead_end(text, lead_chars)
     found: list[tuple[int, int, date, str]] = []
     background: list[tuple[int, int, date, str]] = []  # the first of each kind that lies further back
-    date_lines = _date_lines(text, end, published)
+    date_lines = _date_lines(text, end, published) if SKIP_DATELINE else []
     for kind, pattern in PATTERNS:
-        old = len(background)
+        kept = len(background)
         for m in pattern.finditer(text, 0, end):
             s, e = m.span("wd") if kind == "weekday" else m.span()
             if _of_a_statement(text, s, e):
@@ -183,16 +163,15 @@ def event_date(text: str, article_date: Any = None, lead_chars: int = 1500) -> d
                 resolved = _resolve(kind, m, published)
             except (OverflowError, ValueError):  # a date at the calendar's edge (year 1 or 9999)
                 resolved = None
-            if resolved is None or _passed_over(text, kind, s, *resolved, published, date_lines):
+            if resolved is None or any(lo <= s < hi for lo, hi in date_lines):
                 continue
             if _background(*resolved, published):
-                if len(background) == old:
+                if len(background) == kept:
                     background.append((s, e, *resolved))
                 continue
             found.append((s, e, *resolved))
             break
-    if not found and BACKGROUND_LAST:
-        found = background
+    found = found or background  # a date further back dates the event only when nothing more recent does
     if found:  # the finest expression, the first of those
         start, stop, when, precision = min(found, key=lambda f: (PRECISIONS.index(f[3]), f[0], -(f[1] - f[0])))
         return {"date": when.isoformat(), "precision": precision, "text": text[start:stop],
