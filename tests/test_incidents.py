@@ -69,6 +69,11 @@ def test_expressions_that_do_not_date_the_main_event_are_passed_over(text, publi
     assert (when["date"], when["text"]) == (expected, words)
 
 
+def test_a_date_line_of_a_day_no_year_has_is_no_error():
+    when = event_date("Floods\n\nFeb 29 (UPI) -- Rain fell on Monday.", "2024-01-10")  # 29 Feb 2023: none
+    assert when["date"] == "2024-01-08"
+
+
 def test_a_lead_that_opens_on_its_day_is_not_a_date_line():
     when = event_date("Clashes in the north\n\nSunday 9th June saw fighting in three villages.", "2019-06-10")
     assert (when["date"], when["precision"], when["text"]) == ("2019-06-09", "day", "Sunday")

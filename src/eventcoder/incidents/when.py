@@ -120,7 +120,10 @@ def _date_lines(text: str, end: int, published: date | None) -> list[tuple[int, 
                 continue
             if not m.groupdict().get("year") and not _AGENCY_DASH.match(text, m.end()):
                 continue  # "Monday 13th November" opens a lead; a printed date has its year or an agency's dash
-            resolved = _resolve(kind, m, published)
+            try:
+                resolved = _resolve(kind, m, published)
+            except (OverflowError, ValueError):  # "29 Feb" moved to a year without one
+                continue
             if resolved and timedelta(0) <= published - resolved[0] <= timedelta(days=1):
                 spans.append((line, m.end()))
     return spans
