@@ -16,9 +16,6 @@ from typing import Any
 import torch
 
 HEADLINE_MAX_CHARS = 250
-TEACHER_EVENT = "teacher_event"  # per article, then per window: a teacher's event log-probabilities
-TEACHER_MENTIONS = "teacher_mentions"  # per candidate: its mention log-probabilities; zeros where no teacher window held it
-TEACHER_COLUMNS = (TEACHER_EVENT, TEACHER_MENTIONS)
 
 
 def headline_of(text: str) -> str | None:
@@ -135,68 +132,7 @@ class WindowCollator:
         if "event_labels" in batch[0]:
             out["event_labels"] = torch.tensor([b["event_labels"] for b in batch], dtype=torch.long)
             out["mention_labels"] = mlabels
-        if TEACHER_EVENT in batch[0]:  # a teacher's scores read before training (eventcoder.teacher)
-            out[TEACHER_EVENT] = torch.tensor([b[TEACHER_EVENT] for b in batch], dtype=torch.float)
-            width = next((len(b[TEACHER_MENTIONS][0]) for b in batch if b[TEACHER_MENTIONS]), 1)
-            tm = torch.zeros((len(batch), m, width))
-            for i, b in enumerate(batch):
-                if b[TEACHER_MENTIONS]:
-                    tm[i, :len(b[TEACHER_MENTIONS])] = torch.tensor(b[TEACHER_MENTIONS], dtype=torch.float)
-            out[TEACHER_MENTIONS] = tm
         return out
-
-
-def read_windows(model: Any, windows: list[dict[str, Any]], n_mentions: Sequence[int], pad_token_id: int,
-                 n_mention_labels: int, batch_size: int, device: Any = "cpu",
-                 ) -> tuple[list[torch.Tensor], list[torch.Tensor], list[torch.Tensor]]:
-    """Run the network once over every window (length-sorted batches, dynamic padding): each
-    window's event log-probabilities, in the windows' order; and per article (which has
-    `n_mentions[a]` candidates) each candidate's mention probabilities averaged over the windows
-    that hold it whole, and how many did (0: none, and zero probabilities)."""
-    collate = WindowCollator(pad_token_id)
-    order = sorted(range(len(windows)), key=lambda k: len(windows[k]["input_ids"]))
-    window_ev: list[torch.Tensor] = [torch.empty(0)] * len(windows)
-    first = [0]
-    for n in n_mentions:
-        first.append(first[-1] + n)
-    men_sum = torch.zeros(first[-1], n_mention_labels)
-    men_n = torch.zeros(first[-1])
-    for b in range(0, len(order), batch_size):
-        chunk = [windows[k] for k in order[b:b + batch_size]]
-        feats = [{"input_ids": w["input_ids"], "mention_token_start": [s for _, s, _ in w["mentions"]],
-                  "mention_token_end": [e for _, _, e in w["mentions"]]} for w in chunk]
-        out = model(**{k: v.to(device) for k, v in collate(feats).items()})
-        ev = torch.log_softmax(out.event_logits.float(), -1).cpu()
-        rows, slots, into = [], [], []  # (window in batch, its mention slot) → row of the table
-        for j, w in enumerate(chunk):
-            window_ev[order[b + j]] = ev[j]
-            for slot, (mi, _, _) in enumerate(w["mentions"]):
-                rows.append(j)
-                slots.append(slot)
-                into.append(first[w["article"]] + mi)
-        if into:  # every read of a mention adds its probabilities; the caller takes the mean
-            mp = torch.softmax(out.mention_logits.float(), -1).cpu()
-            at = torch.tensor(into)
-            men_sum.index_add_(0, at, mp[torch.tensor(rows), torch.tensor(slots)])
-            men_n.index_add_(0, at, torch.ones(len(into)))
-    men_mean = men_sum / men_n.clamp(min=1)[:, None]
-    return (window_ev, [men_mean[first[a]:first[a + 1]].clone() for a in range(len(n_mentions))],
-            [men_n[first[a]:first[a + 1]].clone() for a in range(len(n_mentions))])
-
-
-def merge_window_log_probs(window_log_probs: torch.Tensor, lead_weight: float,
-                           headline_log_probs: torch.Tensor | None = None, headline_weight: float = 0.0) -> torch.Tensor:
-    """One article's event logits from its windows': a weighted mean of their log-probabilities in
-    which the first window (headline and lead) weighs `lead_weight`, every later one 1, and the
-    headline read alone `headline_weight`."""
-    weights = torch.ones(window_log_probs.shape[0])
-    weights[0] = lead_weight
-    merged = (window_log_probs * weights[:, None]).sum(0)
-    total = weights.sum()
-    if headline_log_probs is not None and headline_weight > 0:
-        merged = merged + headline_weight * headline_log_probs
-        total = total + headline_weight
-    return merged / total
 
 
 def headline_only_windows(tokenizer: Any, texts: Sequence[str], max_length: int) -> list[dict[str, Any]]:
@@ -214,8 +150,7 @@ def windows_for_training(tokenizer: Any, batch: dict[str, list], max_length: int
     """`datasets.map(batched=True)` function: dataset rows → window rows with labels. With
     `headline_windows` each headline is also a window of its own, labelled with its article's event
     type and no mentions: the Predictor reads the headline alone (`headline_weight`), so the model
-    learns that input too. Rows with a teacher's scores (`eventcoder.teacher`) pass them on: each
-    window its article's event scores, each of its mentions that candidate's."""
+    learns that input too."""
     spans = [list(zip(s, e, strict=True)) for s, e in zip(batch["mention_start"], batch["mention_end"],
                                                           strict=True)]
     wins = article_windows(tokenizer, batch["text"], spans, max_length, stride, headline_context)
@@ -231,7 +166,4 @@ def windows_for_training(tokenizer: Any, batch: dict[str, list], max_length: int
         out["mention_token_end"].append([e for _, _, e in w["mentions"]])
         out["mention_labels"].append([batch["mention_label"][a][mi] for mi, _, _ in w["mentions"]])
         out["article_id"].append(batch["id"][a])
-        if TEACHER_EVENT in batch:
-            out.setdefault(TEACHER_EVENT, []).append(batch[TEACHER_EVENT][a])
-            out.setdefault(TEACHER_MENTIONS, []).append([batch[TEACHER_MENTIONS][a][mi] for mi, _, _ in w["mentions"]])
     return out

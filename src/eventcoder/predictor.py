@@ -126,34 +126,50 @@ class Predictor:
 
     @torch.inference_mode()
     def score(self, texts: Sequence[str], batch_size: int = DEFAULT_BATCH_SIZE, headlines: bool | None = None,
-              lexical: bool | None = None, spans: Sequence[Sequence[tuple[int, int]]] | None = None,
-              ) -> list[ArticleScores]:
+              lexical: bool | None = None) -> list[ArticleScores]:
         """Run the model once over every window; the raw scores `decode` turns into predictions
         (calibration tries its settings on these without running the model again). Headlines are
         read alone when `headlines` is true, and the lexical model reads the texts when `lexical`
-        is true and the model dir has one (default for each: when its weight uses it). `spans`
-        gives each text's candidate mentions as character spans instead of finding them (a
-        teacher's scores for a dataset's own candidates); the scores' `mentions` are then those spans."""
-        from eventcoder.features import article_windows, headline_only_windows, read_windows
+        is true and the model dir has one (default for each: when its weight uses it)."""
+        from eventcoder.features import WindowCollator, article_windows, headline_only_windows
 
         for i, t in enumerate(texts):
             if not isinstance(t, str) or not t.strip():
                 raise ValueError(f"text {i} is empty or not a string")
-        if spans is None:
-            mentions: list[list] = [[m for m in find_mentions(t, self.numbers) if m.is_count] for t in texts]
-            spans = [[(m.start, m.end) for m in ms] for ms in mentions]
-        else:
-            mentions = [[tuple(s) for s in ss] for ss in spans]
-        windows = article_windows(self.tokenizer, texts, spans,
+        mentions = [[m for m in find_mentions(t, self.numbers) if m.is_count] for t in texts]
+        windows = article_windows(self.tokenizer, texts, [[(m.start, m.end) for m in ms] for ms in mentions],
                                   int(self.config.window_length), int(self.config.window_stride),
                                   bool(getattr(self.config, "headline_context", False)))
         read_heads = self.headline_weight > 0 if headlines is None else headlines
         n_article_windows = len(windows)  # headline windows follow the articles' own
         if read_heads:
             windows += headline_only_windows(self.tokenizer, texts, int(self.config.window_length))
-        window_ev, men_probs, men_n = read_windows(self.model, windows, [len(ms) for ms in mentions],
-                                                   self.tokenizer.pad_token_id, len(self.mention_labels),
-                                                   batch_size, self.device)
+        collate = WindowCollator(self.tokenizer.pad_token_id)
+        order = sorted(range(len(windows)), key=lambda k: len(windows[k]["input_ids"]))
+        window_ev: list[torch.Tensor | None] = [None] * len(windows)
+        first = [0]  # each article's mentions are rows first[a]:first[a + 1] of one table
+        for ms in mentions:
+            first.append(first[-1] + len(ms))
+        men_sum = torch.zeros(first[-1], len(self.mention_labels))
+        men_n = torch.zeros(first[-1])
+        for b in range(0, len(order), batch_size):
+            chunk = [windows[k] for k in order[b:b + batch_size]]
+            feats = [{"input_ids": w["input_ids"], "mention_token_start": [s for _, s, _ in w["mentions"]],
+                      "mention_token_end": [e for _, _, e in w["mentions"]]} for w in chunk]
+            out = self.model(**{k: v.to(self.device) for k, v in collate(feats).items()})
+            ev = torch.log_softmax(out.event_logits.float(), -1).cpu()
+            rows, slots, into = [], [], []  # (window in batch, its mention slot) → row of the table
+            for j, w in enumerate(chunk):
+                window_ev[order[b + j]] = ev[j]
+                for slot, (mi, _, _) in enumerate(w["mentions"]):
+                    rows.append(j)
+                    slots.append(slot)
+                    into.append(first[w["article"]] + mi)
+            if into:  # every read of a mention adds its probabilities; the mean is taken below
+                mp = torch.softmax(out.mention_logits.float(), -1).cpu()
+                at = torch.tensor(into)
+                men_sum.index_add_(0, at, mp[torch.tensor(rows), torch.tensor(slots)])
+                men_n.index_add_(0, at, torch.ones(len(into)))
         per_article: list[list[torch.Tensor]] = [[] for _ in texts]
         for k, w in enumerate(windows[:n_article_windows]):  # windows come in reading order within each article
             per_article[w["article"]].append(window_ev[k])
@@ -164,8 +180,10 @@ class Predictor:
         read_lexical = self.lexical is not None and (self.lexical_weight > 0 if lexical is None else lexical)
         lexical_lp = torch.from_numpy(self.lexical.log_probs(texts, self.event_labels)).float() if read_lexical \
             else [None] * len(texts)
+        men_mean = men_sum / men_n.clamp(min=1)[:, None]
         return [ArticleScores(torch.stack(per_article[a]) if per_article[a] else empty, mentions[a],
-                              men_probs[a], men_n[a], headline_ev[a], lexical_lp[a])
+                              men_mean[first[a]:first[a + 1]].clone(), men_n[first[a]:first[a + 1]].clone(), headline_ev[a],
+                              lexical_lp[a])
                 for a in range(len(texts))]
 
     def event_probs(self, window_log_probs: torch.Tensor, headline_log_probs: torch.Tensor | None = None,
@@ -174,9 +192,14 @@ class Predictor:
         the first window (headline and lead, where the main event is reported) weighs `lead_weight`,
         every later window 1 and the headline read alone `headline_weight`; plus `lexical_weight` ×
         the lexical model's log-probabilities (`eventcoder.lexical`); then the temperature applied."""
-        from eventcoder.features import merge_window_log_probs
-
-        logits = merge_window_log_probs(window_log_probs, self.lead_weight, headline_log_probs, self.headline_weight)
+        weights = torch.ones(window_log_probs.shape[0])
+        weights[0] = self.lead_weight
+        merged = (window_log_probs * weights[:, None]).sum(0)
+        total = weights.sum()
+        if headline_log_probs is not None and self.headline_weight > 0:
+            merged = merged + self.headline_weight * headline_log_probs
+            total = total + self.headline_weight
+        logits = merged / total
         if lexical_log_probs is not None and self.lexical_weight:
             logits = logits + self.lexical_weight * lexical_log_probs
         return torch.softmax(logits / self.temperature, -1)

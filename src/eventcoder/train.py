@@ -141,8 +141,6 @@ def make_compute_metrics(num_mention_labels: int):
 def _trainer_class():
     from transformers import Trainer
 
-    from eventcoder.features import TEACHER_COLUMNS, TEACHER_EVENT, TEACHER_MENTIONS
-
     class EventCoderTrainer(Trainer):
         """The Trainer with one change: the freshly initialised heads learn at their own rate."""
 
@@ -169,9 +167,7 @@ def _trainer_class():
     class DistillingTrainer(EventCoderTrainer):
         """Adds knowledge distillation: the loss mixes the gold labels' loss with the KL divergence
         from a frozen teacher's softened event and mention distributions (Hinton et al. 2015), on every
-        window and every candidate mention, including those without a gold label. The teacher reads
-        the student's own windows when both share a tokenizer; otherwise its scores were read once
-        before training (`eventcoder.teacher`) and come with the batch."""
+        window and every candidate mention, including those without a gold label."""
 
         teacher: Any = None
         distill_weight: float = 0.5
@@ -180,26 +176,17 @@ def _trainer_class():
         def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
             import torch
 
-            given = {k: inputs.pop(k) for k in TEACHER_COLUMNS if k in inputs}
             outputs = model(**inputs)
-            if given:
-                teacher_event, teacher_mentions = given[TEACHER_EVENT], given[TEACHER_MENTIONS]
-            elif self.teacher is not None:
-                features = {k: v for k, v in inputs.items() if not k.endswith("_labels")}
-                with torch.no_grad():
-                    teacher_out = self.teacher(**features)
-                teacher_event, teacher_mentions = teacher_out.event_logits, teacher_out.mention_logits
-            else:  # evaluation windows carry no teacher scores read beforehand
-                return (outputs.loss, outputs) if return_outputs else outputs.loss
+            features = {k: v for k, v in inputs.items() if not k.endswith("_labels")}
+            with torch.no_grad():
+                teacher_out = self.teacher(**features)
             t, a = self.distill_temperature, self.distill_weight
-            kd = distillation_loss(outputs.event_logits, teacher_event, t)
+            kd = distillation_loss(outputs.event_logits, teacher_out.event_logits, t)
             if outputs.mention_logits is not None:
                 real = inputs["mention_spans"][..., 1] > 0  # padded candidate slots have end 0
-                if given:  # a candidate no teacher window held whole has no scores (a row of zeros)
-                    real = real & (teacher_mentions[..., :outputs.mention_logits.shape[1], :] != 0).any(-1)
                 if real.any():
                     kd = kd + model.config.mention_loss_weight * distillation_loss(
-                        outputs.mention_logits[real], teacher_mentions[real], t)
+                        outputs.mention_logits[real], teacher_out.mention_logits[real], t)
             loss = (1 - a) * outputs.loss + a * kd
             return (loss, outputs) if return_outputs else loss
 
@@ -238,7 +225,6 @@ def train_model(cfg: DictConfig) -> Path:
     from eventcoder.paths import repo_path
     from eventcoder.settings import DecodeSettings
     from eventcoder.taxonomy import load_taxonomy
-    from eventcoder.teacher import same_tokenizer, with_teacher_scores
 
     set_seed(int(cfg.seed))
     taxonomy = load_taxonomy(cfg.taxonomy)
@@ -276,8 +262,7 @@ def train_model(cfg: DictConfig) -> Path:
             w = w.select(range(min(int(cap), len(w))))
         return w
 
-    train_rows = dsd["train"]
-    train_w = to_windows(train_rows, cfg.get("max_train_windows"))
+    train_w = to_windows(dsd["train"], cfg.get("max_train_windows"))
     eval_w = to_windows(dsd["validation"], cfg.get("max_eval_windows"))
     mention_train = [x for row in train_w["mention_labels"] for x in row]
     mode = cfg.model.get("class_weighting", "sqrt_inverse")
@@ -310,13 +295,8 @@ def train_model(cfg: DictConfig) -> Path:
     distill = cfg.get("distill") or {}
     if distill.get("teacher"):
         EventCoderTrainer = DistillingTrainer  # noqa: N806
-        teacher_dir = str(repo_path(distill.teacher))
-        if same_tokenizer(AutoTokenizer.from_pretrained(teacher_dir), tokenizer):
-            DistillingTrainer.teacher = continue_from(teacher_dir, taxonomy).eval()
-            DistillingTrainer.teacher.requires_grad_(False)
-        else:  # another tokenizer: the teacher's article and candidate scores, read once
-            DistillingTrainer.teacher = None
-            train_w = to_windows(with_teacher_scores(train_rows, teacher_dir), cfg.get("max_train_windows"))
+        DistillingTrainer.teacher = continue_from(str(repo_path(distill.teacher)), taxonomy).eval()
+        DistillingTrainer.teacher.requires_grad_(False)
         DistillingTrainer.distill_weight = float(distill.get("weight", 0.5))
         DistillingTrainer.distill_temperature = float(distill.get("temperature", 2.0))
     trainer = EventCoderTrainer(model=model, args=args, train_dataset=train_w, eval_dataset=eval_w,
