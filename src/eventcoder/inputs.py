@@ -1,6 +1,6 @@
 """Users' files as the Predictor reads them: every row of a JSONL, CSV or Parquet file, a `.txt` file
-(one article), or every `.txt` of a folder, becomes `{"id", "text", "date"}` (the headline first, as training reads it; the
-article's date or None) or a `RecordError` naming the file, row and field.
+(one article), or every `.txt` of a folder, becomes `{"id", "text", "date"}` (the headline first,
+as training reads it; the article's date or None) or a `RecordError` naming the file, row and field.
 
 Which columns hold the text, the headline and the id is an `InputColumns`: given on the command line
 (`--text-column`, `--title-column`, `--id-column`) or taken from the source config the dataset
