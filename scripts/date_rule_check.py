@@ -16,8 +16,8 @@ from eventcoder.incidents import evaluate, when
 from eventcoder.incidents.annotate import when_of
 
 SETS = {
-    "original": lambda: evaluate.load_original(),
-    "real": lambda: evaluate.load_shared(),
+    "original": evaluate.load_original,
+    "real": evaluate.load_shared,
     "dev": lambda: evaluate.load_date_set(evaluate.DEV_DATES),
     "heldout1": lambda: evaluate.load_date_set(evaluate.HELDOUT_DATES),
     "heldout2": lambda: evaluate.load_date_set(evaluate.HELDOUT2_DATES),
