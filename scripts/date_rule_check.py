@@ -23,12 +23,13 @@ SETS = {
     "heldout2": lambda: evaluate.load_date_set(evaluate.HELDOUT2_DATES),
 }
 ARMS: dict[str, dict[str, object]] = {
-    "both rules": {},
+    "all rules": {},
+    "no casualty-sentence preference": {"CASUALTY_SENTENCE": False},
     "no printed date line": {"SKIP_DATELINE": False},
     "no background dates (RECENT_DAYS None)": {"RECENT_DAYS": None},
     "RECENT_DAYS 7": {"RECENT_DAYS": 7},
     "RECENT_DAYS 30": {"RECENT_DAYS": 30},
-    "neither": {"SKIP_DATELINE": False, "RECENT_DAYS": None},
+    "none": {"SKIP_DATELINE": False, "RECENT_DAYS": None, "CASUALTY_SENTENCE": False},
 }
 
 

@@ -69,6 +69,21 @@ def test_expressions_that_do_not_date_the_main_event_are_passed_over(text, publi
     assert (when["date"], when["text"]) == (expected, words)
 
 
+@pytest.mark.parametrize(("text", "published", "expected", "words"), [
+    # of two days, the one in the sentence that reports the dead dates the event (2024-03-16 is a Saturday)
+    ("The revolt collapsed on Saturday. At least 30 people were killed in fighting that began on Friday.",
+     "2024-03-16", "2024-03-15", "Friday"),
+    ("Talks resumed on Saturday. A bomb on Thursday had wounded nine.", "2024-03-16", "2024-03-14", "Thursday"),
+    # a finer expression still comes first: a day outside the casualty sentence before its week
+    ("The army retook the pass on Friday. Dozens died in clashes this week.", "2024-03-16", "2024-03-15", "Friday"),
+    # with no casualty sentence the first day stands
+    ("The revolt collapsed on Saturday. Fighting began on Friday.", "2024-03-16", "2024-03-16", "Saturday"),
+])
+def test_the_day_of_the_casualty_sentence_is_preferred(text, published, expected, words):
+    when = event_date(text, published)
+    assert (when["date"], when["text"]) == (expected, words)
+
+
 def test_a_date_line_of_a_day_no_year_has_is_no_error():
     when = event_date("Floods\n\nFeb 29 (UPI) -- Rain fell on Monday.", "2024-01-10")  # 29 Feb 2023: none
     assert when["date"] == "2024-01-08"

@@ -4,12 +4,13 @@ News reports date events relative to publication ("yesterday", "overnight", "on 
 absolutely ("on 3 March", "March 3, 2016"). The first such expression of the headline and first
 paragraphs (`lead_chars`: 1,500 characters, where a night event's day or a follow-up's "on 12 June"
 is still found; 400 missed a sixth of the real labelled dates) is taken as the event's date: the
-finest one (a day before a week or a month), and not the day something was said, nor a page's
-printed date line (when it was published), nor a date further back than two weeks while a more
-recent one is named (a background event: "since the 7 October attacks"). The main event is
-reported first. The expression is kept as evidence (text, start, end) like a casualty figure. Precision follows the expression: a day, a
-week or a month. With no expression the article's date stands in, at week precision (reports
-mostly follow an event within days), and without either there is no date.
+finest one (a day before a week or a month; of two days, the first in a sentence that reports deaths
+or injuries), and not the day something was said, nor a page's printed date line (when it was
+published), nor a date further back than two weeks while a more recent one is named (a background
+event: "since the 7 October attacks"). The main event is reported first. The expression is kept as
+evidence (text, start, end) like a casualty figure. Precision follows the expression: a day, a week
+or a month. With no expression the article's date stands in, at week precision (reports mostly
+follow an event within days), and without either there is no date.
 """
 from __future__ import annotations
 
@@ -98,6 +99,7 @@ def _of_a_statement(text: str, start: int, end: int) -> bool:
 # Expressions that do not date the main event, each a switch (`scripts/date_rule_check.py` measures them):
 SKIP_DATELINE = True  # the printed date line of a page ("10 Jul 2016 ...", "July 26 (UPI) --"): when it was published
 RECENT_DAYS: int | None = 14  # a date further back dates a background event, unless the lead names nothing more recent
+CASUALTY_SENTENCE = True  # of two expressions as fine, the one in a sentence that reports deaths or injuries
 
 
 _AGENCY_DASH = re.compile(r"\s*\([A-Za-z]+\)\s*(?:--|[-\u2013\u2014])")
@@ -129,6 +131,17 @@ def _date_lines(text: str, end: int, published: date | None) -> list[tuple[int, 
     return spans
 
 
+_CASUALTY_WORDS = re.compile(r"\b(?:kill(?:s|ed|ing)?|dead|died|dies|deaths?|wound(?:s|ed|ing)?|injur(?:ed|ing|y|ies)|"
+                             r"casualties|fatally|bodies)\b", re.IGNORECASE)
+
+
+def _in_casualty_sentence(text: str, start: int, end: int) -> bool:
+    """Whether the sentence around [start, end) reports deaths or injuries."""
+    s = max(text.rfind(c, 0, start) for c in ".!?\n") + 1
+    stop = re.compile(r"[.!?](?:\s|$)|\n").search(text, end)
+    return bool(_CASUALTY_WORDS.search(text, s, stop.start() if stop else len(text)))
+
+
 def _background(when: date, precision: str, published: date | None) -> bool:
     """Further back than RECENT_DAYS (a month: from its last days)."""
     if RECENT_DAYS is None or published is None:
@@ -145,6 +158,9 @@ def _lead_end(text: str, lead_chars: int) -> int:
     return stop.end() if stop else len(text)
 
 
+_Found = tuple[int, int, date, str, bool]  # start, end, date, precision, in a casualty sentence
+
+
 def event_date(text: str, article_date: Any = None, lead_chars: int = 1500) -> dict[str, Any] | None:
     """The event's date, precision and evidence, read from the lead and the article's date.
 
@@ -153,11 +169,13 @@ def event_date(text: str, article_date: Any = None, lead_chars: int = 1500) -> d
     """
     published = parse_date(article_date)
     end = _lead_end(text, lead_chars)
-    found: list[tuple[int, int, date, str]] = []
-    background: list[tuple[int, int, date, str]] = []  # the first of each kind that lies further back
+    found: list[_Found] = []
+    background: list[_Found] = []  # the first of each kind that lies further back
     date_lines = _date_lines(text, end, published) if SKIP_DATELINE else []
     for kind, pattern in PATTERNS:
         kept = len(background)
+        first: _Found | None = None  # the kind's first expression, and its first in a casualty sentence
+        told: _Found | None = None
         for m in pattern.finditer(text, 0, end):
             s, e = m.span("wd") if kind == "weekday" else m.span()
             if _of_a_statement(text, s, e):
@@ -170,13 +188,17 @@ def event_date(text: str, article_date: Any = None, lead_chars: int = 1500) -> d
                 continue
             if _background(*resolved, published):
                 if len(background) == kept:
-                    background.append((s, e, *resolved))
+                    background.append((s, e, *resolved, False))
                 continue
-            found.append((s, e, *resolved))
-            break
+            this = (s, e, *resolved, CASUALTY_SENTENCE and _in_casualty_sentence(text, s, e))
+            first = first or this
+            if this[4] or not CASUALTY_SENTENCE:
+                told = this
+                break
+        found += [f for f in {first, told} if f is not None]
     found = found or background  # a date further back dates the event only when nothing more recent does
     if found:  # the finest expression, the first of those
-        start, stop, when, precision = min(found, key=lambda f: (PRECISIONS.index(f[3]), f[0], -(f[1] - f[0])))
+        start, stop, when, precision, _ = min(found, key=lambda f: (PRECISIONS.index(f[3]), not f[4], f[0], -(f[1] - f[0])))
         return {"date": when.isoformat(), "precision": precision, "text": text[start:stop],
                 "start": start, "end": stop}
     if published is not None:
