@@ -367,6 +367,16 @@ def write_lexical(train_split: Any, model_dir: Path) -> bool:
     return True
 
 
+def _leave_process_group() -> None:
+    """Under torchrun, close the gloo group before the interpreter exits: its worker threads, left
+    running into shutdown, can abort a rank ("terminate called without an active exception")."""
+    import torch.distributed as dist
+
+    if dist.is_available() and dist.is_initialized():
+        dist.barrier()
+        dist.destroy_process_group()
+
+
 def main() -> None:
     import hydra
 
@@ -377,6 +387,7 @@ def main() -> None:
     @hydra.main(version_base="1.3", config_path=str(CONFIG_DIR), config_name="train")
     def _run(cfg: DictConfig) -> float:
         out = train_model(cfg)
+        _leave_process_group()
         if int(os.environ.get("RANK", "0")) != 0:
             return float("nan")
         metrics = json.loads((out / "metrics.json").read_text())["validation"] if (out / "metrics.json").exists() else {}
