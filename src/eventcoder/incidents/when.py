@@ -133,12 +133,13 @@ def _date_lines(text: str, end: int, published: date | None) -> list[tuple[int, 
 
 _CASUALTY_WORDS = re.compile(r"\b(?:kill(?:s|ed|ing)?|dead|died|dies|deaths?|wound(?:s|ed|ing)?|injur(?:ed|ing|y|ies)|"
                              r"casualties|fatally|bodies)\b", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.!?](?:\s|$)|\n")
 
 
 def _in_casualty_sentence(text: str, start: int, end: int) -> bool:
     """Whether the sentence around [start, end) reports deaths or injuries."""
     s = max(text.rfind(c, 0, start) for c in ".!?\n") + 1
-    stop = re.compile(r"[.!?](?:\s|$)|\n").search(text, end)
+    stop = _SENTENCE_END.search(text, end)
     return bool(_CASUALTY_WORDS.search(text, s, stop.start() if stop else len(text)))
 
 
