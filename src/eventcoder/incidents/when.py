@@ -18,6 +18,8 @@ import re
 from datetime import date, timedelta
 from typing import Any
 
+from eventcoder.casualties import sentence_span
+
 MONTHS = {m: i for i, m in enumerate(
     ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
      "november", "december"], 1)}
@@ -133,14 +135,12 @@ def _date_lines(text: str, end: int, published: date | None) -> list[tuple[int, 
 
 _CASUALTY_WORDS = re.compile(r"\b(?:kill(?:s|ed|ing)?|dead|died|dies|deaths?|wound(?:s|ed|ing)?|injur(?:ed|ing|y|ies)|"
                              r"casualties|fatally|bodies)\b", re.IGNORECASE)
-_SENTENCE_END = re.compile(r"[.!?](?:\s|$)|\n")
 
 
 def _in_casualty_sentence(text: str, start: int, end: int) -> bool:
-    """Whether the sentence around [start, end) reports deaths or injuries."""
-    s = max(text.rfind(c, 0, start) for c in ".!?\n") + 1
-    stop = _SENTENCE_END.search(text, end)
-    return bool(_CASUALTY_WORDS.search(text, s, stop.start() if stop else len(text)))
+    """Whether the sentence around [start, end) (as the casualty evidence cuts sentences) reports
+    deaths or injuries."""
+    return bool(_CASUALTY_WORDS.search(text, *sentence_span(text, start, end)))
 
 
 def _background(when: date, precision: str, published: date | None) -> bool:
