@@ -94,6 +94,17 @@ def test_a_lead_that_opens_on_its_day_is_not_a_date_line():
     assert (when["date"], when["precision"], when["text"]) == ("2019-06-09", "day", "Sunday")
 
 
+def test_a_sentence_that_opens_on_the_articles_date_is_not_a_date_line():
+    # ACLED's notes open "On <event date>," and the export's event_date is the row's date
+    text = "On 13 February 2024, a convoy struck a mine near Boni. Three soldiers were killed."
+    when = event_date(text, "2024-02-13")
+    assert (when["date"], when["precision"], when["text"]) == ("2024-02-13", "day", "13 February 2024")
+    printed = event_date("13 February 2024 AFP - A convoy struck a mine near Boni on Monday.", "2024-02-13")
+    assert printed["text"] == "Monday"  # the printed date line is still passed over
+    posted = event_date("Posted on 13 February 2024 by a staff writer. Gunmen shot two guards on Monday.", "2024-02-13")
+    assert posted["text"] == "Monday"
+
+
 @pytest.mark.parametrize(("labels_file", "count"), [("heldout_dates.yaml", 40), ("dev_dates.yaml", 45),
                                                     ("heldout2_dates.yaml", 41)])
 def test_date_set_labels_are_well_formed(labels_file, count):

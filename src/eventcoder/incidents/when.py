@@ -105,6 +105,7 @@ CASUALTY_SENTENCE = True  # of two expressions as fine, the one in a sentence th
 
 
 _AGENCY_DASH = re.compile(r"\s*\([A-Za-z]+\)\s*(?:--|[-\u2013\u2014])")
+_OPENING_PREPOSITION = re.compile(r"\s*(?:on|since|until|from|by|before|after)\s+$", re.IGNORECASE)
 
 
 def _date_lines(text: str, end: int, published: date | None) -> list[tuple[int, int]]:
@@ -122,6 +123,9 @@ def _date_lines(text: str, end: int, published: date | None) -> list[tuple[int, 
             line = text.rfind("\n", 0, m.start()) + 1
             if line >= 400 or m.start() - line > 40 or "." in text[line:m.start()]:
                 continue
+            if _OPENING_PREPOSITION.fullmatch(text, line, m.start()):
+                continue  # "On 13 February 2024, a convoy ...": a sentence opens on its day (ACLED's notes),
+                # unlike "Posted on August 3 2013"
             if not m.groupdict().get("year") and not _AGENCY_DASH.match(text, m.end()):
                 continue  # "Monday 13th November" opens a lead; a printed date has its year or an agency's dash
             try:
