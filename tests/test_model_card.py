@@ -51,7 +51,7 @@ def test_card_command_writes_a_card_apart_and_names_itself(trained, tmp_path, ca
 def test_committed_model_card_matches_the_report_it_names():
     doc = (ROOT / "docs" / "model_card.md").read_text()
     made = re.search(r"written by `eventcoder card --model (\S+) --metrics (\S+) --out docs/model_card.md`", doc)
-    assert made and made.group(2) == "reports/real/metrics.json"
+    assert made and made.group(2) == "reports/real-mpnet/metrics.json"
     result = json.loads((ROOT / made.group(2)).read_text())
     assert f"## Evaluation (`{result['command']}`)" in doc
     for spec, items in result["targets"]["judged"].items():

@@ -19,7 +19,7 @@ from eventcoder.eval_sets import rewrite_argv
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG_OF = {"eventcoder.data.build": "build_data", "eventcoder.train": "train",
              "eventcoder.evaluate": "evaluate", "eventcoder.crosstune": "evaluate", "eventcoder.fit_toll": "toll"}
-RECIPES = ["run_real_articles.sh"]
+RECIPES = ["run_real_articles_mpnet.sh", "run_real_articles.sh"]  # the adopted model, the fast tier
 
 
 def dry_run(script: str) -> list[list[str]]:
@@ -46,15 +46,15 @@ def test_every_step_of_a_recipe_composes(script):
                 assert cfg[key] == value, (script, key)
 
 
-def test_the_adopted_recipe_evaluates_the_model_it_trains():
-    commands = dry_run("run_real_articles.sh")
-    trained = [a for a in commands if a[2] == "eventcoder.train"][-1]
-    stage2 = compose_config("train", trained[3:])
-    stage1 = [a for a in commands if a[2] == "eventcoder.train"][0]
-    assert f"run_name={Path(stage2.init_from).name}" in stage1  # stage 2 continues from stage 1
+@pytest.mark.parametrize("script", RECIPES)
+def test_a_recipe_evaluates_the_model_it_trains(script):
+    commands = dry_run(script)
+    stages = [compose_config("train", a[3:]) for a in commands if a[2] == "eventcoder.train"]
+    assert len(stages) == 2
+    assert stages[1].init_from == f"models/{stages[0].run_name}"  # the second stage continues from the first
     for argv in commands:
         if argv[2] in ("eventcoder.evaluate", "eventcoder.crosstune", "eventcoder.fit_toll"):
-            assert f"model=models/{stage2.run_name}" in argv
+            assert f"model=models/{stages[1].run_name}" in argv
 
 
 def test_the_rule_ablation_scores_each_rule_and_setting_on_both_sets(trained, tmp_path, monkeypatch):

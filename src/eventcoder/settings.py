@@ -3,7 +3,7 @@
 Two groups: how the article's event type is read from its windows' scores (`EventDecoding`), and
 whether the learned toll step picks the figures (`CasualtyDecoding`). No hand rule is left: the
 thresholds and rules once fitted on top of the mention head did not pay on a dev set they were not
-fitted on (`docs/experiments.md`, `reports/ablation-real/`). A model directory stores the whole
+fitted on (`docs/experiments.md`, `reports/ablation-real-mpnet/`, `reports/ablation-real/`). A model directory stores the whole
 object in `decoding.json` (`save`, `load`), with what its fitted values were fitted on, so the
 directory states every setting it runs with; a directory without the file runs with the defaults.
 """
