@@ -50,11 +50,12 @@ def test_every_step_of_a_recipe_composes(script):
 def test_a_recipe_evaluates_the_model_it_trains(script):
     commands = dry_run(script)
     stages = [compose_config("train", a[3:]) for a in commands if a[2] == "eventcoder.train"]
-    assert len(stages) == 2
-    assert stages[1].init_from == f"models/{stages[0].run_name}"  # the second stage continues from the first
+    assert len(stages) >= 2
+    for before, after in zip(stages, stages[1:]):
+        assert after.init_from == f"models/{before.run_name}"  # each stage continues from the one before
     for argv in commands:
         if argv[2] in ("eventcoder.evaluate", "eventcoder.crosstune", "eventcoder.fit_toll"):
-            assert f"model=models/{stages[1].run_name}" in argv
+            assert f"model=models/{stages[-1].run_name}" in argv
 
 
 def test_the_rule_ablation_scores_each_rule_and_setting_on_both_sets(trained, tmp_path, monkeypatch):
