@@ -8,6 +8,7 @@ import json
 import os
 import shlex
 import subprocess
+from itertools import pairwise
 from pathlib import Path
 from types import ModuleType
 
@@ -51,7 +52,7 @@ def test_a_recipe_evaluates_the_model_it_trains(script):
     commands = dry_run(script)
     stages = [compose_config("train", a[3:]) for a in commands if a[2] == "eventcoder.train"]
     assert len(stages) >= 2
-    for before, after in zip(stages, stages[1:]):
+    for before, after in pairwise(stages):
         assert after.init_from == f"models/{before.run_name}"  # each stage continues from the one before
     for argv in commands:
         if argv[2] in ("eventcoder.evaluate", "eventcoder.crosstune", "eventcoder.fit_toll"):
