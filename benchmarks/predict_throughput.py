@@ -40,8 +40,11 @@ def timed(fn, *a, **kw) -> tuple[float, object]:
 
 
 def pipeline_from(model_dir: Path):
-    """A text-classification pipeline with the same encoder weights and event labels."""
-    from transformers import AutoTokenizer, BertForSequenceClassification, pipeline
+    """A text-classification pipeline with the same encoder weights and event labels (any encoder
+    architecture: BERT's classifier is a linear layer over the pooled window and takes the event head;
+    another architecture's own head is timed as it comes)."""
+    import torch
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer, pipeline
 
     from eventcoder.model import EventCoderModel
 
@@ -50,9 +53,10 @@ def pipeline_from(model_dir: Path):
     cfg.num_labels = len(ours.config.event_labels)
     cfg.id2label = dict(enumerate(ours.config.event_labels))
     cfg.label2id = {v: k for k, v in cfg.id2label.items()}
-    clf = BertForSequenceClassification(cfg).eval()
-    clf.bert.load_state_dict(ours.encoder.state_dict(), strict=False)
-    clf.classifier.load_state_dict(ours.event_head.state_dict())
+    clf = AutoModelForSequenceClassification.from_config(cfg).eval()
+    clf.base_model.load_state_dict(ours.encoder.state_dict(), strict=False)
+    if isinstance(getattr(clf, "classifier", None), torch.nn.Linear):
+        clf.classifier.load_state_dict(ours.event_head.state_dict())
     tok = AutoTokenizer.from_pretrained(str(model_dir))
     return pipeline("text-classification", model=clf, tokenizer=tok, device=-1)
 
