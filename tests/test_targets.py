@@ -79,3 +79,23 @@ def test_the_summary_counts_every_set(large, small):
     judged = {"large": judge(large, TARGETS), "small": judge(small, TARGETS)}
     assert summary(judged) == ("3 of 4 target figures met (3 beyond chance); the model ahead of the best baseline "
                                "on 4 of 4 (4 beyond chance).")
+
+
+def test_a_target_over_the_articles_that_report_deaths_ignores_the_zero_totals():
+    # 10 articles with no deaths, all read 0 (right), and 10 with deaths, 5 of them read right: 0.75 over
+    # all articles, 0.5 over those that report deaths; only the second misses its target
+    rows, preds = [], []
+    for i in range(20):
+        k = 0 if i < 10 else 3 + i % 4
+        rows.append({"id": str(i), "text": f"Rebels killed {k} soldiers." if k else "Talks went on.",
+                     "event_type": "battles", "killed_total": k, "injured_total": -1, "gold_casualties": None})
+        preds.append({"event_type": "battles", "score": 0.9, "killed": k if i < 15 else k + 1, "injured": 0,
+                      "casualties": {}, "evidence": [], "vague": []})
+    base = {"majority": ["battles"] * 20, "tfidf_logreg": ["battles"] * 20,
+            "rule_based": [{"killed": 0, "injured": 0, "casualties": {}, "evidence": []}] * 20}
+    sec = score_set(rows, preds, LABELS, base)
+    rows_by = {r["figure"]: r for r in judge(sec, {"killed_exact": 0.70, "killed_exact_reported": 0.70})}
+    assert rows_by["killed exact"]["value"] == pytest.approx(0.75)
+    assert rows_by["killed exact, reported"]["value"] == pytest.approx(0.5)
+    assert rows_by["killed exact"]["value"] >= 0.70 > rows_by["killed exact, reported"]["value"]
+    assert rows_by["killed exact, reported"]["lead"] == pytest.approx(0.5)  # always-0 rules score 0 there

@@ -42,12 +42,12 @@ def intervals_table(doc: Doc, sec: dict[str, Any]) -> None:
 def targets_section(doc: Doc, targets: dict[str, Any], tuned_on: str | None = None) -> None:
     """Each set's target figures: met or missed and how sure, the lead over the best baseline, and
     what the set measures about a miss (`eventcoder.targets`)."""
-    from eventcoder.targets import FIGURES
+    from eventcoder.targets import FIGURES, label
 
     if not targets or not targets.get("targets"):
         return
     doc.heading("Against the targets")
-    wanted = ", ".join(f"{FIGURES[k]} ≥ {v:.2f}" for k, v in targets["targets"].items())
+    wanted = ", ".join(f"{label(FIGURES[k])} ≥ {v:.2f}" for k, v in targets["targets"].items())
     doc.para(f"Targets (config `targets`): {wanted}. {targets['summary']} A verdict reads the figure's 95 % "
              "interval too (\"How sure\" under each set): beyond chance when the whole interval lies on one side "
              "of the target, or, for a lead, above 0."
@@ -57,7 +57,7 @@ def targets_section(doc: Doc, targets: dict[str, Any], tuned_on: str | None = No
     rows = []
     for spec, judged in targets["judged"].items():
         for r in judged:
-            rows.append([spec, r["figure"], r["value"], _span(r["interval"]), r["target"], r["verdict"],
+            rows.append([spec, label(r["figure"]), r["value"], _span(r["interval"]), r["target"], r["verdict"],
                          f"{r['lead']:+.3f} over {r['baseline']} ({_span(r['lead_interval'])}): {r['ahead']}",
                          "; ".join(r["limits"]) or "–"])
     doc.table(["eval set", "figure", "model", "95 % interval", "target", "verdict", "lead over the best baseline",
