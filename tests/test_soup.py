@@ -41,6 +41,12 @@ def test_soup_of_two_runs_is_their_mean_and_predicts(trained, tmp_path):
     pred = Predictor.from_pretrained(out, backend="torch")("Two soldiers were killed in a clash.")[0]
     assert pred["event_type"] in pred["scores"]
 
+    from eventcoder.model_card import render_card
+
+    card = render_card(out)  # the card describes the soup by its parts, each part's training from its own dir
+    assert f"a weight soup of `{trained}`, `{other}`" in card
+    assert card.count("### Part `") == 2 and card.count("Trained with `python -m eventcoder.train`") == 2
+
 
 def test_soup_refuses_parts_with_other_labels(trained, tmp_path):
     other = tmp_path / "other"

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from eventcoder.io import atomic_write_text
-from eventcoder.model_dir import TOLL_STEP_FILE
+from eventcoder.model_dir import SOUP_FILE, TOLL_STEP_FILE
 from eventcoder.paths import repo_path
 from eventcoder.targets import label
 
@@ -115,18 +115,42 @@ def _stage_lines(model_dir: Path, cfg: dict[str, Any], stats: dict[str, Any] | N
     if (model_dir / "lexical.json").is_file():
         lines.append("- With a lexical event-type model (`lexical.json`, `lexical.npz`: TF-IDF + logistic regression "
                      "on the train split of every source); `lexical_weight` in `decoding.json` says how much it counts.")
-    step = model_dir / TOLL_STEP_FILE
-    if step.is_file():
-        fitted_on = json.loads(step.read_text()).get("fitted_on", "")
-        lines.append(f"- With a learned toll step (`{TOLL_STEP_FILE}`: logistic regression over each figure's "
-                     f"pooled mention scores, place and rank) that picks the figures of the event's toll, fitted on "
-                     f"{fitted_on}; `learned_toll` in `decoding.json` switches it.")
+    lines += _toll_step_line(model_dir)
     runtime = ""
     if (model_dir / "metrics.json").is_file():
         seconds = json.loads((model_dir / "metrics.json").read_text()).get("train", {}).get("train_runtime")
         runtime = f" (train runtime {seconds:.0f} s)" if seconds is not None else ""
     lines.append(f"- Trained with `python -m eventcoder.train` and the config in `training_config.yaml`{runtime}.")
     return lines
+
+
+def _toll_step_line(model_dir: Path) -> list[str]:
+    step = model_dir / TOLL_STEP_FILE
+    if not step.is_file():
+        return []
+    fitted_on = json.loads(step.read_text()).get("fitted_on", "")
+    return [f"- With a learned toll step (`{TOLL_STEP_FILE}`: logistic regression over each figure's pooled mention "
+            f"scores, place and rank) that picks the figures of the event's toll, fitted on {fitted_on}; "
+            f"`learned_toll` in `decoding.json` switches it."]
+
+
+def soup_training_section(model_dir: Path, parts: list[str]) -> str:
+    """A weight soup's training: each part's data and stages (from the part's dir, when it is here),
+    then what the soup's own dir adds (the toll step fitted on the soup)."""
+    lines = ["## Training data", "", f"The mean of the weights of {len(parts)} models fine-tuned from one starting "
+             f"point (`python -m eventcoder.soup`); each part's training below."]
+    for part in parts:
+        part_dir = repo_path(part)
+        lines += ["", f"### Part `{part}`", ""]
+        if (part_dir / "training_config.yaml").is_file():
+            pcfg = _load_yaml(part_dir / "training_config.yaml")
+            body = training_data_section(part_dir, pcfg, dataset_stats(part_dir, pcfg))
+            lines.append(body.removeprefix("## Training data").strip())
+        else:
+            lines.append("Not on this machine: its training is not described here.")
+    if _toll_step_line(model_dir):
+        lines += ["", "### Fitted on the soup", "", *_toll_step_line(model_dir)]
+    return "\n".join(lines)
 
 
 def validation_section(model_dir: Path) -> str:
@@ -192,8 +216,10 @@ def render_card(model_dir: str | Path, result: dict[str, Any] | None = None, com
     cfg = _load_yaml(model_dir / "training_config.yaml") if (model_dir / "training_config.yaml").is_file() else {}
     stats = dataset_stats(model_dir, cfg)
     labels = (stats or {}).get("event_labels") or json.loads((model_dir / "label_maps.json").read_text())["event_labels"]
+    soup = json.loads((model_dir / SOUP_FILE).read_text())["parts"] if (model_dir / SOUP_FILE).is_file() else None
     run = cfg.get("run_name") or model_dir.name
-    title = f"`{name}`" + (f" (training run `{run}`)" if run != name else "")
+    title = f"`{name}`" + (f" (a weight soup of {', '.join(f'`{p}`' for p in soup)})" if soup else
+                           f" (training run `{run}`)" if run != name else "")
     made = f"\nThis card is written by `{command}`.\n" if command else ""
     parts = [
         "---\nlibrary_name: transformers\ntags: [eventcoder, event-coding, political-violence, acled]\n---",
@@ -203,7 +229,7 @@ def render_card(model_dir: str | Path, result: dict[str, Any] | None = None, com
         f"`transformers.AutoModel.from_pretrained(DIR, trust_remote_code=True)` gives the bare network "
         f"(model.py beside the weights).",
         f"{INTENDED_HEADING}\n\n{INTENDED_USE}",
-        training_data_section(model_dir, cfg, stats),
+        soup_training_section(model_dir, soup) if soup else training_data_section(model_dir, cfg, stats),
         validation_section(model_dir),
         results_section(result, model_dir),
         limitations_section(result),

@@ -39,6 +39,7 @@ TOLL_STEP_FILE = "toll_step.json"  # the learned article-level toll step (eventc
 ENSEMBLE_FILE = "ensemble.json"  # an ensemble directory names its members (`eventcoder.ensemble`), no weights
 BACKEND_FILE = "backend.json"
 CARD_FILE = "README.md"
+SOUP_FILE = "soup.json"  # a weight soup's parts (eventcoder.soup), so its card can describe each
 TRAINING_CONFIG_FILE = "training_config.yaml"
 METRICS_FILE = "metrics.json"
 REQUIRED_FILES = (CONFIG_FILE, WEIGHTS_FILE, TOKENIZER_FILE, LABEL_MAPS_FILE)

@@ -5,17 +5,18 @@ Runs of one recipe that differ only in the seed land in different places of one 
 dev articles their scores differ by more than the changes we compare (a stage-2 seed moved dev
 event macro-F1 out of fold from 0.859 to 0.765 with event settings tuned by macro-F1). Averaging their weights keeps one model's cost at
 inference and averages out much of that luck. Refuses models of different architecture, labels or
-windows. Writes the soup's directory atomically (weights, config, tokenizer, label maps, a model card
-naming its parts); its decoding settings are tuned afterwards (`eventcoder.crosstune tune_store=true`).
+windows. Writes the soup's directory atomically (weights, config, tokenizer, label maps, its parts in
+soup.json for the model card); its decoding settings are tuned afterwards (`eventcoder.crosstune tune_store=true`).
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from pathlib import Path
 
 from omegaconf import DictConfig
 
-from eventcoder.model_dir import WEIGHTS_FILE, check_same_recipe, write_parts
+from eventcoder.model_dir import SOUP_FILE, WEIGHTS_FILE, check_same_recipe, write_parts
 from eventcoder.paths import repo_path
 
 
@@ -55,6 +56,7 @@ def make_soup(models: Sequence[str | Path], output: str | Path) -> Path:
     out = repo_path(output)
     with atomic_dir(out) as tmp:
         save_file(soup, str(tmp / WEIGHTS_FILE), metadata={"format": "pt"})
+        (tmp / SOUP_FILE).write_text(json.dumps({"parts": [str(m) for m in models]}, indent=2) + "\n")
         write_parts(tmp, dirs, models, output,
                     f"The mean of the weights of {len(dirs)} models of one recipe (`python -m eventcoder.soup`):")
     return out
