@@ -19,7 +19,8 @@ from eventcoder.eval_sets import rewrite_argv
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG_OF = {"eventcoder.data.build": "build_data", "eventcoder.train": "train",
-             "eventcoder.evaluate": "evaluate", "eventcoder.crosstune": "evaluate", "eventcoder.fit_toll": "toll"}
+             "eventcoder.evaluate": "evaluate", "eventcoder.crosstune": "evaluate", "eventcoder.fit_toll": "toll",
+             "eventcoder.soup": "soup"}
 RECIPES = ["run_real_articles_mpnet.sh", "run_real_articles.sh"]  # the adopted model, the fast tier
 
 
@@ -54,9 +55,14 @@ def test_a_recipe_evaluates_the_model_it_trains(script):
     assert len(stages) >= 2
     for before, after in pairwise(stages):
         assert after.init_from == f"models/{before.run_name}"  # each stage continues from the one before
+    final = f"models/{stages[-1].run_name}"
     for argv in commands:
+        if argv[2] == "eventcoder.soup":  # a weight average of stages the recipe trained becomes the model
+            soup = compose_config("soup", argv[3:])
+            assert len(soup.models) >= 2 and set(soup.models) <= {f"models/{s.run_name}" for s in stages}
+            final = soup.output
         if argv[2] in ("eventcoder.evaluate", "eventcoder.crosstune", "eventcoder.fit_toll"):
-            assert f"model=models/{stages[-1].run_name}" in argv
+            assert f"model={final}" in argv
 
 
 def test_the_rule_ablation_scores_each_rule_and_setting_on_both_sets(trained, tmp_path, monkeypatch):

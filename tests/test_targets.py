@@ -99,3 +99,6 @@ def test_a_target_over_the_articles_that_report_deaths_ignores_the_zero_totals()
     assert rows_by["killed exact, reported"]["value"] == pytest.approx(0.5)
     assert rows_by["killed exact"]["value"] >= 0.70 > rows_by["killed exact, reported"]["value"]
     assert rows_by["killed exact, reported"]["lead"] == pytest.approx(0.5)  # always-0 rules score 0 there
+    # a near miss names the size of the set the figure is taken over: the 10 that report deaths
+    assert any(s.startswith("10 articles: one article moves an exact-match share by 0.100")
+               for s in rows_by["killed exact, reported"]["limits"])

@@ -15,7 +15,6 @@ from typing import Any
 from eventcoder.io import atomic_write_text
 from eventcoder.model_dir import SOUP_FILE, TOLL_STEP_FILE
 from eventcoder.paths import repo_path
-from eventcoder.targets import label
 
 TRAINING_DATA = "training_data.json"  # the dataset's stats.json as training read it, kept beside the weights
 
@@ -184,7 +183,7 @@ def results_section(result: dict[str, Any] | None, model_dir: Path) -> str:
              "|---|---|---|---|---|---|---|---|---|"]
     for spec in sets:
         for j in judged.get(spec, []):
-            lines.append(f"| {spec} | {result['sections'][spec]['n_articles']} | {label(j['figure'])} | {j['value']:.3f} | "
+            lines.append(f"| {spec} | {result['sections'][spec]['n_articles']} | {j.get('label', j['figure'])} | {j['value']:.3f} | "
                          f"{_interval(j.get('interval'))} | {j['target']:.2f} | {j['verdict']} | "
                          f"{j.get('baseline', '')} | {j.get('lead', 0):+.3f} |")
     lines += ["", "Every set, with the baselines:", "", *(f"- {line}" for line in headline(result)), ""]
@@ -199,7 +198,7 @@ def results_section(result: dict[str, Any] | None, model_dir: Path) -> str:
 def limitations_section(result: dict[str, Any] | None) -> str:
     lines = ["## Limitations", "", LIMITATIONS]
     judged = (result or {}).get("targets", {}).get("judged", {})
-    measured = [f"- {spec}: {label(j['figure'])} {j['value']:.3f} against a target of {j['target']:.2f} ({j['verdict']})"
+    measured = [f"- {spec}: {j.get('label', j['figure'])} {j['value']:.3f} against a target of {j['target']:.2f} ({j['verdict']})"
                 + (f"; {'; '.join(j['limits'])}" if j.get("limits") else "")
                 for spec, items in judged.items() for j in items if j["value"] < j["target"]]
     if measured:

@@ -106,9 +106,10 @@ def judge(sec: dict[str, Any], targets: dict[str, float]) -> list[dict[str, Any]
             limits = (_event_limits(sec) if name == "event macro-F1" else
                       _count_limits(sec, name.split()[0], target, reported=name.endswith(", reported")))
             if iv["model"] and iv["model"][1] >= target:
-                limits.append(f"{sec['n_articles']} articles: one article moves an exact-match share by "
-                              f"{1 / sec['n_articles']:.3f}")
-        rows.append({"figure": name, "value": value, "interval": iv["model"], "target": float(target),
+                n = (sec["casualties"][name.split()[0]]["reported"]["model"]["n"] if name.endswith(", reported")
+                     else sec["n_articles"])  # the articles the figure is taken over
+                limits.append(f"{n} articles: one article moves an exact-match share by {1 / n:.3f}")
+        rows.append({"figure": name, "label": label(name), "value": value, "interval": iv["model"], "target": float(target),
                      "verdict": verdict(value, iv["model"], float(target)), "baseline": baseline,
                      "lead": lead, "lead_interval": lead_iv,
                      "ahead": ("ahead beyond chance" if lead_iv and lead_iv[0] > 0 else
