@@ -8,8 +8,8 @@
 # → settings tuned on dev_articles by folds (crosstune, stored with the model) → evaluate with both
 # baselines, dev_world first → reports/crosstune-real-mpnet and reports/real-mpnet → each hand rule
 # and fitted setting measured on the set it was not fitted on → reports/ablation-real-mpnet.
-# Each training stage takes about an hour on 2 cores (C about 62 minutes). The fast tier (MiniLM-L6, about seven times
-# faster) has its own recipe: scripts/run_real_articles.sh.
+# Each training stage takes about an hour on 2 cores. The fast tier (MiniLM-L6, about seven times
+# faster to code an article) has its own recipe: scripts/run_real_articles.sh.
 # Each step prints its wall time; EVENTCODER_DRY_RUN=1 prints the commands instead.
 # Needs ../shared/data (or EVENTCODER_SHARED_DIR).
 set -euo pipefail
