@@ -147,8 +147,9 @@ def soup_training_section(model_dir: Path, parts: list[str]) -> str:
             lines.append(body.removeprefix("## Training data").strip())
         else:
             lines.append("Not on this machine: its training is not described here.")
-    if _toll_step_line(model_dir):
-        lines += ["", "### Fitted on the soup", "", *_toll_step_line(model_dir)]
+    fitted_on_soup = _toll_step_line(model_dir)
+    if fitted_on_soup:
+        lines += ["", "### Fitted on the soup", "", *fitted_on_soup]
     return "\n".join(lines)
 
 

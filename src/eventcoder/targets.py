@@ -103,11 +103,12 @@ def judge(sec: dict[str, Any], targets: dict[str, float]) -> list[dict[str, Any]
         lead_iv = iv["lead"]
         limits: list[str] = []
         if value < target:
+            outcome, reported = name.split()[0], name.endswith(", reported")
             limits = (_event_limits(sec) if name == "event macro-F1" else
-                      _count_limits(sec, name.split()[0], target, reported=name.endswith(", reported")))
+                      _count_limits(sec, outcome, target, reported=reported))
             if iv["model"] and iv["model"][1] >= target:
-                n = (sec["casualties"][name.split()[0]]["reported"]["model"]["n"] if name.endswith(", reported")
-                     else sec["n_articles"])  # the articles the figure is taken over
+                # the articles the figure is taken over
+                n = sec["casualties"][outcome]["reported"]["model"]["n"] if reported else sec["n_articles"]
                 limits.append(f"{n} articles: one article moves an exact-match share by {1 / n:.3f}")
         rows.append({"figure": name, "label": label(name), "value": value, "interval": iv["model"], "target": float(target),
                      "verdict": verdict(value, iv["model"], float(target)), "baseline": baseline,

@@ -57,7 +57,7 @@ def targets_section(doc: Doc, targets: dict[str, Any], tuned_on: str | None = No
     rows = []
     for spec, judged in targets["judged"].items():
         for r in judged:
-            rows.append([spec, r.get("label", r["figure"]), r["value"], _span(r["interval"]), r["target"], r["verdict"],
+            rows.append([spec, label(r["figure"]), r["value"], _span(r["interval"]), r["target"], r["verdict"],
                          f"{r['lead']:+.3f} over {r['baseline']} ({_span(r['lead_interval'])}): {r['ahead']}",
                          "; ".join(r["limits"]) or "–"])
     doc.table(["eval set", "figure", "model", "95 % interval", "target", "verdict", "lead over the best baseline",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from eventcoder.targets import FIGURES, figure
+from eventcoder.targets import label as figure_label
 
 _TARGET_KEY = {name: key for key, name in FIGURES.items()}
 
@@ -47,7 +48,7 @@ def summary_rows(result: dict[str, Any]) -> list[list[Any]]:
             n = sec["casualties"][name.split()[0]]["reported"]["model"]["n"]
             if not n:
                 continue
-            label = f"{name.split(',')[0]} where gold > 0 ({n} articles)"
+            label = f"{figure_label(name)} ({n} articles)"
         baseline, base_value = _best_baseline(sec, name)
         iv = sec.get("intervals", {}).get(name, {}).get("model")
         target = targets.get(_TARGET_KEY.get(name, ""))
