@@ -330,6 +330,26 @@ def test_a_dataset_built_from_another_data_config_is_rebuilt(tmp_path):
     assert _built_from_other_config(tmp_path, changed)
 
 
+def test_a_dataset_whose_input_files_changed_is_rebuilt(tmp_path):
+    """Same config, but a record added to a source file: the stored input digest no longer matches."""
+    import shutil
+
+    from omegaconf import OmegaConf
+
+    from eventcoder.data.build import input_digests
+    from eventcoder.paths import SAMPLE_DIR
+    from eventcoder.train import _built_from_other_config
+
+    shutil.copytree(SAMPLE_DIR, tmp_path / "sample")
+    cfg = compose_train(["experiment=tiny", f"data.sources.sample.path={tmp_path / 'sample'}"])
+    (tmp_path / "stats.json").write_text(json.dumps({"config": OmegaConf.to_container(cfg.data, resolve=False),
+                                                     "inputs": input_digests(cfg.data)}))
+    assert not _built_from_other_config(tmp_path, cfg)
+    first = sorted((tmp_path / "sample").glob("*.jsonl"))[0]
+    first.write_text(first.read_text() + first.read_text().splitlines()[0] + "\n")
+    assert _built_from_other_config(tmp_path, cfg)
+
+
 def test_second_stage_continues_from_a_trained_model_on_chosen_sources(trained, tmp_path):
     from safetensors.torch import load_file
 

@@ -61,7 +61,7 @@ def load_or_build_dataset(cfg: DictConfig):
     # others wait and read it (two builds would swap the directory out under the other's cache files)
     with FileLock(str(ddir.parent / f".{ddir.name}.lock")):
         if (ddir / "dataset").is_dir() and int(os.environ.get("RANK", "0")) == 0 and _built_from_other_config(ddir, cfg):
-            log.warning("dataset %s was built from another data config: rebuilding it", ddir)
+            log.warning("dataset %s was built from another data config or other input files: rebuilding it", ddir)
             build_dataset(cfg, target_dir=ddir)
         if not (ddir / "dataset").is_dir():
             if not cfg.get("build_if_missing", True):
@@ -73,15 +73,21 @@ def load_or_build_dataset(cfg: DictConfig):
 
 def _built_from_other_config(ddir: Path, cfg: DictConfig) -> bool:
     """True when the dataset's stats.json records a data config other than the one composed now
-    (e.g. a changed weight or cap), so a stale build is never trained on silently."""
+    (e.g. a changed weight or cap) or input files whose bytes have changed since (an edited, added
+    or removed file), so a stale build is never trained on silently."""
+    from eventcoder.data.build import input_digests
+
     stats = ddir / "stats.json"
     if not stats.is_file():
         return False
     try:
-        stored = json.loads(stats.read_text()).get("config")
+        stored = json.loads(stats.read_text())
     except json.JSONDecodeError:
         return True
-    return stored is not None and stored != OmegaConf.to_container(cfg.data, resolve=False)
+    config, inputs = stored.get("config"), stored.get("inputs")
+    if config is not None and config != OmegaConf.to_container(cfg.data, resolve=False):
+        return True
+    return inputs is not None and inputs != input_digests(cfg.data)
 
 
 def continue_from(model_dir: str, taxonomy: Any, **config_updates: Any) -> Any:

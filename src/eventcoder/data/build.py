@@ -101,6 +101,24 @@ def _resolve_path(path: str) -> str:
     return str(p if p.is_absolute() else repo_path(p).resolve())
 
 
+def input_digests(data: DictConfig) -> dict[str, str]:
+    """sha256 over each source's file names and bytes (every file under a directory source), so a
+    build can be told stale when an input file is edited, added or removed under the same config."""
+    import hashlib
+
+    digests: dict[str, str] = {}
+    for name, source in data.sources.items():
+        root = Path(_resolve_path(str(source.path)))
+        files = sorted(f for f in root.rglob("*") if f.is_file()) if root.is_dir() else [root]
+        h = hashlib.sha256()
+        for f in files:
+            if f.exists():
+                h.update(str(f.relative_to(root) if root.is_dir() else f.name).encode() + b"\0")
+                h.update(f.read_bytes())
+        digests[str(name)] = h.hexdigest()
+    return digests
+
+
 def build_dataset(cfg: DictConfig | dict, output_dir: str | Path | None = None,
                   target_dir: str | Path | None = None) -> Path:
     """Build and save the dataset described by `cfg` (the composed build_data config); return its dir:
@@ -282,7 +300,7 @@ def _summary(rows, stats, errors, taxonomy, cfg) -> dict[str, Any]:
                            "p90": pct(0.9), "max": lengths[-1] if lengths else 0},
             "near_duplicate_groups_with_2_or_more": sum(1 for c in Counter(r["group"] for r in rows).values()
                                                         if c > 1),
-            "config": OmegaConf.to_container(cfg.data, resolve=False)}
+            "config": OmegaConf.to_container(cfg.data, resolve=False), "inputs": input_digests(cfg.data)}
 
 
 def render_card(s: dict[str, Any]) -> str:
