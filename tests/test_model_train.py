@@ -320,14 +320,14 @@ def test_multirun_sweep_trains_one_model_per_value(tmp_path, launcher):
 def test_a_dataset_built_from_another_data_config_is_rebuilt(tmp_path):
     from omegaconf import OmegaConf
 
-    from eventcoder.train import _built_from_other_config
+    from eventcoder.train import _build_is_stale
 
     cfg = compose_train(["experiment=tiny"])
     stored = OmegaConf.to_container(cfg.data, resolve=False)
     (tmp_path / "stats.json").write_text(json.dumps({"config": stored}))
-    assert not _built_from_other_config(tmp_path, cfg)
+    assert not _build_is_stale(tmp_path, cfg)
     changed = compose_train(["experiment=tiny", "data.sources.sample.weight=2.0"])
-    assert _built_from_other_config(tmp_path, changed)
+    assert _build_is_stale(tmp_path, changed)
 
 
 def test_a_dataset_whose_input_files_changed_is_rebuilt(tmp_path):
@@ -338,16 +338,16 @@ def test_a_dataset_whose_input_files_changed_is_rebuilt(tmp_path):
 
     from eventcoder.data.build import input_digests
     from eventcoder.paths import SAMPLE_DIR
-    from eventcoder.train import _built_from_other_config
+    from eventcoder.train import _build_is_stale
 
     shutil.copytree(SAMPLE_DIR, tmp_path / "sample")
     cfg = compose_train(["experiment=tiny", f"data.sources.sample.path={tmp_path / 'sample'}"])
     (tmp_path / "stats.json").write_text(json.dumps({"config": OmegaConf.to_container(cfg.data, resolve=False),
                                                      "inputs": input_digests(cfg.data)}))
-    assert not _built_from_other_config(tmp_path, cfg)
+    assert not _build_is_stale(tmp_path, cfg)
     first = sorted((tmp_path / "sample").glob("*.jsonl"))[0]
     first.write_text(first.read_text() + first.read_text().splitlines()[0] + "\n")
-    assert _built_from_other_config(tmp_path, cfg)
+    assert _build_is_stale(tmp_path, cfg)
 
 
 def test_second_stage_continues_from_a_trained_model_on_chosen_sources(trained, tmp_path):

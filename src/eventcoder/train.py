@@ -60,7 +60,7 @@ def load_or_build_dataset(cfg: DictConfig):
     # the jobs of a sweep run side by side (joblib, submitit) share one dataset dir: one builds it, the
     # others wait and read it (two builds would swap the directory out under the other's cache files)
     with FileLock(str(ddir.parent / f".{ddir.name}.lock")):
-        if (ddir / "dataset").is_dir() and int(os.environ.get("RANK", "0")) == 0 and _built_from_other_config(ddir, cfg):
+        if (ddir / "dataset").is_dir() and int(os.environ.get("RANK", "0")) == 0 and _build_is_stale(ddir, cfg):
             log.warning("dataset %s was built from another data config or other input files: rebuilding it", ddir)
             build_dataset(cfg, target_dir=ddir)
         if not (ddir / "dataset").is_dir():
@@ -71,7 +71,7 @@ def load_or_build_dataset(cfg: DictConfig):
     return datasets.load_from_disk(str(ddir / "dataset")), ddir
 
 
-def _built_from_other_config(ddir: Path, cfg: DictConfig) -> bool:
+def _build_is_stale(ddir: Path, cfg: DictConfig) -> bool:
     """True when the dataset's stats.json records a data config other than the one composed now
     (e.g. a changed weight or cap) or input files whose bytes have changed since (an edited, added
     or removed file), so a stale build is never trained on silently."""
