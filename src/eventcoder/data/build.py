@@ -109,12 +109,14 @@ def input_digests(data: DictConfig) -> dict[str, str]:
     digests: dict[str, str] = {}
     for name, source in data.sources.items():
         root = Path(_resolve_path(str(source.path)))
-        files = sorted(f for f in root.rglob("*") if f.is_file()) if root.is_dir() else [root]
+        if root.is_dir():
+            files = [(str(f.relative_to(root)), f) for f in sorted(root.rglob("*")) if f.is_file()]
+        else:
+            files = [(root.name, root)] if root.exists() else []
         h = hashlib.sha256()
-        for f in files:
-            if f.exists():
-                h.update(str(f.relative_to(root) if root.is_dir() else f.name).encode() + b"\0")
-                h.update(f.read_bytes())
+        for label, f in files:
+            h.update(label.encode() + b"\0")
+            h.update(f.read_bytes())
         digests[str(name)] = h.hexdigest()
     return digests
 
